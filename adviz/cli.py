@@ -1,0 +1,49 @@
+"""The ``adviz`` command: open the app, run a tape script, render a graph.
+
+Qt is imported only by the commands that draw.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+
+def _run(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="adviz run", description="Run a GradientTape script safely and print what it prints.")
+    parser.add_argument("file", help="a tape script (.py)")
+    args = parser.parse_args(argv)
+    from .lang.cli import run_command
+    return run_command(args.file)
+
+
+def _render(argv: Sequence[str]) -> int:
+    from .render import render_command
+    return render_command(argv)
+
+
+def _app(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="adviz", description="See reverse-mode automatic differentiation.")
+    parser.add_argument("input", nargs="?", help="function text, a tape script (.py) or a session (.adviz)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window and exit")
+    parser.add_argument("--step", default=None, help="with --screenshot: play the backward pass to step N or 'end'")
+    parser.add_argument("--theme", choices=("light", "dark", "system"), default=None)
+    parser.add_argument("--version", action="version", version="adviz 0.1.0")
+    args = parser.parse_args(argv)
+    from .ui.app import run_app
+    return run_app(args)
+
+
+COMMANDS = {"run": _run, "render": _render}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``adviz`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    return _app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

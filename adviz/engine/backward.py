@@ -1,0 +1,155 @@
+"""The backward pass as data: one :class:`Step` per recorded op, newest first.
+
+``GradientTape.gradient`` and the visualiser's animation both run :func:`run_backward`, so the
+picture and the answer come from one computation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .backends import NUMPY, TENSORS, sum_to_shape
+from .dtypes import is_floating
+from .ops import MINUS_ONE, ONE
+from .tensor import Tensor, Variable
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The adjoint of ``record.output`` flowing back into the record's inputs.
+
+    For input ``i`` (``None`` where that input leads to no source): ``partials[i]`` is the local
+    partial ∂output/∂input (elementwise ops; ``None`` for structural ones), ``contributions[i]``
+    is upstream × local partial summed back to the input's shape, and ``adjoints[i]`` the
+    input's adjoint after adding that contribution.
+    """
+
+    index: int
+    record: Any
+    upstream: np.ndarray
+    partials: tuple[Any, ...]
+    contributions: tuple[np.ndarray | None, ...]
+    adjoints: tuple[np.ndarray | None, ...]
+
+
+@dataclass(frozen=True)
+class BackwardPass:
+    """The result of one backward pass: its steps, the adjoint of every node id, the gradients."""
+
+    steps: tuple[Step, ...]
+    adjoints: dict[int, np.ndarray]
+    seeds: dict[int, np.ndarray]
+    gradients: tuple[Any, ...]
+
+
+def _node_id(x: Any) -> int:
+    return x._id
+
+
+def _reachable(records: Sequence[Any], sources: set[int]) -> set[int]:
+    """Ids that depend on a source through recorded ops (only these need adjoints)."""
+    reach = set(sources)
+    for rec in records:
+        for n in rec.inputs:
+            if n._id in reach:
+                reach.add(rec.output._id)
+                break
+    return reach
+
+
+def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[Any] | None,
+                 keep_steps: bool) -> BackwardPass:
+    """Propagate adjoints from ``targets`` back through ``tape``'s records to ``sources``.
+
+    A source gets a gradient only if the tape watched it (or recorded the op that made it) and
+    a recorded path joins it to a target. When another tape is recording, the arithmetic runs
+    on recorded tensors so that gradients can be differentiated again.
+    """
+    from .tape import _STACK
+    m = TENSORS if any(t._recording and not t._stopped for t in _STACK) else NUMPY
+    records = list(tape._records)  # a snapshot: this pass may itself be recorded on the tape
+    watched = tape._watched
+    source_ids = {s._id for s in sources if s._id in watched and is_floating(s.dtype)}
+    reach = _reachable(records, source_ids)
+
+    adj: dict[int, Any] = {}
+    seed_values: dict[int, Any] = {}
+    for k, t in enumerate(targets):
+        if t is None:
+            raise TypeError("a target is None")
+        tid = t._id
+        value = t._value if isinstance(t, Variable) else t
+        if seeds is not None:
+            seed = seeds[k]
+            seed = seed if m is TENSORS else np.asarray(seed._value if isinstance(seed, Tensor) else seed,
+                                                        dtype=value.dtype)
+            if m is TENSORS and not isinstance(seed, Tensor):
+                seed = Tensor(np.array(seed, dtype=value.dtype))
+        else:
+            ones = np.ones(value.shape, dtype=value.dtype)
+            seed = Tensor(ones) if m is TENSORS else ones
+        if tid in reach and is_floating(value.dtype):
+            adj[tid] = adj[tid] + seed if tid in adj else seed
+            seed_values[tid] = seed
+
+    steps: list[Step] = []
+    for index in range(len(records) - 1, -1, -1):
+        rec = records[index]
+        out = rec.output
+        g = adj.get(out._id)
+        if g is None or not is_floating(out._value.dtype):
+            continue
+        op = rec.op
+        xs = [m.value(v) for v in (rec.inputs if m is TENSORS else rec.values)]
+        outv = m.value(out)
+        n = len(xs)
+        partials: list[Any] = [None] * n
+        contribs: list[Any] = [None] * n
+        after: list[Any] = [None] * n
+        for i, node in enumerate(rec.inputs):
+            nid = node._id
+            if nid not in reach or not is_floating(rec.values[i]._value.dtype):
+                continue
+            if op.elementwise:
+                p = op.partials[i]
+                if p is ONE:
+                    c = g
+                    partials[i] = 1.0
+                elif p is MINUS_ONE:
+                    c = -g
+                    partials[i] = -1.0
+                else:
+                    p = p(m, outv, *xs)
+                    partials[i] = p
+                    c = g * p
+                c = sum_to_shape(m, c, rec.values[i].shape)
+            else:
+                c = op.vjps[i](m, g, outv, *xs, **rec.attrs)
+                if m is NUMPY:
+                    c = np.asarray(c)
+            contribs[i] = c
+            prev = adj.get(nid)
+            adj[nid] = c if prev is None else prev + c
+            after[i] = adj[nid]
+        if keep_steps:
+            steps.append(Step(index, rec, _arr(g), tuple(_arr(p) for p in partials),
+                              tuple(_arr(c) for c in contribs), tuple(_arr(a) for a in after)))
+
+    gradients = []
+    for s in sources:
+        g = adj.get(s._id) if s._id in source_ids else None
+        if g is not None and m is NUMPY:
+            g = Tensor(np.array(g, dtype=s.dtype))
+        gradients.append(g)
+    return BackwardPass(tuple(steps), {k: _arr(v) for k, v in adj.items()} if keep_steps else {},
+                        {k: _arr(v) for k, v in seed_values.items()}, tuple(gradients))
+
+
+def _arr(x: Any) -> Any:
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return x._value
+    return np.asarray(x)

@@ -1,0 +1,223 @@
+"""The op table: every primitive is one row.
+
+A row holds the forward computation (numpy), the local partial of each input (for elementwise
+ops) or its vector-Jacobian product (for structural ops), and what the picture shows: a symbol,
+the output's formula and the formula of each local partial. ``{0}``, ``{1}`` stand for the
+inputs' names. Rules take a backend ``m`` (see :mod:`adviz.engine.backends`) so that the same
+rule serves plain numbers and recorded, twice-differentiable tensors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .backends import kept_shape, reduced_count
+
+# A local partial that is exactly 1 or -1: the contribution is the upstream adjoint itself.
+ONE = "one"
+MINUS_ONE = "minus_one"
+
+
+@dataclass(frozen=True)
+class Op:
+    """One primitive. ``partials[i](m, out, *xs, **attrs)`` is ∂out/∂xs[i] elementwise;
+    structural ops give ``vjps[i](m, g, out, *xs, **attrs)``, the contribution itself."""
+
+    name: str
+    arity: int
+    forward: Callable[..., np.ndarray]
+    symbol: str
+    formula: str
+    partial_formulas: tuple[str, ...]
+    partials: tuple[Callable[..., Any] | str | None, ...] = ()
+    vjps: tuple[Callable[..., Any], ...] = ()
+    attrs: tuple[str, ...] = ()
+    defaults: tuple[Any, ...] = ()
+    aliases: tuple[str, ...] = ()
+    exports: tuple[str, ...] = ("", "math")
+    internal: bool = False
+    elementwise: bool = field(init=False, default=True)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "elementwise", not self.vjps)
+
+    def attrs_from(self, positional: tuple[Any, ...], keywords: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Map extra positional and keyword arguments onto this op's attributes, with defaults."""
+        keywords = dict(keywords or {})
+        keywords.pop("name", None)
+        if len(positional) > len(self.attrs):
+            raise TypeError(f"{self.name}() takes at most {self.arity + len(self.attrs)} arguments")
+        out = dict(zip(self.attrs, self.defaults))
+        out.update(zip(self.attrs, positional))
+        for key, value in keywords.items():
+            if key not in self.attrs:
+                raise TypeError(f"{self.name}() got an unexpected argument {key!r}")
+            out[key] = value
+        return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # Written with tanh so that large |x| neither overflows nor warns.
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _mask(m: Any, condition: np.ndarray, like: Any) -> Any:
+    raw = m.raw(like)
+    return m.const(np.asarray(condition, dtype=raw.dtype))
+
+
+def _log_positive(m: Any, x: Any) -> Any:
+    # d/dy x**y = x**y · ln x, taken as 0 where x <= 0 (as TensorFlow does) instead of nan.
+    raw = m.raw(x)
+    positive = raw > 0
+    if positive.all():
+        return m.log(x)
+    return m.log(x * _mask(m, positive, x) + _mask(m, ~positive, x))
+
+
+def _matmul_vjp(side: int) -> Callable[..., Any]:
+    def vjp(m: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
+        # Vectors become a row (left) or a column (right) so one rule covers every rank:
+        # d(A@B)/dA = G @ Bᵀ, d(A@B)/dB = Aᵀ @ G.
+        sa, sb = m.shape(a), m.shape(b)
+        a2 = m.reshape(a, (1,) + sa) if len(sa) == 1 else a
+        b2 = m.reshape(b, sb + (1,)) if len(sb) == 1 else b
+        out_shape = np.broadcast_shapes(m.shape(a2)[:-2], m.shape(b2)[:-2]) + (m.shape(a2)[-2], m.shape(b2)[-1])
+        g2 = m.reshape(g, out_shape)
+        from .backends import sum_to_shape
+        if side == 0:
+            return m.reshape(sum_to_shape(m, m.matmul(g2, m.swap(b2)), m.shape(a2)), sa)
+        return m.reshape(sum_to_shape(m, m.matmul(m.swap(a2), g2), m.shape(b2)), sb)
+    return vjp
+
+
+def _reduce_sum_vjp(m, g, out, x, axis=None, keepdims=False):
+    shape = m.shape(x)
+    return m.broadcast_to(m.reshape(g, kept_shape(shape, axis)), shape)
+
+
+def _reduce_mean_vjp(m, g, out, x, axis=None, keepdims=False):
+    return _reduce_sum_vjp(m, g, out, x, axis) * (1.0 / reduced_count(m.shape(x), axis))
+
+
+def _max_mask(m, out, x, axis):
+    # Ties share the gradient equally, as TensorFlow does.
+    raw, shape = m.raw(x), m.shape(x)
+    hit = raw == np.reshape(m.raw(out), kept_shape(shape, axis))
+    return _mask(m, hit / np.sum(hit, axis=axis, keepdims=True), x)
+
+
+def _reduce_max_vjp(m, g, out, x, axis=None, keepdims=False):
+    shape = m.shape(x)
+    return m.broadcast_to(m.reshape(g, kept_shape(shape, axis)), shape) * _max_mask(m, out, x, axis)
+
+
+def _transpose_forward(x, perm=None):
+    return np.transpose(x, perm)
+
+
+def _transpose_vjp(m, g, out, x, perm=None):
+    inverse = None if perm is None else tuple(int(i) for i in np.argsort(perm))
+    return m.transpose(g, inverse)
+
+
+def _index_grad_forward(g, shape=(), index=()):
+    out = np.zeros(shape, dtype=g.dtype)
+    out[index] = g
+    return out
+
+
+def _cast_forward(x, dtype=None):
+    from .dtypes import as_dtype
+    return np.asarray(x).astype(as_dtype(dtype))
+
+
+def _cast_vjp(m, g, out, x, dtype=None):
+    return m.cast(g, m.raw(x).dtype)
+
+
+def _row(name, arity, forward, symbol, formula, partial_formulas, partials=(), **kw) -> Op:
+    return Op(name, arity, forward, symbol, formula, tuple(partial_formulas), tuple(partials), **kw)
+
+
+_ROWS = [
+    # Arithmetic.
+    _row("identity", 1, lambda x: x, "=", "{0}", ("1",), (ONE,), exports=("",)),
+    _row("add", 2, np.add, "+", "{0} + {1}", ("1", "1"), (ONE, ONE)),
+    _row("subtract", 2, np.subtract, "−", "{0} − {1}", ("1", "−1"), (ONE, MINUS_ONE)),
+    _row("multiply", 2, np.multiply, "×", "{0}·{1}", ("{1}", "{0}"),
+         (lambda m, out, a, b: b, lambda m, out, a, b: a)),
+    _row("divide", 2, np.divide, "÷", "{0} / {1}", ("1/{1}", "−{0}/{1}²"),
+         (lambda m, out, a, b: 1.0 / b, lambda m, out, a, b: -out / b), aliases=("truediv",)),
+    _row("negative", 1, np.negative, "−", "−{0}", ("−1",), (MINUS_ONE,), aliases=("neg",)),
+    _row("pow", 2, np.power, "^", "{0}^{1}", ("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
+         (lambda m, out, a, b: b * a ** (b - 1), lambda m, out, a, b: out * _log_positive(m, a)),
+         aliases=("power",)),
+    _row("square", 1, np.square, "²", "{0}²", ("2·{0}",), (lambda m, out, x: 2.0 * x,)),
+    _row("sqrt", 1, np.sqrt, "√", "√{0}", ("1/(2·√{0})",), (lambda m, out, x: 0.5 / out,)),
+    _row("exp", 1, np.exp, "exp", "exp({0})", ("exp({0})",), (lambda m, out, x: out,)),
+    _row("log", 1, np.log, "ln", "ln({0})", ("1/{0}",), (lambda m, out, x: 1.0 / x,)),
+    # Trigonometric and activation functions.
+    _row("sin", 1, np.sin, "sin", "sin({0})", ("cos({0})",), (lambda m, out, x: m.cos(x),)),
+    _row("cos", 1, np.cos, "cos", "cos({0})", ("−sin({0})",), (lambda m, out, x: -m.sin(x),)),
+    _row("tan", 1, np.tan, "tan", "tan({0})", ("1 + tan²({0})",), (lambda m, out, x: 1.0 + out * out,)),
+    _row("tanh", 1, np.tanh, "tanh", "tanh({0})", ("1 − tanh²({0})",),
+         (lambda m, out, x: 1.0 - out * out,), exports=("", "math", "nn")),
+    _row("sigmoid", 1, _sigmoid, "σ", "σ({0})", ("σ({0})·(1 − σ({0}))",),
+         (lambda m, out, x: out * (1.0 - out),), exports=("", "math", "nn")),
+    _row("relu", 1, lambda x: np.maximum(x, np.zeros((), x.dtype)), "relu", "relu({0})", ("[{0} > 0]",),
+         (lambda m, out, x: _mask(m, m.raw(x) > 0, x),), exports=("nn",)),
+    _row("abs", 1, np.abs, "| |", "|{0}|", ("sign({0})",),
+         (lambda m, out, x: _mask(m, np.sign(m.raw(x)), x),)),
+    _row("maximum", 2, np.maximum, "max", "max({0}, {1})", ("[{0} ≥ {1}]", "[{1} > {0}]"),
+         (lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) >= m.raw(b), m.shape(out)), a),
+          lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) < m.raw(b), m.shape(out)), b))),
+    _row("minimum", 2, np.minimum, "min", "min({0}, {1})", ("[{0} ≤ {1}]", "[{1} < {0}]"),
+         (lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) <= m.raw(b), m.shape(out)), a),
+          lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) > m.raw(b), m.shape(out)), b))),
+    # Linear algebra, reductions and shapes: the rule is the contribution itself.
+    _row("matmul", 2, np.matmul, "@", "{0} @ {1}", ("(·) @ {1}ᵀ", "{0}ᵀ @ (·)"),
+         vjps=(_matmul_vjp(0), _matmul_vjp(1)), exports=("", "linalg")),
+    _row("reduce_sum", 1, lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
+         "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), attrs=("axis", "keepdims"), defaults=(None, False),
+         aliases=("sum",)),
+    _row("reduce_mean", 1, lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
+         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), attrs=("axis", "keepdims"),
+         defaults=(None, False), aliases=("mean",)),
+    _row("reduce_max", 1, lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims),
+         "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), attrs=("axis", "keepdims"),
+         defaults=(None, False), aliases=("max",)),
+    _row("reshape", 1, lambda x, shape=None: np.reshape(x, shape), "reshape", "reshape({0})", ("1",),
+         vjps=(lambda m, g, out, x, shape=None: m.reshape(g, m.shape(x)),), attrs=("shape",),
+         defaults=(None,)),
+    _row("transpose", 1, _transpose_forward, "ᵀ", "{0}ᵀ", ("1",), vjps=(_transpose_vjp,),
+         attrs=("perm",), defaults=(None,)),
+    _row("getitem", 1, lambda x, index=(): np.asarray(x[index]), "[ ]", "{0}[{index}]", ("1 at [{index}]",),
+         vjps=(lambda m, g, out, x, index=(): m.index_grad(g, m.shape(x), index),), attrs=("index",),
+         defaults=((),), exports=()),
+    _row("cast", 1, _cast_forward, "cast", "cast({0})", ("1",), vjps=(_cast_vjp,), attrs=("dtype",),
+         defaults=(None,), exports=("",)),
+    # Used by the backward pass of other rows, so that it can itself be differentiated.
+    _row("broadcast_to", 1, lambda x, shape=(): np.broadcast_to(x, shape), "broadcast", "broadcast({0})",
+         ("1",), vjps=(lambda m, g, out, x, shape=(): _sum_to(m, g, m.shape(x)),), attrs=("shape",),
+         defaults=((),), exports=("",)),
+    _row("index_grad", 1, _index_grad_forward, "scatter", "scatter({0})", ("1",),
+         vjps=(lambda m, g, out, x, shape=(), index=(): m.getitem(g, index),), attrs=("shape", "index"),
+         defaults=((), ()), exports=(), internal=True),
+]
+
+
+def _sum_to(m, g, shape):
+    from .backends import sum_to_shape
+    return sum_to_shape(m, g, shape)
+
+
+OPS: dict[str, Op] = {row.name: row for row in _ROWS}
+
+# Every name that reaches an op: its own, TensorFlow's alternatives, and short forms.
+OP_NAMES: dict[str, Op] = {}
+for _op in _ROWS:
+    for _n in (_op.name,) + _op.aliases:
+        OP_NAMES[_n] = _op

@@ -1,0 +1,361 @@
+"""Recording: the tape stack, :class:`Record` and :class:`GradientTape`."""
+from __future__ import annotations
+
+import enum
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+
+from .dtypes import is_floating
+from .ops import Op
+from .tensor import Tensor, Variable, to_array
+
+# Tapes whose ``with`` block is open, innermost last. The only global state of the engine.
+_STACK: list["GradientTape"] = []
+
+Node = Tensor | Variable
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One executed primitive: ``output = op(*values, **attrs)``.
+
+    ``inputs`` are the objects the op read (a Variable stays a Variable, so its identity is
+    kept), ``values`` the tensors they held at that moment. ``reason`` is empty for a record a
+    tape kept; for one it only saw it says why it was not recorded (``"unwatched"``,
+    ``"stopped"``).
+    """
+
+    op: Op
+    inputs: tuple[Node, ...]
+    values: tuple[Tensor, ...]
+    output: Tensor
+    attrs: dict[str, Any]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TapeCall:
+    """One ``gradient`` or ``jacobian`` call, as the tape saw it.
+
+    ``records``/``unrecorded`` say how many of the tape's records existed at the call, so a
+    persistent tape that keeps recording afterwards still shows the graph the call used.
+    ``backward`` holds the steps when the tape's ``keep_steps`` was set.
+    """
+
+    kind: str
+    target: Any
+    sources: Any
+    result: Any
+    records: int
+    unrecorded: int
+    backward: Any = None
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _check_dtypes(op: Op, values: list[Tensor]) -> None:
+    if len(values) > 1:
+        first = values[0]._value.dtype
+        for v in values[1:]:
+            if v._value.dtype != first:
+                raise TypeError(
+                    f"{op.name}: cannot combine {first.name} and {v._value.dtype.name} tensors "
+                    f"(shapes {values[0].shape} and {v.shape}); cast one with adviz.cast")
+
+
+def apply(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
+    """Run ``op`` on ``args`` and let every open tape record (or note) it."""
+    hint = None
+    for a in args:
+        if isinstance(a, Tensor):
+            hint = a._value.dtype
+            break
+        if isinstance(a, Variable):
+            hint = a._value._value.dtype
+            break
+    inputs: list[Node] = []
+    values: list[Tensor] = []
+    for a in args:
+        if isinstance(a, Tensor):
+            inputs.append(a)
+            values.append(a)
+        elif isinstance(a, Variable):
+            read_variable(a)
+            inputs.append(a)
+            values.append(a._value)
+        else:
+            t = Tensor(np.array(to_array(a, hint=hint)))
+            inputs.append(t)
+            values.append(t)
+    _check_dtypes(op, values)
+    try:
+        result = op.forward(*[v._value for v in values], **attrs)
+    except ValueError as exc:
+        shapes = " and ".join(str(v.shape) for v in values)
+        raise ValueError(f"{op.name}: incompatible shapes {shapes}: {exc}") from None
+    out = Tensor(np.array(result) if not isinstance(result, np.ndarray) else result)
+    if _STACK:
+        _record(op, tuple(inputs), tuple(values), out, attrs)
+    return out
+
+
+def _record(op: Op, inputs: tuple[Node, ...], values: tuple[Tensor, ...], out: Tensor,
+            attrs: dict[str, Any]) -> None:
+    kept = stopped = unwatched = None
+    for tape in _STACK:
+        if tape._stopped:
+            stopped = stopped or Record(op, inputs, values, out, attrs, "stopped")
+            tape._unrecorded.append(stopped)
+            continue
+        watched = tape._watched
+        for n in inputs:
+            if n._id in watched:
+                kept = kept or Record(op, inputs, values, out, attrs)
+                tape._records.append(kept)
+                watched[out._id] = out
+                break
+        else:
+            unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched")
+            tape._unrecorded.append(unwatched)
+
+
+def read_variable(var: Variable) -> Tensor:
+    """A Variable is being read: tapes that watch accessed variables start watching it."""
+    for tape in _STACK:
+        if tape._watch_accessed and var._trainable and not tape._stopped and var._id not in tape._watched:
+            tape._watch_one(var)
+    return var._value
+
+
+def _flatten(structure: Any) -> list[Any]:
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _unflatten(structure: Any, leaves: Iterator[Any]) -> Any:
+    if isinstance(structure, dict):
+        return {key: _unflatten(structure[key], leaves) for key in structure}
+    if isinstance(structure, (list, tuple)):
+        items = [_unflatten(item, leaves) for item in structure]
+        return items if isinstance(structure, list) else tuple(items)
+    return next(leaves)
+
+
+def _unconnected_mode(value: Any) -> UnconnectedGradients:
+    if isinstance(value, UnconnectedGradients):
+        return value
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
+
+
+class GradientTape:
+    """Records operations on watched tensors so they can be differentiated (``tf.GradientTape``)."""
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        self._persistent = bool(persistent)
+        self._watch_accessed = bool(watch_accessed_variables)
+        self._records: list[Record] = []
+        self._unrecorded: list[Record] = []
+        self._watched: dict[int, Node] = {}
+        self._explicit: list[Node] = []
+        self._variables: list[Variable] = []
+        self._recording = False
+        self._stopped = False
+        self._used = False
+        self.calls: list[TapeCall] = []
+        # When set, each gradient() keeps its backward pass (the steps) in ``calls``.
+        self.keep_steps = False
+
+    # -- recording ------------------------------------------------------------------
+    def __enter__(self) -> "GradientTape":
+        if self._recording:
+            raise ValueError("Tape is still recording, this can happen if you try to re-enter an already-active tape.")
+        self._recording = True
+        _STACK.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._recording = False
+        if self in _STACK:
+            _STACK.remove(self)
+
+    @property
+    def persistent(self) -> bool:
+        return self._persistent
+
+    @property
+    def watch_accessed_variables(self) -> bool:
+        return self._watch_accessed
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        """What this tape recorded, in execution order."""
+        return tuple(self._records)
+
+    @property
+    def unrecorded(self) -> tuple[Record, ...]:
+        """Ops that ran inside the block but were not recorded, each with its reason (display only)."""
+        return tuple(self._unrecorded)
+
+    def is_watched(self, node: Node) -> bool:
+        """Whether ``node`` is watched, or was produced by a recorded op."""
+        return node._id in self._watched
+
+    @property
+    def explicitly_watched(self) -> tuple[Node, ...]:
+        return tuple(self._explicit)
+
+    def _watch_one(self, node: Node) -> None:
+        if node._id in self._watched:
+            return
+        self._watched[node._id] = node
+        if isinstance(node, Variable):
+            self._variables.append(node)
+
+    def watch(self, tensor: Any) -> None:
+        """Watch a tensor, a Variable, or a nested list of them, so ops on it are recorded."""
+        for leaf in _flatten(tensor):
+            if not isinstance(leaf, (Tensor, Variable)):
+                raise ValueError(f"Passed in object {leaf!r} of type {type(leaf).__name__!r}, "
+                                 "not an adviz.Tensor or adviz.Variable.")
+            if not is_floating(leaf.dtype):
+                warnings.warn(f"The dtype of the watched tensor must be floating (e.g. adviz.float32), "
+                              f"got {leaf.dtype.name}", stacklevel=2)
+            self._explicit.append(leaf)
+            self._watch_one(leaf)
+
+    def watched_variables(self) -> tuple[Variable, ...]:
+        """The Variables this tape watched, in the order it first saw them."""
+        return tuple(self._variables)
+
+    @contextmanager
+    def stop_recording(self) -> Iterator[None]:
+        """Temporarily stop recording: ops in this block are seen but not recorded."""
+        if not self._recording:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
+        self._stopped = True
+        try:
+            yield
+        finally:
+            self._stopped = False
+
+    def reset(self) -> None:
+        """Forget everything recorded so far; a recording tape keeps recording."""
+        self._records.clear()
+        self._unrecorded.clear()
+        self._watched.clear()
+        self._explicit.clear()
+        self._variables.clear()
+        self._used = False
+
+    # -- differentiation ------------------------------------------------------------
+    def _consume(self) -> None:
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        self._used = True
+
+    def backward(self, target: Any, sources: Any, output_gradients: Any = None):
+        """The backward pass as an explicit list of steps (see :mod:`adviz.engine.backward`).
+
+        Does not count as the tape's one use; ``gradient`` sums exactly these steps.
+        """
+        from .backward import run_backward
+        if target is None:
+            raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
+                            "Variables or CompositeTensors to be differentiated, but received None.")
+        targets = _flatten(target)
+        seeds = None if output_gradients is None else _flatten(output_gradients)
+        return run_backward(self, targets, _flatten(sources), seeds, keep_steps=True)
+
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
+                 unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
+        """d(sum of targets)/d(source) for every source, in the structure of ``sources``."""
+        from .backward import run_backward
+        if target is None:
+            raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
+                            "Variables or CompositeTensors to be differentiated, but received None.")
+        mode = _unconnected_mode(unconnected_gradients)
+        self._consume()
+        flat_sources = _flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, (Tensor, Variable)):
+                raise ValueError(f"sources must be tensors or Variables, got {type(s).__name__}")
+        seeds = None if output_gradients is None else _flatten(output_gradients)
+        n_records, n_unrecorded = len(self._records), len(self._unrecorded)
+        result = run_backward(self, _flatten(target), flat_sources, seeds, keep_steps=self.keep_steps)
+        grads = [_finish(g, s, mode) for g, s in zip(result.gradients, flat_sources)]
+        out = _unflatten(sources, iter(grads))
+        self.calls.append(TapeCall("gradient", target, sources, out, n_records, n_unrecorded,
+                                   result if self.keep_steps else None))
+        return out
+
+    def jacobian(self, target: Any, sources: Any,
+                 unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
+        """d target[i...] / d source[j...] for every element pair: shape target.shape + source.shape."""
+        from .backward import run_backward
+        if target is None:
+            raise TypeError("Argument `target` should be a Tensor, but received None.")
+        mode = _unconnected_mode(unconnected_gradients)
+        self._consume()
+        flat_sources = _flatten(sources)
+        tgt = target._value if isinstance(target, Variable) else target
+        if not isinstance(tgt, Tensor):
+            raise TypeError("jacobian target must be a tensor")
+        size = int(np.prod(tgt.shape))
+        n_records, n_unrecorded = len(self._records), len(self._unrecorded)
+        rows: list[list[Any]] = [[] for _ in flat_sources]
+        for k in range(size):
+            seed = np.zeros(size, dtype=tgt.dtype)
+            seed[k] = 1
+            seed_t = Tensor(seed.reshape(tgt.shape))
+            res = run_backward(self, [target], flat_sources, [seed_t], keep_steps=False)
+            for i, g in enumerate(res.gradients):
+                rows[i].append(g)
+        grads = []
+        for s, parts in zip(flat_sources, rows):
+            if all(p is None for p in parts):
+                grads.append(_finish(None, s, mode, shape=tgt.shape + tuple(s.shape)))
+                continue
+            grads.append(_stack(parts, tgt.shape, s))
+        out = _unflatten(sources, iter(grads))
+        self.calls.append(TapeCall("jacobian", target, sources, out, n_records, n_unrecorded))
+        return out
+
+
+def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Node) -> Tensor:
+    """Place the gradient of each target element in its row of the Jacobian.
+
+    Built from recorded ops (scatter and add) so that an outer tape can differentiate it.
+    """
+    from .ops import OPS
+    shape = (len(parts),) + tuple(source.shape)
+    total = None
+    for k, part in enumerate(parts):
+        if part is None:
+            continue
+        row = apply(OPS["index_grad"], (part,), {"shape": shape, "index": (k,)})
+        total = row if total is None else apply(OPS["add"], (total, row), {})
+    return apply(OPS["reshape"], (total,), {"shape": tuple(target_shape) + tuple(source.shape)})
+
+
+def _finish(grad: Any, source: Node, mode: UnconnectedGradients, shape: tuple[int, ...] | None = None) -> Any:
+    if grad is not None:
+        return grad
+    if mode is UnconnectedGradients.ZERO and is_floating(source.dtype):
+        return Tensor(np.zeros(source.shape if shape is None else shape, dtype=source.dtype))
+    return None

@@ -1,0 +1,238 @@
+"""Immutable tensors and mutable Variables, both thin wrappers of numpy arrays."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from .dtypes import as_dtype, float32, int32
+
+_ids = itertools.count(1)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+class Tensor:
+    """An immutable n-dimensional value. Arithmetic on tensors is recorded by active tapes."""
+
+    __slots__ = ("_value", "_id", "__weakref__")
+
+    def __init__(self, value: np.ndarray) -> None:
+        if value.flags.writeable:
+            value = _frozen(value)
+        self._value = value
+        self._id = next(_ids)
+
+    def numpy(self) -> np.ndarray:
+        """The value as a read-only numpy array (a 0-d array for scalars)."""
+        return self._value
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __index__(self) -> int:
+        if self._value.dtype.kind not in "iu" or self._value.ndim:
+            raise TypeError("only integer scalar tensors can be used as an index")
+        return int(self._value)
+
+    def __bool__(self) -> bool:
+        if self._value.size != 1:
+            raise ValueError("the truth value of a tensor with more than one element is ambiguous")
+        return bool(self._value)
+
+    def __len__(self) -> int:
+        if not self._value.ndim:
+            raise TypeError("len() of a scalar tensor")
+        return len(self._value)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __array__(self, dtype=None, copy=None):
+        return self._value if dtype is None else self._value.astype(dtype)
+
+    def __str__(self) -> str:
+        return format_tensor("adviz.Tensor", self._value)
+
+    __repr__ = __str__
+
+    # Comparisons are not differentiable and never recorded.
+    def __lt__(self, other): return Tensor(np.asarray(self._value < _raw(other)))
+    def __le__(self, other): return Tensor(np.asarray(self._value <= _raw(other)))
+    def __gt__(self, other): return Tensor(np.asarray(self._value > _raw(other)))
+    def __ge__(self, other): return Tensor(np.asarray(self._value >= _raw(other)))
+
+
+def _raw(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x._value
+    if isinstance(x, Variable):
+        return x._value._value
+    return x
+
+
+def format_tensor(prefix: str, value: np.ndarray) -> str:
+    """``prefix(value, shape=..., dtype=...)`` in TensorFlow's layout."""
+    text = str(value)
+    sep = "\n" if "\n" in text else ""
+    return f"{prefix}({sep}{text}, shape={value.shape}, dtype={value.dtype.name})"
+
+
+def to_array(value: Any, dtype: Any = None, hint: np.dtype | None = None) -> np.ndarray:
+    """Convert Python numbers, lists and arrays as TensorFlow does: floats become float32, ints int32.
+
+    ``hint`` is the dtype of the other operand of a binary op: Python numbers adopt it.
+    """
+    if isinstance(value, Tensor):
+        array = value._value
+    elif isinstance(value, Variable):
+        array = value._value._value
+    elif isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        array = np.asarray(value)
+    else:
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError) as exc:
+            raise TypeError(f"cannot convert {type(value).__name__} to a tensor: {exc}") from None
+        if array.dtype == object or array.dtype.kind not in "biuf":
+            raise TypeError(f"cannot convert {_describe(value)} to a tensor")
+        if dtype is None:
+            if hint is not None and (hint.kind == "f" or array.dtype.kind in "iub"):
+                if not (hint.kind in "iu" and array.dtype.kind == "f"):
+                    return np.asarray(array, dtype=hint)
+            if array.dtype.kind == "f":
+                array = array.astype(float32)
+            elif array.dtype.kind in "iu" and array.size and np.abs(array).max() < 2**31:
+                array = array.astype(int32)
+            elif array.dtype.kind in "iu" and not array.size:
+                array = array.astype(int32)
+    if dtype is not None:
+        dt = as_dtype(dtype)
+        if array.dtype != dt:
+            array = array.astype(dt)
+    return array
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 40 else type(value).__name__
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+    """A tensor holding ``value`` (like ``tf.constant``)."""
+    array = np.array(to_array(value, dtype))
+    if shape is not None:
+        array = np.broadcast_to(array, tuple(shape)).copy()
+    return Tensor(array)
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+    """``value`` itself when it is a tensor, its current value for a Variable, otherwise a new constant."""
+    if isinstance(value, Tensor) and dtype is None:
+        return value
+    if isinstance(value, Variable) and dtype is None:
+        return value.read_value()
+    return Tensor(np.array(to_array(value, dtype)))
+
+
+class Variable:
+    """A mutable, named holder of a tensor value; tapes watch trainable Variables they see read."""
+
+    __slots__ = ("_value", "_id", "_name", "_trainable", "__weakref__")
+    _counter = itertools.count()
+
+    def __init__(self, initial_value: Any, trainable: bool = True, name: str | None = None,
+                 dtype: Any = None) -> None:
+        if initial_value is None:
+            raise ValueError("initial_value must be specified")
+        self._value = Tensor(np.array(to_array(initial_value, dtype)))
+        self._id = next(_ids)
+        self._name = (name or "Variable") + ":0"
+        self._trainable = bool(trainable)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    def value(self) -> Tensor:
+        return self.read_value()
+
+    def read_value(self) -> Tensor:
+        """The current value as a tensor; inside a tape this reading is recorded."""
+        from .tape import read_variable
+        return read_variable(self)
+
+    def numpy(self) -> np.ndarray:
+        return self._value._value.copy()
+
+    def assign(self, value: Any) -> "Variable":
+        array = np.array(to_array(value, self.dtype))
+        if array.shape != self.shape:
+            raise ValueError(f"cannot assign a value of shape {array.shape} to a Variable of shape {self.shape}")
+        self._value = Tensor(array)
+        return self
+
+    def assign_add(self, delta: Any) -> "Variable":
+        return self.assign(self._value._value + to_array(delta, self.dtype))
+
+    def assign_sub(self, delta: Any) -> "Variable":
+        return self.assign(self._value._value - to_array(delta, self.dtype))
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __array__(self, dtype=None, copy=None):
+        return self._value.__array__(dtype)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __repr__(self) -> str:
+        numpy_repr = repr(self._value._value).replace("\n", "\n" + " " * 0)
+        return (f"<adviz.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
+                f"numpy={numpy_repr}>")
+
+    __str__ = __repr__
+
+    def __lt__(self, other): return self._value < other
+    def __le__(self, other): return self._value <= other
+    def __gt__(self, other): return self._value > other
+    def __ge__(self, other): return self._value >= other
