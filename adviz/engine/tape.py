@@ -11,7 +11,7 @@ import numpy as np
 
 from .dtypes import is_floating
 from .ops import Op
-from .tensor import Tensor, Variable, to_array
+from .tensor import Tensor, Variable, next_id, to_array
 
 # Tapes whose ``with`` block is open, innermost last. The only global state of the engine.
 _STACK: list["GradientTape"] = []
@@ -53,6 +53,8 @@ class TapeCall:
     records: int
     unrecorded: int
     backward: Any = None
+    # Ids of the tensors the call itself created: recorded on an outer tape, they are gradient ops.
+    created: tuple[int, int] = (0, 0)
 
 
 class UnconnectedGradients(enum.Enum):
@@ -297,11 +299,12 @@ class GradientTape:
                 raise ValueError(f"sources must be tensors or Variables, got {type(s).__name__}")
         seeds = None if output_gradients is None else _flatten(output_gradients)
         n_records, n_unrecorded = len(self._records), len(self._unrecorded)
+        first = next_id()
         result = run_backward(self, _flatten(target), flat_sources, seeds, keep_steps=self.keep_steps)
         grads = [_finish(g, s, mode) for g, s in zip(result.gradients, flat_sources)]
         out = _unflatten(sources, iter(grads))
         self.calls.append(TapeCall("gradient", target, sources, out, n_records, n_unrecorded,
-                                   result if self.keep_steps else None))
+                                   result if self.keep_steps else None, (first, next_id())))
         return out
 
     def jacobian(self, target: Any, sources: Any,
@@ -318,6 +321,7 @@ class GradientTape:
             raise TypeError("jacobian target must be a tensor")
         size = int(np.prod(tgt.shape))
         n_records, n_unrecorded = len(self._records), len(self._unrecorded)
+        first = next_id()
         rows: list[list[Any]] = [[] for _ in flat_sources]
         for k in range(size):
             seed = np.zeros(size, dtype=tgt.dtype)
@@ -333,7 +337,8 @@ class GradientTape:
                 continue
             grads.append(_stack(parts, tgt.shape, s))
         out = _unflatten(sources, iter(grads))
-        self.calls.append(TapeCall("jacobian", target, sources, out, n_records, n_unrecorded))
+        self.calls.append(TapeCall("jacobian", target, sources, out, n_records, n_unrecorded,
+                                   None, (first, next_id())))
         return out
 
 

@@ -11,6 +11,14 @@ from .dtypes import as_dtype, float32, int32
 _ids = itertools.count(1)
 
 
+def next_id() -> int:
+    """The id the next tensor or Variable will get (ids only grow)."""
+    global _ids
+    value = next(_ids)
+    _ids = itertools.count(value)
+    return value
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array

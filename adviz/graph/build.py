@@ -1,0 +1,272 @@
+"""Turn one gradient call on a tape into a :class:`~adviz.graph.model.Graph`.
+
+The graph holds what the tape recorded and, dimmed, what it saw but did not record, with the
+reason in words. Numbers come from the engine's backward steps; nothing is re-derived here.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..engine import GradientTape, TapeCall, Tensor, Variable
+from .formulas import _operand, chain_lines, fill, partial_formula, power_text
+from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
+                    Graph, Node, Step)
+from .values import format_value, is_zero
+
+
+def _flatten(structure: Any) -> list[Any]:
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def _value_of(obj: Any) -> np.ndarray:
+    return obj._value._value if isinstance(obj, Variable) else obj._value
+
+
+def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None = None, *,
+                gradient_ranges: Iterable[tuple[int, int]] = (), title: str = "",
+                tape_name: str = "tape") -> Graph:
+    """The graph of ``call`` (one entry of ``tape.calls``).
+
+    ``names`` maps engine ids to the user's names; ``gradient_ranges`` are the id ranges that
+    inner gradient calls created, so that their ops, recorded on this tape, are marked.
+    """
+    names = names or {}
+    ranges = list(gradient_ranges)
+    records = list(tape.records[: call.records]) + list(tape.unrecorded[: call.unrecorded])
+    records.sort(key=lambda r: r.output._id)
+    producer = {r.output._id: r for r in records}
+
+    targets = [t for t in _flatten(call.target) if isinstance(t, (Tensor, Variable))]
+    sources = [s for s in _flatten(call.sources) if isinstance(s, (Tensor, Variable))]
+    results = _flatten(call.result) if call.kind == "gradient" else [None] * len(sources)
+
+    # The records the targets depend on (recorded or not).
+    needed: dict[int, Any] = {}
+    stack = [t._id for t in targets]
+    seen: set[int] = set()
+    while stack:
+        oid = stack.pop()
+        if oid in seen:
+            continue
+        seen.add(oid)
+        rec = producer.get(oid)
+        if rec is not None:
+            needed[oid] = rec
+            stack.extend(n._id for n in rec.inputs)
+    chosen = sorted(needed.values(), key=lambda r: r.output._id)
+
+    nodes: dict[str, Node] = {}
+    ids: dict[int, str] = {}          # engine id -> node id
+    keys: dict[int, str] = {}         # engine id -> structural key
+    used_ids: dict[str, int] = {}
+    leaves: list[Any] = []
+    leaf_seen: set[int] = set()
+    for rec in chosen:
+        for n in rec.inputs:
+            if n._id not in needed and n._id not in leaf_seen:
+                leaf_seen.add(n._id)
+                leaves.append(n)
+    for s in sources:
+        if s._id not in needed and s._id not in leaf_seen:
+            leaf_seen.add(s._id)
+            leaves.append(s)
+    for t in targets:
+        if t._id not in needed and t._id not in leaf_seen:
+            leaf_seen.add(t._id)
+            leaves.append(t)
+
+    def unique(node_id: str) -> str:
+        count = used_ids.get(node_id, 0)
+        used_ids[node_id] = count + 1
+        return node_id if count == 0 else f"{node_id}~{count + 1}"
+
+    order = 0
+    pending_literals: list[Any] = []
+    for leaf in leaves:
+        name = names.get(leaf._id)
+        if name is None and not isinstance(leaf, Variable) and not tape.is_watched(leaf):
+            pending_literals.append(leaf)
+            continue
+        node = _leaf_node(tape, leaf, name, unique(f"v:{name or 'input'}"), order)
+        order += 1
+        nodes[node.id] = node
+        ids[leaf._id] = node.id
+        keys[leaf._id] = node.id
+
+    target_ids = {t._id for t in targets}
+    for rec in chosen:
+        parts = [keys.get(n._id, "#") for n in rec.inputs]
+        attrs = "".join(f";{k}={v!r}" for k, v in sorted(rec.attrs.items()))
+        key = f"{rec.op.name}({','.join(parts)}{attrs})"
+        node_id = unique("o:" + _short_hash(key))
+        keys[rec.output._id] = node_id
+        ids[rec.output._id] = node_id
+        for i, n in enumerate(rec.inputs):
+            if n._id not in ids:  # a literal: its id comes from the op that reads it
+                lit_id = unique(f"{node_id}/{i}")
+                lit = _literal_node(n, lit_id, order, recorded=not rec.reason)
+                order += 1
+                nodes[lit_id] = lit
+                ids[n._id] = lit_id
+                keys[n._id] = lit_id
+        labels = [nodes[ids[n._id]].label for n in rec.inputs]
+        formula = fill(rec.op.formula, [_operand(x) for x in labels], rec.attrs)
+        if rec.op.name == "pow":
+            formula = power_text(_operand(labels[0]), labels[1]) or formula
+        name = names.get(rec.output._id)
+        is_target = rec.output._id in target_ids
+        node = Node(
+            id=node_id, kind=TARGET if is_target else OP, label=name or formula, symbol=rec.op.symbol,
+            value=rec.output._value, value_text=format_value(rec.output._value),
+            recorded=not rec.reason, reason=_op_reason(rec, labels), op=rec.op.name, formula=formula,
+            name=name, is_target=is_target, order=order,
+            gradient_op=any(lo <= rec.output._id < hi for lo, hi in ranges))
+        order += 1
+        nodes[node_id] = node
+
+    for leaf in pending_literals:   # a target or source that is an unnamed constant
+        if leaf._id in ids:
+            continue
+        lit_id = unique(f"v:{leaf._id}")
+        nodes[lit_id] = _literal_node(leaf, lit_id, order, recorded=False)
+        ids[leaf._id] = lit_id
+        order += 1
+
+    for t in targets:
+        nodes[ids[t._id]].is_target = True
+
+    edges: dict[str, Edge] = {}
+    edge_of: dict[tuple[int, int], str] = {}
+    for rec in chosen:
+        op_id = ids[rec.output._id]
+        out_label = nodes[op_id].label
+        labels = [nodes[ids[n._id]].label for n in rec.inputs]
+        for i, n in enumerate(rec.inputs):
+            src = ids[n._id]
+            edge_id = f"{src}>{op_id}/{i}"
+            edges[edge_id] = Edge(
+                id=edge_id, source=src, target=op_id, index=i, recorded=not rec.reason,
+                partial_formula=partial_formula(rec.op, i, out_label, labels, rec.attrs, _values(rec)))
+            edge_of[(rec.output._id, i)] = edge_id
+
+    for s, result in zip(sources, results):
+        node = nodes[ids[s._id]]
+        node.is_source = True
+        node.gradient = None if result is None else np.asarray(result.numpy())
+        node.gradient_text = "None" if result is None else ("0" if is_zero(node.gradient) else format_value(node.gradient))
+
+    target_label = " + ".join(nodes[ids[t._id]].label for t in targets) or "target"
+    backward = _backward_schedule(call, nodes, edges, ids, edge_of, targets, target_label)
+    forward = [Step(k, "forward", n.id, words=f"compute {n.label} = {n.value_text}")
+               for k, n in enumerate(sorted(nodes.values(), key=lambda n: n.order))]
+    return Graph(nodes=nodes, edges=edges, backward=backward, forward=forward,
+                 targets=[ids[t._id] for t in targets], sources=[ids[s._id] for s in sources],
+                 title=title, tape={"name": tape_name, "persistent": tape.persistent,
+                                    "watch_accessed_variables": tape.watch_accessed_variables})
+
+
+def _values(rec: Any) -> list[np.ndarray]:
+    return [v._value for v in rec.values]
+
+
+def _leaf_node(tape: GradientTape, leaf: Any, name: str | None, node_id: str, order: int) -> Node:
+    watched = tape.is_watched(leaf)
+    label = name or "input"
+    if isinstance(leaf, Variable):
+        kind = VARIABLE if leaf.trainable else VARIABLE_UNTRAINABLE
+        if watched:
+            reason = ""
+        elif not leaf.trainable:
+            reason = f"{label} is a non-trainable Variable: tapes do not watch those by themselves"
+        elif not tape.watch_accessed_variables:
+            reason = (f"{label} is a Variable, but the tape was made with watch_accessed_variables=False "
+                      f"and never told to watch({label})")
+        else:
+            reason = f"{label} was not read inside the tape's block, so the tape never watched it"
+    else:
+        kind = WATCHED if watched else CONSTANT
+        reason = "" if watched else f"{label} is a constant that was never watched"
+    value = _value_of(leaf)
+    return Node(id=node_id, kind=kind, label=label, symbol=label, value=value,
+                value_text=format_value(value), recorded=watched, reason=reason, name=name, order=order)
+
+
+def _literal_node(leaf: Any, node_id: str, order: int, recorded: bool) -> Node:
+    value = _value_of(leaf)
+    text = format_value(value)
+    return Node(id=node_id, kind=LITERAL, label=text, symbol=text, value=value, value_text=text,
+                recorded=recorded, order=order)
+
+
+def _op_reason(rec: Any, labels: list[str]) -> str:
+    if rec.reason == "stopped":
+        return "computed inside stop_recording(), so the tape did not record it"
+    if rec.reason == "unwatched":
+        return f"none of its inputs ({', '.join(labels)}) is watched, so the tape did not record it"
+    return ""
+
+
+def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, Edge],
+                       ids: dict[int, str], edge_of: dict[tuple[int, int], str], targets: list[Any],
+                       target_label: str) -> list[Step]:
+    bp = call.backward
+    if bp is None:
+        return []
+    running: dict[str, np.ndarray] = {}
+    seed_adj = {ids[t]: v for t, v in bp.seeds.items() if t in ids}
+    running.update(seed_adj)
+    seed_node = next(iter(seed_adj), ids[targets[0]._id] if targets else "")
+    schedule = [Step(0, "seed", seed_node, adjoints=dict(seed_adj),
+                     upstream=seed_adj.get(seed_node),
+                     words=(f"Start at the target: ∂{target_label}/∂{target_label} = 1"
+                            if seed_adj else "The target does not depend on any watched source: nothing flows back."),
+                     chain=[f"∂{target_label}/∂{target_label} = 1"] if seed_adj else [])]
+    for k, st in enumerate(bp.steps, start=1):
+        rec = st.record
+        op_id = ids.get(rec.output._id)
+        if op_id is None:
+            continue
+        out_label = nodes[op_id].label
+        step = Step(k, "backward", op_id, upstream=st.upstream)
+        lit: list[str] = []
+        chain: list[str] = []
+        for i, contribution in enumerate(st.contributions):
+            if contribution is None:
+                continue
+            edge = edges[edge_of[(rec.output._id, i)]]
+            in_id = edge.source
+            edge.partial_value = st.partials[i]
+            edge.partial_text = "" if st.partials[i] is None else format_value(st.partials[i])
+            edge.contribution = contribution
+            edge.contribution_text = format_value(contribution)
+            step.edges.append(edge.id)
+            step.contributions[edge.id] = contribution
+            if in_id in running:
+                step.accumulated[in_id] = running[in_id]
+            running[in_id] = st.adjoints[i]
+            step.adjoints[in_id] = st.adjoints[i]
+            in_label = nodes[in_id].label
+            lit.append(in_label)
+            chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
+                                     contribution, step.accumulated.get(in_id), st.adjoints[i]))
+        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{_operand(out_label)} = "
+                      f"{format_value(st.upstream)}) flows back into {', '.join(lit)}.")
+        step.chain = chain
+        schedule.append(step)
+    for oid, adj in bp.adjoints.items():
+        node_id = ids.get(oid)
+        if node_id is not None:
+            nodes[node_id].adjoint = adj
+            nodes[node_id].adjoint_text = format_value(adj)
+    return schedule

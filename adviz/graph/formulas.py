@@ -1,0 +1,95 @@
+"""Formulas in the user's names: an op's output, its local partials and chain-rule lines."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine import Op
+from .values import format_number, format_value
+
+
+def fill(template: str, labels: list[str], attrs: dict[str, Any] | None = None) -> str:
+    """Put the inputs' labels (and an index attribute) into an op-table formula."""
+    text = template
+    for i, label in enumerate(labels):
+        text = text.replace("{%d}" % i, label)
+    if attrs and "index" in attrs:
+        text = text.replace("{index}", _index_text(attrs["index"]))
+    return text
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_text(base: str, exponent: str) -> str | None:
+    """``x²`` for a small whole-number exponent written as a literal, else None."""
+    if exponent.lstrip("−").isdigit() and len(exponent) <= 2:
+        return base + exponent.translate(_SUPERSCRIPTS)
+    return None
+
+
+def _index_text(index: Any) -> str:
+    items = index if isinstance(index, tuple) else (index,)
+    parts = []
+    for item in items:
+        if isinstance(item, slice):
+            parts.append(":".join("" if v is None else str(v) for v in (item.start, item.stop))
+                         + ("" if item.step is None else f":{item.step}"))
+        elif item is Ellipsis:
+            parts.append("…")
+        else:
+            parts.append(str(item))
+    return ", ".join(parts)
+
+
+def _operand(label: str) -> str:
+    """Parenthesise a compound label where it becomes an operand."""
+    return f"({label})" if any(c in label for c in " +−-·/^@") and not label.startswith("(") else label
+
+
+def partial_formula(op: Op, index: int, out_label: str, labels: list[str], attrs: dict[str, Any],
+                    values: list[np.ndarray]) -> str:
+    """``∂out/∂input = formula``, simplified where the other input is a literal number."""
+    ops = [_operand(x) for x in labels]
+    body = fill(op.partial_formulas[index], ops, attrs)
+    if op.name == "pow" and index == 0 and np.ndim(values[1]) == 0:
+        # x^n with a number n: n·x^(n−1) written out, 2·x rather than 2·x^(2−1).
+        n = float(values[1])
+        lower = n - 1
+        if _is_literal(labels[1]):
+            if lower == 0:
+                body = "1"
+            elif lower == 1:
+                body = f"{format_number(n)}·{ops[0]}"
+            else:
+                body = f"{format_number(n)}·{ops[0]}^{format_number(lower)}"
+    return f"∂{_operand(out_label)}/∂{_operand(labels[index])} = {body}"
+
+
+def _is_literal(label: str) -> bool:
+    try:
+        float(label.replace("−", "-"))
+        return True
+    except ValueError:
+        return False
+
+
+def chain_lines(target: str, out: str, inp: str, upstream: Any, partial: Any, contribution: Any,
+                before: Any, after: Any) -> list[str]:
+    """The chain rule for one edge of a backward step, with numbers.
+
+    ``∂f/∂x = ∂f/∂u · ∂u/∂x = 1 · 3 = 3``; at fan-out a second line adds it to what ``x``
+    already had: ``∂f/∂x = 4 + 3 = 7``.
+    """
+    t, o, i = _operand(target), _operand(out), _operand(inp)
+    if partial is not None:
+        line = (f"∂{t}/∂{i} ∋ ∂{t}/∂{o} · ∂{o}/∂{i} = {format_value(upstream)} · "
+                f"{format_value(partial)} = {format_value(contribution)}")
+    else:
+        line = f"∂{t}/∂{i} ∋ (∂{t}/∂{o}) through {o} = {format_value(contribution)}"
+    if before is None:
+        return [line.replace("∋", "=", 1)]
+    return [line.replace("∋", "+=", 1),
+            f"∂{t}/∂{i} = {format_value(before)} + {format_value(contribution)} = {format_value(after)}"
+            f"   ({inp} is used more than once: the contributions add up)"]

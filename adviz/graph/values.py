@@ -1,0 +1,46 @@
+"""Short, readable text for values shown on nodes and edges."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def format_number(x: float, digits: int = 4) -> str:
+    """A scalar with ``digits`` significant digits; ``nan``/``inf`` spelled out; ``-0`` as ``0``."""
+    x = float(x)
+    if np.isnan(x):
+        return "nan"
+    if np.isinf(x):
+        return "inf" if x > 0 else "−inf"
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def format_value(value: Any, digits: int = 4, max_items: int = 3) -> str:
+    """Scalars as numbers; arrays as ``[a, b, c, …]`` with the shape when they are long or nested."""
+    if value is None:
+        return "None"
+    array = np.asarray(value)
+    if array.ndim == 0:
+        if array.dtype.kind == "b":
+            return str(bool(array))
+        return format_number(array, digits)
+    flat = array.reshape(-1)
+    items = [format_number(v, digits) for v in flat[:max_items]]
+    more = flat.size > max_items
+    body = "[" + ", ".join(items) + (", …" if more else "") + "]"
+    if array.ndim > 1 or more:
+        shape = "×".join(str(n) for n in array.shape)
+        return f"{body} ({shape})"
+    return body
+
+
+def is_zero(value: Any) -> bool:
+    """Whether every element is exactly zero."""
+    return value is not None and not np.any(np.asarray(value))
