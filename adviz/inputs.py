@@ -1,0 +1,32 @@
+"""Reading INPUT arguments: a file, or text typed on the command line (no Qt)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+INPUT_LIMIT = 1_000_000   # characters
+
+
+def read_text_input(value: str) -> str:
+    """A file's text when ``value`` names one, else ``value`` itself (``;`` separates lines).
+
+    Raises ValueError with a one-line message for a missing, unreadable or oversized file.
+    """
+    path = Path(value)
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):
+        is_file = False
+    if is_file:
+        try:
+            with path.open("r", encoding="utf-8") as handle:
+                text = handle.read(INPUT_LIMIT + 1)
+        except UnicodeDecodeError:
+            raise ValueError(f"{value}: not a UTF-8 text file") from None
+        except OSError as exc:
+            raise ValueError(f"{value}: {exc.strerror or exc}") from None
+        if len(text) > INPUT_LIMIT:
+            raise ValueError(f"{value}: larger than {INPUT_LIMIT:,} characters")
+        return text
+    if value.endswith((".py", ".adviz", ".txt")) and not any(c in value for c in "=()*+ "):
+        raise ValueError(f"{value}: no such file")
+    return value.replace(";", "\n")

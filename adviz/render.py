@@ -1,0 +1,133 @@
+"""``adviz render INPUT -o OUT``: the graph of a gradient call as JSON or a picture, with no display."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .graph import DIRECTIONS, METHODS
+from .pipeline import Document, VariableSpec, compute, is_script
+
+IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
+FORMATS = ("json",) + IMAGE_FORMATS
+
+
+class RenderError(Exception):
+    """Bad input to ``adviz render``: printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="adviz render",
+        description="Write the graph of a gradient call as JSON (schema adviz.graph v1) or as a picture.")
+    p.add_argument("input", help="function text such as 'f = x**2 * y', a tape script (.py) or a session (.adviz)")
+    p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="declare a Variable")
+    p.add_argument("--const", action="append", default=[], metavar="NAME=VALUE", help="declare a constant (not watched)")
+    p.add_argument("--watch", action="append", default=[], metavar="NAME=VALUE", help="declare a watched constant")
+    p.add_argument("--layout", default="layered", choices=METHODS)
+    p.add_argument("--direction", default="LR", choices=DIRECTIONS)
+    p.add_argument("--call", default="1", help="which gradient call of a script (1, 2, ...), or 'all'")
+    p.add_argument("--target", default=None, help="which output of the functions to differentiate")
+    p.add_argument("--persistent", action="store_true", help="make the tape persistent")
+    p.add_argument("--step", default="end", help="picture: the backward step to show (0, 1, ..., or 'end')")
+    p.add_argument("--theme", default="light", choices=("light", "dark", "projector", "print"))
+    p.add_argument("--scale", type=float, default=2.0, help="PNG: pixels per point, 1 to 4")
+    p.add_argument("--fps", type=float, default=12.0, help="GIF: frames per second")
+    p.add_argument("--inbetween", type=int, default=4, help="GIF: frames between two steps")
+    p.add_argument("--forward", action="store_true", help="GIF: animate the forward pass instead")
+    p.add_argument("--title", default=None, help="a title above the picture")
+    p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
+    p.add_argument("--no-legend", action="store_true", help="picture: leave the legend out")
+    return p
+
+
+def _declaration(text: str, kind: str) -> VariableSpec:
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier() or not value.strip():
+        raise RenderError(f"expected NAME=VALUE, such as x=2 or w=[1, 2], not {text!r}")
+    return VariableSpec(name, value.strip(), kind, True)
+
+
+def load_input(value: str) -> str:
+    """The text behind INPUT: a file's contents, or INPUT itself as function text."""
+    from .inputs import read_text_input
+    try:
+        return read_text_input(value)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+
+
+def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
+    """The documents to render (one per call with ``--call all``) and how many calls exist."""
+    text = load_input(args.input)
+    specs = ([_declaration(v, "variable") for v in args.var] + [_declaration(v, "constant") for v in args.const]
+             + [_declaration(v, "watched") for v in args.watch])
+    names = [s.name for s in specs]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise RenderError(f"{duplicate} is declared more than once")
+    base = Document(text=text, variables=specs, persistent=args.persistent, target=args.target)
+    if not is_script(text):
+        if args.call not in ("1", "all"):
+            raise RenderError("--call picks a gradient call of a script; functions make one call")
+        return [base], 1
+    probe = compute(base)
+    count = len(probe.trace.calls) if probe.trace is not None else 0
+    if args.call == "all":
+        return [Document(text=text, call=k) for k in range(count)], count
+    try:
+        k = int(args.call)
+    except ValueError:
+        raise RenderError(f"--call must be a number from 1 to {count} or 'all', not {args.call!r}") from None
+    if not 1 <= k <= max(1, count):
+        raise RenderError(f"--call {k}: the script makes {count} gradient call{'s' if count != 1 else ''}")
+    return [Document(text=text, call=k - 1)], count
+
+
+def render_command(argv: Sequence[str]) -> int:
+    """Entry point of ``adviz render``; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(list(argv))
+    out = Path(args.output)
+    fmt = out.suffix.lower().lstrip(".")
+    try:
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown output format {out.suffix or '(none)'!r}; use one of "
+                              + ", ".join("." + f for f in FORMATS))
+        if not 1 <= args.scale <= 4:
+            raise RenderError("--scale must be between 1 and 4")
+        if not 0.5 <= args.fps <= 60:
+            raise RenderError("--fps must be between 0.5 and 60")
+        docs, _count = documents(args)
+        paths = [out] if len(docs) == 1 else [out.with_name(f"{out.stem}-{k + 1}{out.suffix}") for k in range(len(docs))]
+        for doc, path in zip(docs, paths):
+            outcome = compute(doc, args.layout, args.direction)
+            if outcome.graph is None:
+                error = outcome.error
+                where = f"{error.line}:{error.col}: " if getattr(error, "line", 0) else ""
+                raise RenderError(f"{where}{getattr(error, 'message', error)}")
+            if outcome.error is not None and getattr(outcome.error, "line", 0):
+                print(f"adviz render: note: {outcome.error.line}:{outcome.error.col}: {outcome.error.message}",
+                      file=sys.stderr)
+            if fmt == "json":
+                from .graph import dumps
+                path.write_text(dumps(outcome.graph, outcome.layout) + "\n", encoding="utf-8")
+            else:
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+                from .ui.export import ExportOptions, export
+                options = ExportOptions(step=args.step, theme=args.theme, scale=args.scale, fps=args.fps,
+                                        inbetween=args.inbetween, forward=args.forward, title=args.title,
+                                        transparent=args.transparent, legend=not args.no_legend)
+                export(outcome.graph, outcome.layout, path, options)
+            print(path)
+    except RenderError as exc:
+        print(f"adviz render: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"adviz render: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0

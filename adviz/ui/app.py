@@ -1,0 +1,100 @@
+"""Start the app, or take a screenshot of it without a display."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from ..inputs import read_text_input
+
+def read_input(value: str | None) -> str | None:
+    """INPUT is a file (a script or function text) or the function text itself."""
+    if value is None:
+        return None
+    try:
+        return read_text_input(value)
+    except ValueError as exc:
+        raise SystemExit(f"adviz: {exc}") from None
+
+
+def make_app(argv: list[str] | None = None):
+    """The QApplication, created once, with adviz's names and a consistent style."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName("adviz")
+    QCoreApplication.setApplicationName("adviz")
+    app.setStyle("Fusion")
+    return app
+
+
+def run_app(args: Any) -> int:
+    """``adviz [INPUT] [--screenshot OUT.png [--step N|end]] [--theme ...]``."""
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        text = read_input(args.input)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    app = make_app()
+    from PySide6.QtCore import QSettings
+    from .window import MainWindow
+    settings = QSettings() if not args.screenshot else QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                                                   "adviz", "adviz-screenshot")
+    if args.screenshot:
+        settings.clear()
+    window = MainWindow(settings)
+    if args.theme:
+        window.apply_theme(args.theme)
+    if args.screenshot:
+        return _screenshot(app, window, text, args.screenshot, args.step)
+    if text is not None:
+        window.set_text(text)
+    elif not window.restore_last_document():
+        window.load_example()
+    window.show()
+    return app.exec()
+
+
+def _screenshot(app, window, text: str | None, out: str, step: str | None) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    shown: list[bool] = []
+    window.graphShown.connect(lambda: (shown.append(True), loop.quit()))
+    window.errorShown.connect(lambda _m: QTimer.singleShot(50, loop.quit))
+    QTimer.singleShot(15000, loop.quit)
+    window.resize(1400, 860)
+    window.show()
+    if text is None:
+        window.load_example()
+    else:
+        window.set_text(text)
+    window.recompute()
+    loop.exec()
+    if not shown and window.outcome is not None and window.outcome.error is not None:
+        error = window.outcome.error
+        where = f"line {error.line}, col {error.col}: " if getattr(error, "line", 0) else ""
+        print(f"adviz: {where}{getattr(error, 'message', error)}", file=sys.stderr)
+    if step is not None and window.player.length():
+        if step == "end":
+            index = window.player.length() - 1
+        else:
+            try:
+                index = int(step)
+            except ValueError:
+                print(f"adviz: --step must be a number or 'end', not {step!r}", file=sys.stderr)
+                return 2
+        window.player.go(index, animate=False)
+    window.view.fit()
+    app.processEvents()
+    image = window.grab()
+    if not image.save(out):
+        print(f"adviz: cannot write {out}", file=sys.stderr)
+        return 1
+    window.close()
+    return 0 if shown else 1

@@ -1,0 +1,131 @@
+"""The function editor: syntax colours, and an error underlined at its column with its message."""
+from __future__ import annotations
+
+import keyword
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat,
+                           QTextCursor, QTextFormat)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from ..engine import OP_NAMES
+
+
+def _function_names() -> set[str]:
+    return {name for name, op in OP_NAMES.items() if not op.internal}
+
+
+class Highlighter(QSyntaxHighlighter):
+    """Colours functions, numbers, names, strings and comments, for light and dark backgrounds."""
+
+    TOKEN = re.compile(r"(#.*$)|(\"[^\"]*\"?|'[^']*'?)|(\b\d+\.?\d*(?:[eE][-+]?\d+)?\b|\.\d+)|([A-Za-z_]\w*)|(\*\*|[-+*/@=()\[\],])")
+
+    def __init__(self, document, dark: bool = False) -> None:
+        super().__init__(document)
+        self.functions = _function_names() | {"pi", "e"}
+        self.set_dark(dark)
+
+    def set_dark(self, dark: bool) -> None:
+        def fmt(colour: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+            f = QTextCharFormat()
+            f.setForeground(QColor(colour))
+            if bold:
+                f.setFontWeight(QFont.Weight.DemiBold)
+            f.setFontItalic(italic)
+            return f
+        if dark:
+            self.formats = [fmt("#7f8899", italic=True), fmt("#a5d6a7"), fmt("#f9a66c"), fmt("#82aaff", bold=True),
+                            fmt("#c792ea"), fmt("#e8eaf0"), fmt("#ff8fa3", bold=True)]
+        else:
+            self.formats = [fmt("#6b7280", italic=True), fmt("#15803d"), fmt("#c2410c"), fmt("#1d4ed8", bold=True),
+                            fmt("#7c3aed"), fmt("#1f2330"), fmt("#be185d", bold=True)]
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt virtual
+        comment, string, number, function, operator, name, kw = self.formats
+        for match in self.TOKEN.finditer(text):
+            start, end = match.span()
+            if match.group(1):
+                self.setFormat(start, end - start, comment)
+            elif match.group(2):
+                self.setFormat(start, end - start, string)
+            elif match.group(3):
+                self.setFormat(start, end - start, number)
+            elif match.group(4):
+                word = match.group(4)
+                if word in self.functions:
+                    self.setFormat(start, end - start, function)
+                elif keyword.iskeyword(word):
+                    self.setFormat(start, end - start, kw)
+                else:
+                    self.setFormat(start, end - start, name)
+            elif match.group(5):
+                self.setFormat(start, end - start, operator)
+
+
+class CodeEditor(QPlainTextEdit):
+    """A plain-text editor for functions or tape scripts, with one error marker at a time."""
+
+    errorShown = Signal(int, int, str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("Type functions, one per line, e.g.\nu = x*y\nf = sin(u) + x**2")
+        self.highlighter = Highlighter(self.document())
+        self.error: tuple[int, int, str] | None = None
+        self.setUndoRedoEnabled(True)
+
+    def set_dark(self, dark: bool) -> None:
+        self.highlighter.set_dark(dark)
+        self._refresh_error()
+
+    def show_error(self, line: int, col: int, message: str) -> None:
+        """Underline the token at 1-based ``line``/``col`` with a red wave."""
+        self.error = (line, col, message)
+        self._refresh_error()
+        self.errorShown.emit(line, col, message)
+
+    def clear_error(self) -> None:
+        self.error = None
+        self.setExtraSelections([])
+
+    def _refresh_error(self) -> None:
+        if self.error is None:
+            self.setExtraSelections([])
+            return
+        line, col, message = self.error
+        block = self.document().findBlockByNumber(max(0, line - 1))
+        if not block.isValid():
+            block = self.document().lastBlock()
+        cursor = QTextCursor(block)
+        text = block.text()
+        start = max(0, min(col - 1, len(text)))
+        cursor.setPosition(block.position() + start)
+        match = re.match(r"\w+|\S", text[start:])
+        length = len(match.group(0)) if match else 0
+        if length == 0 and start > 0:
+            cursor.setPosition(block.position() + start - 1)
+            length = 1
+        cursor.setPosition(cursor.position() + length, QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(QColor("#e11d48"))
+        fmt.setToolTip(message)
+        selection.format = fmt
+        selection.cursor = cursor
+        line_sel = QTextEdit.ExtraSelection()
+        line_fmt = QTextCharFormat()
+        bg = QColor("#e11d48")
+        bg.setAlpha(28)
+        line_fmt.setBackground(bg)
+        line_fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        line_sel.format = line_fmt
+        line_sel.cursor = QTextCursor(block)
+        self.setExtraSelections([line_sel, selection])

@@ -1,0 +1,222 @@
+"""Pictures of a graph without a window: PNG, SVG (real text), PDF (vectors), GIF and PNG sequences.
+
+Exporters take a graph, a layout and a path; they never open dialogs. Long work reports
+progress through a callback and stops when it returns False.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+
+from ..graph import Graph, Layout
+from .scene import BACKWARD, FORWARD, GraphScene
+from .theme import theme_named
+from .view import paint_legend
+
+MARGIN = 28.0
+Progress = Callable[[int, int], bool]
+
+
+@dataclass
+class ExportOptions:
+    """What to draw: which step, in which theme, at what scale, with a title and legend."""
+
+    step: int | str = "end"        # a backward step, or "end" / "start"
+    theme: str = "light"
+    scale: float = 2.0             # PNG and GIF: pixels per scene unit
+    fps: float = 12.0              # GIF
+    inbetween: int = 4             # GIF: frames between two steps
+    forward: bool = False          # GIF and sequences: the forward pass instead
+    title: str | None = None
+    transparent: bool = False      # PNG
+    legend: bool = True
+    source_rect: QRectF | None = None   # the current view, in scene coordinates; None: the whole graph
+
+
+def _ensure_app():
+    from .app import make_app
+    return make_app()
+
+
+def make_scene(graph: Graph, layout: Layout, options: ExportOptions) -> GraphScene:
+    """A scene with the graph at the chosen step, ready to paint."""
+    _ensure_app()
+    scene = GraphScene(theme_named(options.theme))
+    scene.set_graph(graph, layout)
+    n = scene.schedule_length(BACKWARD)
+    scene.show_step(BACKWARD, _step_index(options.step, n), 1.0)
+    return scene
+
+
+def _step_index(step: int | str, n: int) -> int:
+    if step in ("end", None):
+        return max(0, n - 1)
+    if step == "start":
+        return 0
+    try:
+        index = int(step)
+    except (TypeError, ValueError):
+        raise ValueError(f"step must be a number or 'end', not {step!r}") from None
+    if not 0 <= index < max(1, n):
+        raise ValueError(f"step {index} is out of range: this graph has steps 0 to {max(0, n - 1)}")
+    return index
+
+
+class _Frame:
+    """Where the graph, the title and the legend go on the page."""
+
+    def __init__(self, scene: GraphScene, options: ExportOptions) -> None:
+        self.options = options
+        self.theme = scene.theme
+        self.source = QRectF(options.source_rect) if options.source_rect else scene.itemsBoundingRect()
+        if self.source.isEmpty():
+            self.source = QRectF(0, 0, 200, 100)
+        self.title_font = QFont()
+        self.title_font.setPointSizeF(15 * self.theme.font_scale)
+        self.title_font.setBold(True)
+        self.title_h = QFontMetricsF(self.title_font).height() + 14 if options.title else 0.0
+        self.legend_h = 190.0 * self.theme.font_scale if options.legend else 0.0
+        self.width = self.source.width() + 2 * MARGIN
+        self.height = self.source.height() + 2 * MARGIN + self.title_h + self.legend_h
+
+    def paint(self, painter: QPainter, scene: GraphScene, background: bool = True) -> None:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        if background:
+            painter.fillRect(QRectF(0, 0, self.width, self.height), QColor(self.theme.background))
+        if self.options.title:
+            painter.setPen(QColor(self.theme.text))
+            painter.setFont(self.title_font)
+            painter.drawText(QRectF(MARGIN, MARGIN / 2, self.width - 2 * MARGIN, self.title_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.options.title)
+        target = QRectF(MARGIN, MARGIN + self.title_h, self.source.width(), self.source.height())
+        scene.render(painter, target, self.source, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.options.legend:
+            paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True)
+
+
+def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) -> QImage:
+    size = QSize(max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent if transparent else QColor(frame.theme.background))
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    frame.paint(painter, scene, background=not transparent)
+    painter.end()
+    return image
+
+
+def render_png(scene: GraphScene, path: Path, options: ExportOptions) -> QImage:
+    frame = _Frame(scene, options)
+    image = _image(scene, frame, options.scale, options.transparent)
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+    return image
+
+
+def render_svg(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+    frame = _Frame(scene, options)
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(round(frame.width), round(frame.height)))
+    generator.setViewBox(QRectF(0, 0, frame.width, frame.height))
+    generator.setTitle(options.title or "adviz graph")
+    generator.setDescription("A computation graph and its backward pass, drawn by adviz")
+    painter = QPainter(generator)
+    frame.paint(painter, scene, background=not options.transparent)
+    painter.end()
+
+
+def render_pdf(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+    frame = _Frame(scene, options)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(72)
+    writer.setPageSize(QPageSize(QSizeF(frame.width, frame.height), QPageSize.Unit.Point))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(options.title or "adviz graph")
+    writer.setCreator("adviz")
+    painter = QPainter(writer)
+    frame.paint(painter, scene)
+    painter.end()
+
+
+def frames(scene: GraphScene, options: ExportOptions):
+    """(step, progress) pairs of an animation: each step, with in-between frames easing it in."""
+    mode = FORWARD if options.forward else BACKWARD
+    n = scene.schedule_length(mode)
+    inbetween = max(0, int(options.inbetween))
+    for index in range(n):
+        if index > 0:
+            for k in range(1, inbetween + 1):
+                yield mode, index, k / (inbetween + 1)
+        yield mode, index, 1.0
+
+
+def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> int:
+    """An animated GIF of the pass; returns the number of frames, or 0 when cancelled."""
+    from PIL import Image
+    frame = _Frame(scene, options)
+    plan = list(frames(scene, options))
+    images = []
+    scale = min(options.scale, 2.0)
+    for k, (mode, index, t) in enumerate(plan):
+        scene.show_step(mode, index, t)
+        qimage = _image(scene, frame, scale, False).convertToFormat(QImage.Format.Format_RGB888)
+        data = bytes(qimage.constBits())[: qimage.sizeInBytes()]
+        rgb = Image.frombuffer("RGB", (qimage.width(), qimage.height()), data, "raw", "RGB", qimage.bytesPerLine(), 1)
+        images.append(rgb.quantize(colors=128, method=Image.Quantize.MEDIANCUT) if k == 0 else
+                      rgb.quantize(palette=images[0], dither=Image.Dither.NONE))
+        if progress is not None and not progress(k + 1, len(plan)):
+            return 0
+    duration = [int(1000 / options.fps)] * len(images)
+    for k, (_mode, _index, t) in enumerate(plan):
+        if t == 1.0:
+            duration[k] = int(1000 / options.fps * 6)     # hold each finished step
+    images[0].save(str(path), save_all=True, append_images=images[1:], duration=duration, loop=0,
+                   optimize=False, disposal=1)
+    return len(images)
+
+
+def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> list[Path]:
+    """One PNG per step: ``OUT-000.png``, ``OUT-001.png``, ... beside ``path``."""
+    frame = _Frame(scene, options)
+    mode = FORWARD if options.forward else BACKWARD
+    n = scene.schedule_length(mode)
+    written = []
+    for index in range(n):
+        scene.show_step(mode, index, 1.0)
+        target = path.with_name(f"{path.stem}-{index:03d}.png")
+        if not _image(scene, frame, options.scale, options.transparent).save(str(target), "PNG"):
+            raise OSError(f"cannot write {target}")
+        written.append(target)
+        if progress is not None and not progress(index + 1, n):
+            break
+    return written
+
+
+def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOptions | None = None,
+           progress: Progress | None = None) -> Path:
+    """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json)."""
+    options = options or ExportOptions()
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt == "json":
+        from ..graph import dumps
+        path.write_text(dumps(graph, layout) + "\n", encoding="utf-8")
+        return path
+    scene = make_scene(graph, layout, options)
+    if fmt == "png":
+        render_png(scene, path, options)
+    elif fmt == "svg":
+        render_svg(scene, path, options)
+    elif fmt == "pdf":
+        render_pdf(scene, path, options)
+    elif fmt == "gif":
+        render_gif(scene, path, options, progress)
+    else:
+        raise ValueError(f"unknown export format {path.suffix!r}")
+    return path

@@ -1,0 +1,430 @@
+"""Scene items: a node and an edge of the graph, painted from the graph layer's fields.
+
+Items compute nothing about derivatives; the scene tells them what step is showing through
+small state objects, and they draw it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen, QPolygonF)
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, SOURCE_KINDS, TARGET, Edge, Node
+from .theme import Theme
+
+if TYPE_CHECKING:
+    from .scene import GraphScene
+
+# Below this zoom, text is not drawn (far zoomed-out graphs stay fast and legible as shapes).
+TEXT_LOD = 0.38
+
+
+@dataclass
+class NodeState:
+    """What one node shows at the current step."""
+
+    adjoint: str = ""            # the adjoint known so far
+    sum_text: str = ""           # at fan-out: "4 + 3 = 7" while the step plays
+    active: bool = False         # its adjoint is the one flowing back now
+    receiving: float = 0.0       # 0..1, a contribution is arriving
+    value_hidden: bool = False   # forward pass: not computed yet
+    computing: float = 0.0       # forward pass: 0..1 while its value appears
+    badge: bool = True           # show the gradient() badge of a source
+
+
+@dataclass
+class EdgeState:
+    """What one edge shows at the current step."""
+
+    active: bool = False
+    progress: float = 0.0        # 0..1, the adjoint's position on its way back
+    product: str = ""            # "upstream × local = contribution"
+    done: bool = False           # its step has been played
+    forward: float = 0.0         # forward pass: 0..1, the value travelling to the op
+
+
+def _fonts(theme: Theme) -> tuple[QFont, QFont, QFont]:
+    title = QFont()
+    title.setPointSizeF(10.5 * theme.font_scale)
+    title.setBold(True)
+    small = QFont()
+    small.setPointSizeF(8.5 * theme.font_scale)
+    tiny = QFont()
+    tiny.setPointSizeF(8.0 * theme.font_scale)
+    tiny.setBold(True)
+    return title, small, tiny
+
+
+class NodeItem(QGraphicsItem):
+    """A value of the graph: its shape says its kind, its text the label, value and adjoint."""
+
+    def __init__(self, node: Node, theme: Theme) -> None:
+        super().__init__()
+        self.node = node
+        self.theme = theme
+        self.state = NodeState()
+        self.edges: list[EdgeItem] = []
+        self.moved_by_user = False
+        self.paint_count = 0
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self.setToolTip(self._tooltip())
+        self._measure()
+
+    # -- geometry ---------------------------------------------------------------------
+    def _measure(self) -> None:
+        title, small, _ = _fonts(self.theme)
+        self._title_font, self._small_font, self._badge_font = _fonts(self.theme)
+        fm_t, fm_s = QFontMetricsF(title), QFontMetricsF(small)
+        label = self.node.label if len(self.node.label) <= 28 else self.node.label[:27] + "…"
+        self._title = label
+        self._value = "= " + self.node.value_text if self.node.kind != LITERAL else ""
+        w = max(fm_t.horizontalAdvance(label), fm_s.horizontalAdvance(self._value)) + 22
+        if self.node.kind == LITERAL:
+            w, h = max(34.0, fm_t.horizontalAdvance(label) + 18), fm_t.height() + 10
+        else:
+            h = fm_t.height() + fm_s.height() + 14
+            w = max(w, 56.0)
+            if self.node.kind in (OP, TARGET):
+                w += 10
+        self._shape_rect = QRectF(-w / 2, -h / 2, w, h)
+        self._line_h = fm_s.height()
+
+    def shape_rect(self) -> QRectF:
+        """The node's body, without badges, in item coordinates."""
+        return QRectF(self._shape_rect)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        r = self._shape_rect
+        extra_w = max(0.0, 150 - r.width()) / 2
+        return r.adjusted(-extra_w - 6, -22, extra_w + 40, 2 * self._line_h + 14)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._shape_rect, 8, 8)
+        return path
+
+    def boundary_point(self, toward: QPointF) -> QPointF:
+        """Where a line from the centre toward ``toward`` (scene coordinates) leaves the body."""
+        c = self.pos()
+        dx, dy = toward.x() - c.x(), toward.y() - c.y()
+        if dx == 0 and dy == 0:
+            return QPointF(c)
+        r = self._shape_rect
+        hw, hh = r.width() / 2 + 3, r.height() / 2 + 3
+        scale = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+        return QPointF(c.x() + dx * scale, c.y() + dy * scale)
+
+    # -- text -------------------------------------------------------------------------
+    def _tooltip(self) -> str:
+        n = self.node
+        lines = [f"<b>{_html(n.label)}</b> — {KIND_LABELS.get(n.kind, n.kind)}"]
+        if n.formula and n.formula != n.label:
+            lines.append(f"{_html(n.name or '')}{' = ' if n.name else ''}{_html(n.formula)}")
+        lines.append(f"value: {_html(n.value_text)}")
+        if n.is_source:
+            lines.append(f"gradient: {_html(n.gradient_text)}")
+        if n.gradient_op:
+            lines.append("computed by an inner tape's gradient(), recorded on this tape")
+        if not n.recorded and n.reason:
+            lines.append(f"<i>not recorded: {_html(n.reason)}</i>")
+        return "<br>".join(lines)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.prepareGeometryChange()
+        self.theme = theme
+        self._measure()
+        self.update()
+
+    def set_state(self, state: NodeState) -> None:
+        if state != self.state:
+            self.state = state
+            self.update()
+
+    # -- painting ---------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self.paint_count += 1
+        n, t, st = self.node, self.theme, self.state
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        fill = QColor(t.fills.get(n.kind, t.fills["op"]))
+        border = QColor(t.borders.get(n.kind, t.borders["op"]))
+        dim = not n.recorded and n.kind != LITERAL
+        painter.setOpacity(0.55 if dim else 1.0)
+        width = (2.4 if n.kind == TARGET else 1.6) * t.line_scale
+        if st.active:
+            border = QColor(t.active)
+            width = 3.2 * t.line_scale
+        elif st.computing > 0:
+            border = QColor(t.forward)
+            width = 2.8 * t.line_scale
+        if option.state & QStyle.StateFlag.State_Selected:
+            width += 1.2
+            border = border.darker(130) if not t.dark else border.lighter(130)
+        pen = QPen(border, width)
+        if dim or (n.kind == CONSTANT and not n.recorded):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        r = self._shape_rect
+        if n.kind in (OP, TARGET):
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+            if n.kind == TARGET:
+                inner = QPen(border, 1.0 * t.line_scale)
+                painter.setPen(inner)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(r.adjusted(4, 4, -4, -4), r.height() / 2 - 4, r.height() / 2 - 4)
+        elif n.kind == LITERAL:
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        else:
+            painter.drawRoundedRect(r, 6, 6)
+        if st.receiving > 0:
+            glow = QColor(t.flow)
+            glow.setAlphaF(0.35 * st.receiving)
+            painter.setPen(QPen(glow, 6 * t.line_scale))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(r.adjusted(-3, -3, 3, 3), 9, 9)
+        if lod < TEXT_LOD:
+            return
+        painter.setPen(QColor(t.text))
+        painter.setFont(self._title_font)
+        if n.kind == LITERAL:
+            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, self._title)
+        else:
+            top = QRectF(r.left(), r.top() + 4, r.width(), r.height() / 2 - 2)
+            painter.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, self._title)
+            painter.setFont(self._small_font)
+            value = "= ?" if st.value_hidden else self._value
+            colour = QColor(t.bad) if ("nan" in value or "inf" in value) else QColor(t.muted)
+            if st.computing > 0:
+                colour = QColor(t.forward)
+            painter.setPen(colour)
+            bottom = QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 4)
+            painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, value)
+        painter.setOpacity(1.0)
+        self._paint_adjoint(painter)
+        if n.is_source and st.badge:
+            self._paint_badge(painter)
+
+    def _paint_adjoint(self, painter: QPainter) -> None:
+        st, t = self.state, self.theme
+        text = st.sum_text or st.adjoint
+        if not text:
+            return
+        text = "∂ " + text
+        painter.setFont(self._small_font)
+        fm = QFontMetricsF(self._small_font)
+        w = fm.horizontalAdvance(text) + 12
+        h = fm.height() + 4
+        r = self._shape_rect
+        box = QRectF(-w / 2, r.bottom() + 5, w, h)
+        colour = QColor(t.flow)
+        painter.setPen(QPen(colour, 1.2 * t.line_scale))
+        bg = QColor(t.background)
+        if st.sum_text or st.receiving > 0:
+            bg = QColor(t.flow)
+            bg.setAlphaF(0.18 + 0.25 * st.receiving)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(t.text))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        n, t = self.node, self.theme
+        if n.gradient_text == "None":
+            text, colour = "gradient: None", QColor(t.badge_none)
+        elif n.gradient_text == "0":
+            text, colour = "gradient: 0", QColor(t.badge_zero)
+        elif n.gradient_text:
+            text, colour = "∇ " + n.gradient_text, QColor(t.badge_grad)
+        else:
+            return
+        painter.setFont(self._badge_font)
+        fm = QFontMetricsF(self._badge_font)
+        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
+        r = self._shape_rect
+        box = QRectF(r.right() - w * 0.5, r.top() - h - 2, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor("#ffffff") if not t.dark else QColor("#0b0c0f"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    # -- interaction ------------------------------------------------------------------
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if event.buttonDownScenePos(Qt.MouseButton.LeftButton) != event.scenePos():
+            self.moved_by_user = True
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "node_moved"):
+                scene.node_moved(self)
+        super().mouseReleaseEvent(event)
+
+
+class EdgeItem(QGraphicsItem):
+    """An input flowing into an op: an arrow with its local partial, and the product while it plays."""
+
+    def __init__(self, edge: Edge, src: NodeItem, dst: NodeItem, theme: Theme,
+                 bends: list[QPointF] | None = None, offset: float = 0.0) -> None:
+        super().__init__()
+        self.edge = edge
+        self.src, self.dst = src, dst
+        self.theme = theme
+        self.state = EdgeState()
+        self.bends = list(bends or [])
+        self.offset = offset
+        self.paint_count = 0
+        self._path = QPainterPath()
+        self._label_pos = QPointF()
+        self._arrow = QPolygonF()
+        self.setZValue(1)
+        self.setAcceptHoverEvents(True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setToolTip(_html(edge.partial_formula))
+        _, self._font, _ = _fonts(theme)
+        src.edges.append(self)
+        dst.edges.append(self)
+        self.update_path()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        _, self._font, _ = _fonts(theme)
+        self.update_path()
+
+    def set_state(self, state: EdgeState) -> None:
+        if state != self.state:
+            self.state = state
+            self.update()
+
+    def label_lines(self) -> list[str]:
+        """The text beside the edge: its partial, and the chain-rule product once it has played."""
+        lines = [self.edge.partial_formula]
+        if self.state.product:
+            lines.append(self.state.product)
+        return lines
+
+    def update_path(self) -> None:
+        """Recompute the arrow between the two nodes' current positions."""
+        self.prepareGeometryChange()
+        if self.src.moved_by_user or self.dst.moved_by_user:
+            self.bends = []
+        a, b = self.src.pos(), self.dst.pos()
+        first = self.bends[0] if self.bends else b
+        last = self.bends[-1] if self.bends else a
+        start = self.src.boundary_point(first)
+        end = self.dst.boundary_point(last)
+        path = QPainterPath(start)
+        if self.offset and not self.bends:
+            mid = (start + end) / 2
+            line = QLineF(start, end)
+            normal = line.normalVector().unitVector()
+            ctrl = mid + QPointF(normal.dx(), normal.dy()) * self.offset
+            path.quadTo(ctrl, end)
+            approach = ctrl
+        else:
+            for p in self.bends:
+                path.lineTo(p)
+            path.lineTo(end)
+            approach = self.bends[-1] if self.bends else start
+        self._path = path
+        angle = math.atan2(end.y() - approach.y(), end.x() - approach.x())
+        size = 9 * self.theme.line_scale ** 0.5
+        self._arrow = QPolygonF([end,
+                                 end - QPointF(math.cos(angle - 0.45) * size, math.sin(angle - 0.45) * size),
+                                 end - QPointF(math.cos(angle + 0.45) * size, math.sin(angle + 0.45) * size)])
+        self._label_pos = path.pointAtPercent(0.5)
+        self.update()
+
+    def label_rect(self) -> QRectF:
+        """Where the label is drawn, in scene coordinates."""
+        fm = QFontMetricsF(self._font)
+        lines = self.label_lines()
+        w = max(fm.horizontalAdvance(s) for s in lines) + 10
+        h = fm.height() * len(lines) + 4
+        return QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - h / 2, w, h)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        r = self._path.boundingRect().adjusted(-12, -12, 12, 12)
+        fm = QFontMetricsF(self._font)
+        w = max(160.0, fm.horizontalAdvance(self.edge.partial_formula) + 12,
+                fm.horizontalAdvance(self.state.product or "") + 12)
+        label = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - 2 * fm.height(),
+                       w, 4 * fm.height())
+        return r.united(label)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self._path)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self.paint_count += 1
+        t, st = self.theme, self.state
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        colour = QColor(t.edge if self.edge.recorded else t.edge_dim)
+        width = 1.4 * t.line_scale
+        if st.active:
+            colour, width = QColor(t.flow), 3.0 * t.line_scale
+        elif st.forward > 0:
+            colour, width = QColor(t.forward), 2.6 * t.line_scale
+        elif option.state & QStyle.StateFlag.State_Selected:
+            width += 1.5
+        pen = QPen(colour, width, Qt.PenStyle.SolidLine if self.edge.recorded else Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(self._arrow)
+        if st.active and 0 < st.progress < 1:
+            # The adjoint travels backward: from the op (end of the arrow) to its input.
+            dot = self._path.pointAtPercent(1 - st.progress)
+            painter.setBrush(QColor(t.flow))
+            painter.drawEllipse(dot, 6 * t.line_scale ** 0.5, 6 * t.line_scale ** 0.5)
+        if st.forward > 0 and st.forward < 1:
+            dot = self._path.pointAtPercent(st.forward)
+            painter.setBrush(QColor(t.forward))
+            painter.drawEllipse(dot, 5, 5)
+        if lod < TEXT_LOD * 1.4:
+            return
+        # A literal's edge carries no gradient: its partial only clutters (shown when selected).
+        if self.src.node.kind != LITERAL or self.isSelected():
+            self._paint_label(painter)
+
+    def _paint_label(self, painter: QPainter) -> None:
+        t, st = self.theme, self.state
+        lines = self.label_lines()
+        rect = self.label_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(t.label_bg))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setFont(self._font)
+        fm = QFontMetricsF(self._font)
+        y = rect.top() + 2
+        for k, line in enumerate(lines):
+            if k == 0:
+                painter.setPen(QColor(t.muted if self.edge.recorded else t.edge_dim))
+            else:
+                painter.setPen(QColor(t.flow if st.active else t.text))
+            painter.drawText(QRectF(rect.left(), y, rect.width(), fm.height()), Qt.AlignmentFlag.AlignCenter, line)
+            y += fm.height()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["NodeItem", "EdgeItem", "NodeState", "EdgeState", "SOURCE_KINDS"]

@@ -1,0 +1,181 @@
+"""The canvas: zoom with the wheel and Ctrl +/-, pan by dragging, a legend, a stale marker."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView
+
+from ..graph.model import KIND_LABELS
+from .scene import GraphScene
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 6.0
+
+LEGEND = ("variable", "variable_untrainable", "watched", "constant", "op", "target")
+
+
+class GraphView(QGraphicsView):
+    """A zoomable, pannable view of a :class:`GraphScene` with a legend in its corner."""
+
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: GraphScene, parent=None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.show_legend = True
+        self.stale_message = ""
+        self.empty_message = ""
+        self.background_paints = 0
+        self.foreground_paints = 0
+        self.setToolTip("")
+
+    @property
+    def graph_scene(self) -> GraphScene:
+        return self.scene()  # type: ignore[return-value]
+
+    # -- zoom -------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom around the mouse (or the centre), within sensible limits."""
+        current = self.zoom()
+        target = max(MIN_ZOOM, min(MAX_ZOOM, current * factor))
+        if target != current:
+            self.scale(target / current, target / current)
+            self.zoomChanged.emit(self.zoom())
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+        self.zoomChanged.emit(1.0)
+
+    def fit(self) -> None:
+        """Fit the whole graph, never enlarging past 1.4x."""
+        rect = self.graph_scene.itemsBoundingRect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.4:
+            self.resetTransform()
+            self.scale(1.4, 1.4)
+            self.centerOn(rect.center())
+        self.zoomChanged.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt virtual
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(1.0015 ** delta)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    # -- drawing ----------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt virtual
+        self.background_paints += 1
+        theme = self.graph_scene.theme
+        painter.fillRect(rect, QColor(theme.background))
+        if self.zoom() < 0.3 or theme.grid == theme.background:
+            return
+        step = 40.0
+        painter.setPen(QPen(QColor(theme.grid), 1.6 / max(self.zoom(), 0.1)))
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        points = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += step
+            y += step
+        if len(points) < 20000:
+            painter.drawPoints(points)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt virtual
+        self.foreground_paints += 1
+        painter.save()
+        painter.resetTransform()
+        if self.show_legend and self.graph_scene.nodes:
+            self._paint_legend(painter)
+        if self.stale_message:
+            self._paint_banner(painter, self.stale_message)
+        if self.empty_message and not self.graph_scene.nodes:
+            self._paint_center(painter, self.empty_message)
+        painter.restore()
+
+    def _paint_banner(self, painter: QPainter, text: str) -> None:
+        theme = self.graph_scene.theme
+        font = QFont()
+        font.setPointSizeF(9.5 * theme.font_scale)
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, self.viewport().width() - 60)
+        w, h = fm.horizontalAdvance(text) + 24, fm.height() + 10
+        box = QRectF((self.viewport().width() - w) / 2, 10, w, h)
+        colour = QColor(theme.bad)
+        painter.setPen(QPen(colour, 1.2))
+        bg = QColor(theme.background)
+        bg.setAlpha(235)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setPen(colour)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_center(self, painter: QPainter, text: str) -> None:
+        theme = self.graph_scene.theme
+        font = QFont()
+        font.setPointSizeF(12 * theme.font_scale)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.muted))
+        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+
+    def _paint_legend(self, painter: QPainter) -> None:
+        paint_legend(painter, self.graph_scene.theme, QPointF(12, self.viewport().height() - 12), anchor_bottom=True)
+
+
+def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False) -> QRectF:
+    """Draw the legend box with its top-left (or bottom-left) at ``corner``; returns its rect."""
+    font = QFont()
+    font.setPointSizeF(8.5 * theme.font_scale)
+    painter.setFont(font)
+    fm = QFontMetricsF(font)
+    rows = [(k, KIND_LABELS[k]) for k in LEGEND] + [("unrecorded", "not recorded by the tape"),
+                                                     ("flow", "adjoint flowing back")]
+    row_h = fm.height() + 6
+    w = max(fm.horizontalAdvance(label) for _, label in rows) + 52
+    h = row_h * len(rows) + 10
+    top = corner.y() - h if anchor_bottom else corner.y()
+    box = QRectF(corner.x(), top, w, h)
+    bg = QColor(theme.background)
+    bg.setAlpha(225)
+    painter.setPen(QPen(QColor(theme.grid).darker(115) if not theme.dark else QColor(theme.edge_dim), 1))
+    painter.setBrush(bg)
+    painter.drawRoundedRect(box, 6, 6)
+    y = box.top() + 6
+    for kind, label in rows:
+        swatch = QRectF(box.left() + 10, y + 3, 28, row_h - 8)
+        if kind == "unrecorded":
+            pen = QPen(QColor(theme.edge_dim), 1.6, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
+        elif kind == "flow":
+            painter.setPen(QPen(QColor(theme.flow), 3))
+            painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
+        else:
+            pen = QPen(QColor(theme.borders[kind]), 1.6)
+            if kind == "constant":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(QColor(theme.fills[kind]))
+            radius = swatch.height() / 2 if kind in ("op", "target") else 3
+            painter.drawRoundedRect(swatch, radius, radius)
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QRectF(swatch.right() + 8, y, w - 50, row_h), Qt.AlignmentFlag.AlignVCenter, label)
+        y += row_h
+    return box

@@ -1,0 +1,563 @@
+"""The main window: inputs, the canvas with its transport bar, and details. Signals connect here."""
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox,
+                               QVBoxLayout, QWidget)
+
+from ..graph import METHODS, format_value, layout as compute_layout
+from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_script, sync_variables
+from .animator import Player
+from .items import EdgeItem, NodeItem
+from .panels import DetailsPanel, InputsPanel, TransportBar
+from .scene import BACKWARD, FORWARD, GraphScene
+from .theme import theme_named, widget_palette
+from .view import GraphView
+
+DEBOUNCE_MS = 250
+LAYOUT_TITLES = {"layered": "Layered", "spring": "Spring", "kamada-kawai": "Kamada-Kawai",
+                 "spectral": "Spectral", "shell": "Shell", "circular": "Circular", "planar": "Planar"}
+
+
+class _Relay(QObject):
+    """Carries results from the worker thread to the window's thread."""
+
+    computed = Signal(int, object)
+    checked = Signal(object)
+
+
+class _Snapshot(QUndoCommand):
+    """One edit of the document, undone by putting the previous document back."""
+
+    def __init__(self, window: "MainWindow", before: Document, after: Document) -> None:
+        super().__init__("edit")
+        self.window, self.before, self.after = window, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.window.apply_document(self.after)
+
+    def undo(self) -> None:
+        self.window.apply_document(self.before)
+
+
+class MainWindow(QMainWindow):
+    """adviz's window. ``graphShown`` fires each time a new picture is on the canvas."""
+
+    graphShown = Signal()
+    errorShown = Signal(str)
+    checkShown = Signal(object)
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("adviz — see the backward pass")
+        self.settings = settings or QSettings()
+        self.theme_setting = str(self.settings.value("theme", "system"))
+        self.theme = theme_named(self.theme_setting)
+        self.method = str(self.settings.value("layout/method", "layered"))
+        self.direction = str(self.settings.value("layout/direction", "LR"))
+        if self.method not in METHODS:
+            self.method = "layered"
+        if self.direction not in ("LR", "TB"):
+            self.direction = "LR"
+        self.document = Document()
+        self.outcome: Outcome | None = None
+        self.remembered: dict[str, VariableSpec] = {}
+        self.last_compute_ms = 0.0
+        self._request = 0
+        self._applying = False
+        self._structure: tuple = ()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adviz-compute")
+        self._relay = _Relay()
+        self._relay.computed.connect(self._on_computed)
+        self._relay.checked.connect(self._on_checked)
+        self.undo_stack = QUndoStack(self)
+
+        self.scene = GraphScene(self.theme, self)
+        self.view = GraphView(self.scene)
+        self.view.empty_message = "Type a function on the left, e.g.  f = sin(x*y) + x**2"
+        self.player = Player(self.scene, self)
+        self._build_actions()
+        self._build_ui()
+        self._build_menus()
+        self._connect()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.recompute)
+        self._restore_settings()
+        self.apply_theme(self.theme_setting)
+
+    # -- construction ---------------------------------------------------------------
+    def _action(self, key: str, text: str, shortcut=None, tip: str = "", slot=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        label = QKeySequence(action.shortcut()).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or text} ({label})" if label else (tip or text))
+        action.setStatusTip(tip or text)
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.actions_by_key[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_by_key: dict[str, QAction] = {}
+        a = self._action
+        a("first", "⏮", "Home", "First step", self.player.first)
+        a("previous", "◀", "Left", "Previous step", self.player.previous)
+        a("play", "▶", "Space", "Play / pause the pass", self.player.toggle)
+        a("next", "▶|", "Right", "Next step", self._next_step)
+        a("last", "⏭", "End", "Last step: every adjoint known", self.player.last)
+        for key in ("first", "previous", "play", "next", "last"):
+            self.actions_by_key[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a("zoom_in", "Zoom in", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Zoom in", lambda: self.view.zoom_by(1.25))
+        a("zoom_out", "Zoom out", QKeySequence.StandardKey.ZoomOut, "Zoom out", lambda: self.view.zoom_by(0.8))
+        a("zoom_reset", "Actual size", "Ctrl+0", "Zoom to 100%", self.view.reset_zoom)
+        a("fit", "Fit graph", "F", "Fit the whole graph in the view", self.view.fit)
+        a("legend", "Legend", "L", "Show the legend of colours and shapes", self._toggle_legend, checkable=True)
+        a("undo", "Undo", QKeySequence.StandardKey.Undo, "Undo the last edit", self.undo_stack.undo)
+        a("redo", "Redo", QKeySequence.StandardKey.Redo, "Redo", self.undo_stack.redo)
+        a("example", "Starting example", None, "Replace the functions with the starting example", self.load_example)
+        a("quit", "Quit", QKeySequence.StandardKey.Quit, "Quit adviz", self.close)
+        a("shortcuts", "Keyboard shortcuts", "F1", "List the keyboard shortcuts", self.show_shortcuts)
+        a("about", "About adviz", None, "About adviz", self.show_about)
+        a("mode", "Forward pass", "Ctrl+Shift+F", "Play the forward pass instead of the backward pass",
+          self._toggle_mode, checkable=True)
+        self.actions_by_key["legend"].setChecked(True)
+        self.actions_by_key["fit"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _build_ui(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        self.step_line = QLabel()
+        self.step_line.setWordWrap(True)
+        self.step_line.setTextFormat(Qt.TextFormat.RichText)
+        self.step_line.setMinimumHeight(52)
+        self.step_line.setContentsMargins(10, 4, 10, 4)
+        self.step_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.step_line.setToolTip("The current step, in words and in chain-rule form")
+        layout.addWidget(self.step_line)
+        self.transport = TransportBar(self.actions_by_key)
+        layout.addWidget(self.transport)
+        self.setCentralWidget(central)
+        self.view.addAction(self.actions_by_key["fit"])
+
+        self.inputs = InputsPanel()
+        dock = QDockWidget("Inputs", self)
+        dock.setObjectName("inputs")
+        dock.setWidget(self.inputs)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.inputs_dock = dock
+        self.details = DetailsPanel()
+        dock = QDockWidget("Details", self)
+        dock.setObjectName("details")
+        dock.setWidget(self.details)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.details_dock = dock
+        self.statusBar().showMessage("Ready")
+        self.resize(1280, 780)
+
+    def _build_menus(self) -> None:
+        acts = self.actions_by_key
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(acts["example"])
+        file_menu.addSeparator()
+        file_menu.addAction(acts["quit"])
+        edit = bar.addMenu("&Edit")
+        edit.addAction(acts["undo"])
+        edit.addAction(acts["redo"])
+        view = bar.addMenu("&View")
+        for key in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
+            view.addAction(acts[key])
+        view.addSeparator()
+        view.addAction(acts["legend"])
+        view.addAction(self.inputs_dock.toggleViewAction())
+        view.addAction(self.details_dock.toggleViewAction())
+        theme_menu = view.addMenu("Theme")
+        self.theme_group = QActionGroup(self)
+        for name, title in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            action = QAction(title, self, checkable=True)
+            action.setData(name)
+            action.setStatusTip(f"{title} theme")
+            action.triggered.connect(lambda _=False, n=name: self.apply_theme(n))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            acts[f"theme_{name}"] = action
+        layout_menu = bar.addMenu("&Layout")
+        self.layout_group = QActionGroup(self)
+        entries = [("layered", "LR", "Layered, left to right", "Ctrl+1"), ("layered", "TB", "Layered, top to bottom", "Ctrl+2")]
+        entries += [(m, self.direction, LAYOUT_TITLES[m], f"Ctrl+{i}") for i, m in enumerate(METHODS[1:], start=3)]
+        for method, direction, title, key in entries:
+            action = QAction(title, self, checkable=True)
+            action.setShortcut(QKeySequence(key))
+            action.setToolTip(f"{title} ({key})")
+            action.setStatusTip(f"Lay the graph out: {title.lower()}")
+            action.triggered.connect(lambda _=False, m=method, d=direction: self.set_layout(m, d))
+            self.layout_group.addAction(action)
+            layout_menu.addAction(action)
+            acts[f"layout_{method}_{direction}" if method == "layered" else f"layout_{method}"] = action
+        play = bar.addMenu("&Playback")
+        for key in ("play", "first", "previous", "next", "last"):
+            play.addAction(acts[key])
+        play.addSeparator()
+        play.addAction(acts["mode"])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(acts["shortcuts"])
+        help_menu.addAction(acts["about"])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.addAction(acts["undo"])
+        toolbar.addAction(acts["redo"])
+        toolbar.addSeparator()
+        toolbar.addAction(acts["fit"])
+        toolbar.addAction(acts["zoom_in"])
+        toolbar.addAction(acts["zoom_out"])
+        toolbar.addAction(acts["legend"])
+        self._sync_layout_checks()
+
+    def _connect(self) -> None:
+        self.inputs.edited.connect(self._on_edited)
+        self.player.stepChanged.connect(self._on_step)
+        self.player.playingChanged.connect(self._on_playing)
+        self.transport.scrubber.valueChanged.connect(lambda v: self.player.go(v, animate=False))
+        self.transport.speed.currentIndexChanged.connect(
+            lambda _: self.player.set_speed(self.transport.speed.currentData()))
+        self.transport.mode.currentIndexChanged.connect(
+            lambda _: self._set_mode(self.transport.mode.currentData()))
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.details.checkRequested.connect(self.run_check)
+        self.view.zoomChanged.connect(lambda z: self.statusBar().showMessage(f"Zoom {z * 100:.0f}%", 1500))
+
+    # -- document -------------------------------------------------------------------
+    def set_text(self, text: str) -> None:
+        """Put ``text`` (functions or a script) in the editor; the picture follows."""
+        self.inputs.editor.setPlainText(text)
+
+    def load_example(self) -> None:
+        from ..pipeline import EXAMPLE
+        self.set_text(EXAMPLE)
+
+    def current_document(self) -> Document:
+        text = self.inputs.editor.toPlainText()
+        variables = sync_variables(text, self.inputs.table.variables(), self.remembered)
+        target = self.inputs.target.currentText() or None
+        return Document(text=text, variables=variables, persistent=self.inputs.persistent.isChecked(),
+                        watch_accessed_variables=self.inputs.watch_accessed.isChecked(),
+                        target=target, call=max(0, self.inputs.call.currentIndex()))
+
+    def apply_document(self, doc: Document) -> None:
+        """Show ``doc`` in the inputs (undo, redo, opening) and recompute."""
+        self._applying = True
+        try:
+            inputs = self.inputs
+            inputs._loading = True
+            if inputs.editor.toPlainText() != doc.text:
+                inputs.editor.setPlainText(doc.text)
+            inputs.table.set_variables(doc.variables)
+            inputs.persistent.setChecked(doc.persistent)
+            inputs.watch_accessed.setChecked(doc.watch_accessed_variables)
+            if doc.target:
+                inputs.set_choices(inputs.target, [inputs.target.itemText(i) for i in range(inputs.target.count())], doc.target)
+            inputs._loading = False
+            self.document = doc.copy()
+        finally:
+            self._applying = False
+        self.recompute()
+
+    def _on_edited(self) -> None:
+        self._debounce.start()
+
+    def recompute(self) -> None:
+        """Run the current document in the background; the newest request wins."""
+        self._debounce.stop()
+        doc = self.current_document()
+        self.inputs.set_script_mode(is_script(doc.text))
+        if not is_script(doc.text):
+            self.inputs.table.set_variables(doc.variables)
+        if not self._applying and _differs(doc, self.document):
+            self.undo_stack.push(_Snapshot(self, self.document.copy(), doc.copy()))
+        self.document = doc.copy()
+        self._request += 1
+        request, method, direction = self._request, self.method, self.direction
+        started = time.perf_counter()
+
+        def work() -> None:
+            try:
+                outcome = compute(doc, method, direction)
+            except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
+                outcome = Outcome(error=_Message(f"internal error: {exc}"))
+            outcome.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+            self._relay.computed.emit(request, outcome)
+
+        self._executor.submit(work)
+
+    def _on_computed(self, request: int, outcome: Outcome) -> None:
+        if request != self._request:
+            return      # an older edit; a newer result is on its way
+        self.outcome = outcome
+        self.last_compute_ms = getattr(outcome, "elapsed", 0.0) * 1000
+        inputs = self.inputs
+        inputs.set_script_mode(outcome.script)
+        if outcome.script:
+            inputs.set_choices(inputs.call, outcome.calls, self.document.call)
+        elif outcome.outputs:
+            inputs.set_choices(inputs.target, outcome.outputs, self.document.target)
+        error = outcome.error
+        if error is not None:
+            message = getattr(error, "message", str(error))
+            line, col = getattr(error, "line", 0), getattr(error, "col", 0)
+            where = f"line {line}, col {col}: " if line else ""
+            inputs.show_error(where + message)
+            if line:
+                inputs.editor.show_error(line, col, message)
+            else:
+                inputs.editor.clear_error()
+            self.errorShown.emit(where + message)
+        else:
+            inputs.show_error("")
+            inputs.editor.clear_error()
+        if outcome.graph is None:
+            if self.scene.nodes:
+                self.view.stale_message = "Stale picture: the text has an error (see the inputs)"
+            self.view.viewport().update()
+            self.statusBar().showMessage("Error — the last good picture stays", 4000)
+            return
+        self.view.stale_message = outcome.graph.error and f"Error in this call: {outcome.graph.error}" or ""
+        structure = tuple(sorted(outcome.graph.nodes))
+        same = structure == self._structure
+        keep = self.scene.moved_positions()
+        selected = [i.node.id for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
+        self.scene.set_graph(outcome.graph, outcome.layout, keep)
+        for nid in selected:
+            if nid in self.scene.nodes:
+                self.scene.nodes[nid].setSelected(True)
+        self.player.reload(keep_step=same)
+        self._sync_transport()
+        if not same:
+            self.view.fit()
+        self._structure = structure
+        self.statusBar().showMessage(
+            f"{len(outcome.graph.nodes)} nodes, {len(outcome.graph.edges)} edges · computed in {self.last_compute_ms:.0f} ms", 4000)
+        self._on_selection()
+        self.graphShown.emit()
+
+    # -- layout, theme, playback ----------------------------------------------------
+    def set_layout(self, method: str, direction: str | None = None) -> None:
+        """Lay the graph out again with ``method``; nodes glide to their new places."""
+        self.method = method
+        if direction:
+            self.direction = direction
+        self.settings.setValue("layout/method", self.method)
+        self.settings.setValue("layout/direction", self.direction)
+        self._sync_layout_checks()
+        graph = self.outcome.graph if self.outcome else None
+        if graph is None:
+            return
+        node_sep, layer_sep = SPACING[self.direction]
+        try:
+            new = compute_layout(graph.to_networkx(), method, self.direction, node_sep=node_sep, layer_sep=layer_sep)
+        except ValueError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+            QMessageBox.information(self, "Layout", str(exc))
+            return
+        self.outcome.layout = new
+        self.scene.animate_to(new)
+        QTimer.singleShot(480, self.view.fit)
+
+    def _sync_layout_checks(self) -> None:
+        key = f"layout_{self.method}_{self.direction}" if self.method == "layered" else f"layout_{self.method}"
+        action = self.actions_by_key.get(key)
+        if action is not None:
+            action.setChecked(True)
+
+    def apply_theme(self, name: str) -> None:
+        """``system``, ``light`` or ``dark``: the canvas and the widgets change together."""
+        self.theme_setting = name
+        self.theme = theme_named(name)
+        self.settings.setValue("theme", name)
+        app = QApplication.instance()
+        if app is not None:
+            app.setPalette(widget_palette(self.theme))
+        self.scene.set_theme(self.theme)
+        self.inputs.editor.set_dark(self.theme.dark)
+        self.details.good, self.details.bad = self.theme.good, self.theme.bad
+        action = self.actions_by_key.get(f"theme_{name}")
+        if action is not None:
+            action.setChecked(True)
+        self.view.viewport().update()
+
+    def _toggle_legend(self) -> None:
+        self.view.show_legend = self.actions_by_key["legend"].isChecked()
+        self.settings.setValue("legend", self.view.show_legend)
+        self.view.viewport().update()
+
+    def _toggle_mode(self) -> None:
+        mode = FORWARD if self.actions_by_key["mode"].isChecked() else BACKWARD
+        self.transport.mode.setCurrentIndex(0 if mode == BACKWARD else 1)
+
+    def _set_mode(self, mode: str) -> None:
+        self.actions_by_key["mode"].setChecked(mode == FORWARD)
+        self.player.set_mode(mode)
+        self._sync_transport()
+
+    def _next_step(self) -> None:
+        self.player.pause()
+        self.player.next()
+
+    def _on_playing(self, playing: bool) -> None:
+        self.actions_by_key["play"].setText("⏸" if playing else "▶")
+
+    def _sync_transport(self) -> None:
+        self.transport.set_range(self.player.length(), self.player.index)
+        self._describe_step()
+
+    def _on_step(self, index: int) -> None:
+        self.transport.set_range(self.player.length(), index)
+        self._describe_step()
+
+    def _describe_step(self) -> None:
+        graph = self.scene.graph
+        if graph is None:
+            self.step_line.setText("")
+            return
+        steps = graph.backward if self.player.mode == BACKWARD else graph.forward
+        if not steps:
+            self.step_line.setText("<i>No backward steps: the target does not depend on a watched source.</i>")
+            return
+        step = steps[min(self.player.index, len(steps) - 1)]
+        chain = "<br>".join(_h(line) for line in step.chain)
+        mono = "font-family: monospace;"
+        self.step_line.setText(f"<b>{_h(step.words)}</b>" + (f"<br><span style='{mono}'>{chain}</span>" if chain else ""))
+
+    # -- details --------------------------------------------------------------------
+    def _on_selection(self) -> None:
+        items = self.scene.selectedItems()
+        if not items:
+            self.details.clear()
+            return
+        item = items[0]
+        if isinstance(item, NodeItem):
+            self.details.show_node(item.node, can_check=not (self.outcome and self.outcome.script))
+        elif isinstance(item, EdgeItem):
+            self.details.show_edge(item.edge, item.src.node.label, item.dst.node.label)
+
+    def run_check(self, name: str) -> None:
+        """Check the gradient by ``name`` with finite differences, in the background."""
+        from ..check import finite_difference_check
+        doc = self.document.copy()
+        self.details.check_label.setText("checking…")
+
+        def work() -> None:
+            try:
+                result = finite_difference_check(doc, name)
+            except Exception as exc:  # noqa: BLE001
+                from ..check import CheckResult
+                result = CheckResult(name, None, None, message=f"cannot check: {exc}")
+            self._relay.checked.emit(result)
+
+        self._executor.submit(work)
+
+    def _on_checked(self, result) -> None:
+        self.details.show_check(result)
+        self.checkShown.emit(result)
+
+    # -- help -----------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        rows = []
+        for action in self.actions_by_key.values():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys:
+                rows.append(f"<tr><td><b>{_h(keys)}</b></td><td>{_h(action.statusTip() or action.text())}</td></tr>")
+        rows.append("<tr><td><b>Wheel</b></td><td>Zoom around the pointer</td></tr>")
+        rows.append("<tr><td><b>Drag</b></td><td>Pan the canvas, or move a node</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About adviz",
+                          "<b>adviz</b> — see reverse-mode automatic differentiation.<br>"
+                          "A GradientTape engine, the graph it records, and the backward pass, edge by edge.")
+
+    # -- settings -------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        legend = self.settings.value("legend", True)
+        self.view.show_legend = legend not in (False, "false")
+        self.actions_by_key["legend"].setChecked(self.view.show_legend)
+        speed = self.settings.value("speed")
+        try:
+            index = self.transport.speed.findData(float(speed)) if speed is not None else -1
+        except (TypeError, ValueError):
+            index = -1
+        if index >= 0:
+            self.transport.speed.setCurrentIndex(index)
+            self.player.set_speed(self.transport.speed.currentData())
+
+    def restore_last_document(self) -> bool:
+        """Reopen what was in the window when it last closed; False when there was nothing."""
+        raw = self.settings.value("document")
+        if not raw:
+            return False
+        try:
+            data = json.loads(str(raw))
+            doc = Document(text=str(data["text"]),
+                           variables=[VariableSpec(**v) for v in data.get("variables", [])],
+                           persistent=bool(data.get("persistent", False)),
+                           watch_accessed_variables=bool(data.get("watch_accessed_variables", True)),
+                           target=data.get("target"), call=int(data.get("call", 0)))
+        except (ValueError, KeyError, TypeError):
+            return False
+        self.apply_document(doc)
+        return True
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("speed", self.player.speed)
+        doc = self.current_document()
+        self.settings.setValue("document", json.dumps({
+            "text": doc.text, "variables": [v.__dict__ for v in doc.variables], "persistent": doc.persistent,
+            "watch_accessed_variables": doc.watch_accessed_variables, "target": doc.target, "call": doc.call}))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        self.player.pause()
+        self.save_settings()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        super().closeEvent(event)
+
+
+def _differs(a: Document, b: Document) -> bool:
+    return (a.text, a.variables, a.persistent, a.watch_accessed_variables, a.target, a.call) != (
+        b.text, b.variables, b.persistent, b.watch_accessed_variables, b.target, b.call)
+
+
+class _Message(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, 0, 0
+
+
+def _h(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["MainWindow", "format_value"]
