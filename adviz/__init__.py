@@ -10,6 +10,12 @@ from .engine import (GradientTape, Tensor, UnconnectedGradients, Variable, bool_
                      zeros, zeros_like)
 
 globals().update(_exported(""))
-bool = bool_  # noqa: A001 - TensorFlow spells it tf.bool
 
-__version__ = "0.1.0"
+
+def draw(*args, **kwargs):
+    """Draw a tape's gradient call inline in a notebook (see :func:`adviz.notebook.draw`)."""
+    import inspect
+
+    from .notebook import draw as _draw
+    frame = inspect.currentframe()
+    return _draw(*args, _caller=frame.f_back if frame else None, **kwargs)

@@ -1,0 +1,93 @@
+"""Pictures of a tape in notebooks: ``adviz.draw(tape)`` shows inline, with no window and no Graphviz."""
+from __future__ import annotations
+
+import inspect
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .engine import GradientTape, TapeCall, Tensor, Variable
+
+
+def _names_from(frame: Any) -> dict[int, str]:
+    names: dict[int, str] = {}
+    if frame is None:
+        return names
+    for scope in (frame.f_globals, frame.f_locals):
+        for name, value in list(scope.items()):
+            if isinstance(value, (Tensor, Variable)) and not name.startswith("_"):
+                names[value._id] = name
+    return names
+
+
+class Drawing:
+    """A graph with its layout; Jupyter shows it through ``_repr_svg_``/``_repr_png_``."""
+
+    def __init__(self, graph: Any, layout: Any, **options: Any) -> None:
+        self.graph = graph
+        self.layout = layout
+        self.options = options
+
+    def _export_options(self, **overrides: Any):
+        from .ui.export import ExportOptions
+        values = {**self.options, **overrides}
+        return ExportOptions(**values)
+
+    def save(self, path: str | os.PathLike, **options: Any) -> Path:
+        """Write PNG, SVG, PDF, GIF or JSON, chosen by the suffix."""
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from .ui.export import export
+        return export(self.graph, self.layout, Path(path), self._export_options(**options))
+
+    def _render(self, suffix: str, **options: Any) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"graph.{suffix}"
+            self.save(path, **options)
+            return path.read_bytes()
+
+    def _repr_svg_(self) -> str:
+        return self._render("svg").decode("utf-8")
+
+    def _repr_png_(self) -> bytes:
+        return self._render("png", scale=1.5)
+
+    def __repr__(self) -> str:
+        return f"<adviz.Drawing: {len(self.graph.nodes)} nodes, {len(self.graph.backward)} backward steps>"
+
+
+def draw(tape: GradientTape, target: Any = None, sources: Any = None, *, names: dict[str, Any] | None = None,
+         layout: str = "layered", direction: str = "LR", step: int | str = "end", theme: str = "light",
+         title: str | None = None, legend: bool = True, _caller: Any = None) -> Drawing:
+    """Draw ``tape``'s last gradient call, or the call of ``target`` with respect to ``sources``.
+
+    Names come from ``names`` ({"x": x, ...}) or, by default, from the caller's variables.
+    ``gradient()`` is not called again, so a non-persistent tape is not used up.
+    """
+    from .graph import build_graph, layout as compute_layout
+    from .pipeline import SPACING
+    if not isinstance(tape, GradientTape):
+        raise TypeError(f"draw() needs a GradientTape, not {type(tape).__name__}")
+    frame = inspect.currentframe()
+    ids = _names_from(_caller if _caller is not None else (frame.f_back if frame else None))
+    if names:
+        ids.update({value._id: key for key, value in names.items() if isinstance(value, (Tensor, Variable))})
+    if target is None:
+        if not tape.calls:
+            raise ValueError("this tape has no gradient() call yet: pass target and sources")
+        last = tape.calls[-1]
+        target, sources = last.target, last.sources
+        call = last
+    else:
+        if sources is None:
+            raise ValueError("pass the sources to differentiate with respect to")
+        call = None
+    n_records, n_unrecorded = (call.records, call.unrecorded) if call else (len(tape.records), len(tape.unrecorded))
+    if call is None or call.backward is None:
+        bp = tape.backward(target, sources)
+        result = list(bp.gradients)
+        call = TapeCall("gradient", target, sources, result, n_records, n_unrecorded, bp)
+    graph = build_graph(tape, call, ids, title=title or "")
+    node_sep, layer_sep = SPACING.get(direction, SPACING["LR"])
+    positions = compute_layout(graph.to_networkx(), layout, direction, node_sep=node_sep, layer_sep=layer_sep)
+    return Drawing(graph, positions, step=step, theme=theme, title=title, legend=legend)
