@@ -10,6 +10,9 @@ from .engine import (GradientTape, Tensor, UnconnectedGradients, Variable, bool_
                      zeros, zeros_like)
 
 globals().update(_exported(""))
+bool = bool_  # noqa: A001 - TensorFlow spells it tf.bool
+
+__version__ = "0.1.0"
 
 
 def draw(*args, **kwargs):

@@ -15,6 +15,8 @@ def op_function(op: Op) -> Callable[..., Tensor]:
     """The public function for one row: ``f(x, y, *attrs, name=None, **attrs)``."""
 
     def function(*args: Any, **kwargs: Any) -> Tensor:
+        if not kwargs and not op.attrs and len(args) == op.arity:
+            return apply(op, args, {})
         if len(args) < op.arity:
             for key in ("x", "y", "a", "b", "input_tensor", "tensor")[: op.arity]:
                 if key in kwargs and len(args) < op.arity:

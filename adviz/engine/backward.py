@@ -49,12 +49,14 @@ def _node_id(x: Any) -> int:
 
 
 def _reachable(records: Sequence[Any], sources: set[int]) -> set[int]:
-    """Ids that depend on a source through recorded ops (only these need adjoints)."""
+    """Floating-point ids that depend on a source through recorded ops (only these need
+    adjoints; an integer value stops the gradient)."""
     reach = set(sources)
     for rec in records:
         for n in rec.inputs:
             if n._id in reach:
-                reach.add(rec.output._id)
+                if rec.output._value.dtype.kind == "f":
+                    reach.add(rec.output._id)
                 break
     return reach
 
@@ -94,45 +96,49 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
             adj[tid] = adj[tid] + seed if tid in adj else seed
             seed_values[tid] = seed
 
+    numeric = m is NUMPY
     steps: list[Step] = []
     for index in range(len(records) - 1, -1, -1):
         rec = records[index]
-        out = rec.output
-        g = adj.get(out._id)
-        if g is None or not is_floating(out._value.dtype):
+        g = adj.get(rec.output._id)
+        if g is None:  # off the path (adjoints only ever exist for floating values)
             continue
-        op = rec.op
-        xs = [m.value(v) for v in (rec.inputs if m is TENSORS else rec.values)]
-        outv = m.value(out)
-        n = len(xs)
-        partials: list[Any] = [None] * n
-        contribs: list[Any] = [None] * n
-        after: list[Any] = [None] * n
-        for i, node in enumerate(rec.inputs):
-            nid = node._id
-            if nid not in reach or not is_floating(rec.values[i]._value.dtype):
+        op, inputs, values, out, attrs, _ = rec
+        xs = None  # the rule's arguments, made only if a rule needs them
+        n = len(inputs)
+        if keep_steps:
+            partials: list[Any] = [None] * n
+            contribs: list[Any] = [None] * n
+            after: list[Any] = [None] * n
+        for i in range(n):
+            nid = inputs[i]._id
+            if nid not in reach:
                 continue
+            value = values[i]._value
             if op.elementwise:
                 p = op.partials[i]
                 if p is ONE:
-                    c = g
-                    partials[i] = 1.0
+                    c, p = g, 1.0
                 elif p is MINUS_ONE:
-                    c = -g
-                    partials[i] = -1.0
+                    c, p = -g, -1.0
                 else:
+                    if xs is None:
+                        xs, outv = _arguments(m, inputs, values, out, numeric)
                     p = p(m, outv, *xs)
-                    partials[i] = p
                     c = g * p
-                c = sum_to_shape(m, c, rec.values[i].shape)
+                if not numeric or getattr(c, "shape", None) != value.shape:
+                    c = sum_to_shape(m, c, value.shape)
             else:
-                c = op.vjps[i](m, g, outv, *xs, **rec.attrs)
-                if m is NUMPY:
+                if xs is None:
+                    xs, outv = _arguments(m, inputs, values, out, False)
+                p = None
+                c = op.vjps[i](m, g, outv, *xs, **attrs)
+                if numeric:
                     c = np.asarray(c)
-            contribs[i] = c
             prev = adj.get(nid)
             adj[nid] = c if prev is None else prev + c
-            after[i] = adj[nid]
+            if keep_steps:
+                partials[i], contribs[i], after[i] = p, c, adj[nid]
         if keep_steps:
             steps.append(Step(index, rec, _arr(g), tuple(_arr(p) for p in partials),
                               tuple(_arr(c) for c in contribs), tuple(_arr(a) for a in after)))
@@ -145,6 +151,24 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
         gradients.append(g)
     return BackwardPass(tuple(steps), {k: _arr(v) for k, v in adj.items()} if keep_steps else {},
                         {k: _arr(v) for k, v in seed_values.items()}, tuple(gradients))
+
+
+def _arguments(m: Any, inputs: tuple[Any, ...], values: tuple[Tensor, ...], out: Tensor,
+               scalars: bool) -> tuple[list[Any], Any]:
+    """What a rule receives for the inputs and the output of one record."""
+    if m is TENSORS:
+        # A Variable stands for itself (so an outer tape links back to it) only while it
+        # still holds the value the op read; after an assign the recorded value is used.
+        return [n if n._value is v else v for n, v in zip(inputs, values)], out
+    outv = out._value
+    if scalars and not outv.ndim:
+        # 0-d arrays as numpy scalars: the same numbers, several times faster arithmetic.
+        # (An elementwise op's output is 0-d only when all its inputs are.)
+        xs = []
+        for v in values:
+            xs.append(v._value[()])
+        return xs, outv[()]
+    return [v._value for v in values], outv
 
 
 def _arr(x: Any) -> Any:

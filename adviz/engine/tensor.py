@@ -19,25 +19,25 @@ def next_id() -> int:
     return value
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
 class Tensor:
     """An immutable n-dimensional value. Arithmetic on tensors is recorded by active tapes."""
 
     __slots__ = ("_value", "_id", "__weakref__")
+    # numpy scalars and arrays on the left of an operator defer to our reflected operators.
+    __array_priority__ = 100
 
     def __init__(self, value: np.ndarray) -> None:
-        if value.flags.writeable:
-            value = _frozen(value)
+        # The engine never writes into a value; it is made read-only when handed out (numpy(),
+        # __array__), since setting the flag costs more than the rest of creating a tensor.
         self._value = value
         self._id = next(_ids)
 
     def numpy(self) -> np.ndarray:
         """The value as a read-only numpy array (a 0-d array for scalars)."""
-        return self._value
+        value = self._value
+        if value.flags.writeable:
+            value.flags.writeable = False
+        return value
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -77,7 +77,9 @@ class Tensor:
             yield self[i]
 
     def __array__(self, dtype=None, copy=None):
-        return self._value if dtype is None else self._value.astype(dtype)
+        if copy:  # np.array(t) asks for a copy; the tensor's own buffer stays read-only
+            return self._value.astype(self._value.dtype if dtype is None else dtype)
+        return self.numpy() if dtype is None else self._value.astype(dtype)
 
     def __str__(self) -> str:
         return format_tensor("adviz.Tensor", self._value)
@@ -109,7 +111,8 @@ def format_tensor(prefix: str, value: np.ndarray) -> str:
 def to_array(value: Any, dtype: Any = None, hint: np.dtype | None = None) -> np.ndarray:
     """Convert Python numbers, lists and arrays as TensorFlow does: floats become float32, ints int32.
 
-    ``hint`` is the dtype of the other operand of a binary op: Python numbers adopt it.
+    ``hint`` is the dtype of the other operand of a binary op: Python numbers adopt it, and so
+    do numpy values (as TensorFlow converts them to the op's dtype), unless a float would become an int.
     """
     if isinstance(value, Tensor):
         array = value._value
@@ -117,6 +120,8 @@ def to_array(value: Any, dtype: Any = None, hint: np.dtype | None = None) -> np.
         array = value._value._value
     elif isinstance(value, np.ndarray) or isinstance(value, np.generic):
         array = np.asarray(value)
+        if dtype is None and hint is not None and (hint.kind == "f" or array.dtype.kind in "iub"):
+            return array.astype(hint, copy=False)
     else:
         try:
             array = np.asarray(value)
@@ -167,6 +172,7 @@ class Variable:
     """A mutable, named holder of a tensor value; tapes watch trainable Variables they see read."""
 
     __slots__ = ("_value", "_id", "_name", "_trainable", "__weakref__")
+    __array_priority__ = 100
     _counter = itertools.count()
 
     def __init__(self, initial_value: Any, trainable: bool = True, name: str | None = None,
@@ -228,7 +234,7 @@ class Variable:
         return bool(self._value)
 
     def __array__(self, dtype=None, copy=None):
-        return self._value.__array__(dtype)
+        return self._value.__array__(dtype, copy)
 
     def __len__(self) -> int:
         return len(self._value)
