@@ -1,0 +1,386 @@
+"""The static pass: parse, measure and whitelist the whole syntax tree before anything runs.
+
+Every node type has to be allowed here by name; any other one is refused with its position.
+"""
+from __future__ import annotations
+
+import ast
+import warnings
+from typing import Iterable, Sequence
+
+from .errors import LangError, at
+from .limits import Limits, scan_depth
+from .modules import ALLOWED_ATTRIBUTES, MODULES
+from .whitelist import FORBIDDEN_NAMES, Namespace
+
+REFUSED: dict[type, str] = {
+    ast.FunctionDef: "defining functions (def) is not supported",
+    ast.AsyncFunctionDef: "defining functions (def) is not supported",
+    ast.ClassDef: "defining classes is not supported",
+    ast.Lambda: "lambda is not supported",
+    ast.While: "while loops are not supported; use for i in range(n)",
+    ast.Try: "try/except is not supported",
+    ast.Raise: "raise is not supported",
+    ast.Assert: "assert is not supported; print the values instead",
+    ast.Global: "global is not supported",
+    ast.Nonlocal: "nonlocal is not supported",
+    ast.Return: "return is not supported (there are no functions)",
+    ast.Yield: "yield is not supported",
+    ast.YieldFrom: "yield is not supported",
+    ast.Await: "await is not supported",
+    ast.AsyncFor: "async is not supported",
+    ast.AsyncWith: "async is not supported",
+    ast.NamedExpr: "the := operator is not supported",
+    ast.ListComp: "comprehensions are not supported here; use a for loop",
+    ast.SetComp: "comprehensions are not supported; use a for loop",
+    ast.DictComp: "comprehensions are not supported; use a for loop",
+    ast.GeneratorExp: "generator expressions are not supported; use a list comprehension [...]",
+    ast.Starred: "* unpacking is not supported",
+    ast.Set: "sets are not supported",
+    ast.AnnAssign: "annotated assignments are not supported; write name = value",
+}
+for _name, _message in (("TryStar", "try/except is not supported"), ("Match", "match is not supported")):
+    if hasattr(ast, _name):
+        REFUSED[getattr(ast, _name)] = _message
+
+SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+FUNCTION_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
+
+
+def parse(text: str, limits: Limits) -> tuple[ast.Module, list[str]]:
+    """``ast.parse`` behind the size and nesting limits; every failure is a LangError."""
+    if not isinstance(text, str):
+        raise LangError("the input must be text", 1, 1)
+    if len(text) > limits.max_source_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_source_bytes:
+        raise LangError(f"the text is too long (the limit is {limits.max_source_bytes:,} bytes)", 1, 1)
+    deep = scan_depth(text, limits.max_depth)
+    if deep is not None:
+        raise LangError(f"brackets are nested too deeply (the limit is {limits.max_depth})", *deep)
+    lines = text.splitlines()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="exec")
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        col = exc.offset or 1
+        message = exc.msg or "invalid syntax"
+        if "too many nested" in message:
+            message = f"brackets are nested too deeply (the limit is {limits.max_depth})"
+        raise LangError(message, line, max(col, 1)) from None
+    except (RecursionError, MemoryError):
+        raise LangError("the text is nested too deeply to read", 1, 1) from None
+    except (ValueError, UnicodeError) as exc:
+        raise LangError(f"the text cannot be read: {exc}", 1, 1) from None
+    check_depth(tree, limits, lines)
+    return tree, lines
+
+
+def check_depth(tree: ast.AST, limits: Limits, lines: Sequence[str]) -> None:
+    """Refuse a tree deeper than ``limits.max_ast_depth`` (walked without recursion)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.max_ast_depth:
+            raise at(node, f"the expression is nested too deeply (the limit is {limits.max_ast_depth} levels)", lines)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+class _Checker:
+    """Shared rules: constants, names and operators."""
+
+    operators: tuple[type, ...] = SCRIPT_OPERATORS
+
+    def __init__(self, lines: Sequence[str], limits: Limits) -> None:
+        self.lines = lines
+        self.limits = limits
+
+    def refuse(self, node: ast.AST, message: str) -> LangError:
+        return at(node, message, self.lines)
+
+    def expressions(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.expr(node)
+
+    def expr(self, node: ast.AST) -> None:
+        handler = getattr(self, "expr_" + type(node).__name__, None)
+        if handler is None:
+            raise self.refuse(node, REFUSED.get(type(node), f"{type(node).__name__} expressions are not supported"))
+        handler(node)
+
+    def check_name(self, node: ast.AST, name: str) -> None:
+        if name.startswith("__"):
+            raise self.refuse(node, f"names starting with '__' are not available ({name!r})")
+
+    def expr_Name(self, node: ast.Name) -> None:
+        self.check_name(node, node.id)
+
+    def expr_BinOp(self, node: ast.BinOp) -> None:
+        if not isinstance(node.op, self.operators):
+            raise self.refuse(node, f"the operator {_OP_TEXT.get(type(node.op), '?')} is not supported")
+        self.expressions((node.left, node.right))
+
+    def check_number(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > self.limits.max_int_bits:
+            raise self.refuse(node, f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+
+    def expr_Subscript(self, node: ast.Subscript) -> None:
+        self.expressions((node.value, node.slice))
+
+    def expr_Slice(self, node: ast.Slice) -> None:
+        self.expressions((node.lower, node.upper, node.step))
+
+    def expr_List(self, node: ast.List) -> None:
+        self.expressions(node.elts)
+
+    expr_Tuple = expr_List
+
+
+_OP_TEXT = {ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&",
+            ast.Invert: "~", ast.Not: "not", ast.FloorDiv: "//", ast.Mod: "%"}
+
+
+class ScriptChecker(_Checker):
+    """The rules for tape scripts."""
+
+    def __init__(self, lines: Sequence[str], limits: Limits, tree: ast.Module) -> None:
+        super().__init__(lines, limits)
+        self.loops = 0
+        rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        # Import aliases that are never rebound: ``tf.xyz`` and ``np.save`` can be judged now.
+        self.modules: dict[str, Namespace] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    target = module_path(alias.name if alias.asname else alias.name.split(".")[0])
+                    if target is not None and bound not in rebound:
+                        self.modules[bound] = target
+
+    def check(self, tree: ast.Module) -> None:
+        self.block(tree.body)
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            handler = getattr(self, "stmt_" + type(stmt).__name__, None)
+            if handler is None:
+                raise self.refuse(stmt, REFUSED.get(type(stmt), f"{type(stmt).__name__} statements are not supported"))
+            handler(stmt)
+
+    # -- statements --------------------------------------------------------------------
+    def stmt_Expr(self, node: ast.Expr) -> None:
+        self.expr(node.value)
+
+    def stmt_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self.target(target)
+        self.expr(node.value)
+
+    def stmt_AugAssign(self, node: ast.AugAssign) -> None:
+        if not isinstance(node.target, ast.Name):
+            raise self.refuse(node.target, "only a plain name can be updated with an operator such as +=")
+        self.check_name(node.target, node.target.id)
+        if not isinstance(node.op, self.operators):
+            raise self.refuse(node, f"the operator {_OP_TEXT.get(type(node.op), '?')}= is not supported")
+        self.expr(node.value)
+
+    def stmt_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                raise self.refuse(target, "only names can be deleted")
+            self.check_name(target, target.id)
+
+    def stmt_With(self, node: ast.With) -> None:
+        for item in node.items:
+            self.expr(item.context_expr)
+            if item.optional_vars is not None:
+                if not isinstance(item.optional_vars, ast.Name):
+                    raise self.refuse(item.optional_vars, "write 'with ... as name'")
+                self.check_name(item.optional_vars, item.optional_vars.id)
+        self.block(node.body)
+
+    def stmt_For(self, node: ast.For) -> None:
+        self.target(node.target)
+        self.expr(node.iter)
+        self.loops += 1
+        self.block(node.body)
+        self.loops -= 1
+        self.block(node.orelse)
+
+    def stmt_If(self, node: ast.If) -> None:
+        self.expr(node.test)
+        self.block(node.body)
+        self.block(node.orelse)
+
+    def stmt_Pass(self, node: ast.Pass) -> None:
+        pass
+
+    def stmt_Break(self, node: ast.stmt) -> None:
+        if not self.loops:
+            raise self.refuse(node, f"'{type(node).__name__.lower()}' outside a loop")
+
+    stmt_Continue = stmt_Break
+
+    def stmt_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if module_path(alias.name) is None:
+                raise self.refuse(node, f"import of {alias.name!r} is not allowed "
+                                        "(scripts may import tensorflow, adviz and numpy)")
+
+    def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = module_path(node.module or "") if not node.level else None
+        if module is None:
+            raise self.refuse(node, f"import from {node.module or '.'!r} is not allowed "
+                                    "(scripts may import tensorflow, adviz and numpy)")
+        for alias in node.names:
+            if alias.name not in module.members:
+                raise self.refuse(node, f"{module.name}.{alias.name} is not available in scripts")
+
+    def target(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            self.check_name(node, node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                self.target(element)
+        elif isinstance(node, ast.Attribute):
+            raise self.refuse(node, "assigning to an attribute is not allowed")
+        elif isinstance(node, ast.Subscript):
+            raise self.refuse(node, "assigning to an item is not supported; build a new value instead")
+        else:
+            self.expr(node)
+            raise self.refuse(node, "cannot assign to this")
+
+    # -- expressions -------------------------------------------------------------------
+    def check_name(self, node: ast.AST, name: str) -> None:
+        super().check_name(node, name)
+        if name in FORBIDDEN_NAMES:
+            raise self.refuse(node, f"{name!r} is not available in scripts")
+
+    def expr_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, str):
+            if len(value) > self.limits.max_string:
+                raise self.refuse(node, "the string is too long")
+        elif value is not None and value is not Ellipsis and not isinstance(value, (bool, int, float)):
+            raise self.refuse(node, f"{type(value).__name__} literals are not supported")
+        self.check_number(node)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Invert):
+            raise self.refuse(node, "the operator ~ is not supported")
+        self.expr(node.operand)
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> None:
+        self.expressions(node.values)
+
+    def expr_Compare(self, node: ast.Compare) -> None:
+        self.expressions([node.left, *node.comparators])
+
+    def expr_IfExp(self, node: ast.IfExp) -> None:
+        self.expressions((node.test, node.body, node.orelse))
+
+    def expr_Call(self, node: ast.Call) -> None:
+        self.expr(node.func)
+        self.expressions(node.args)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.refuse(keyword.value, "** unpacking is not supported")
+            self.check_name(keyword, keyword.arg)
+            self.expr(keyword.value)
+
+    def expr_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr.startswith("_"):
+            raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})")
+        if node.attr not in ALLOWED_ATTRIBUTES:
+            raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts")
+        owner = self.static_namespace(node.value)
+        if owner is not None and node.attr not in owner.members:
+            raise self.refuse(node, f"{owner.name}.{node.attr} is not available in scripts")
+        self.expr(node.value)
+
+    def static_namespace(self, node: ast.AST) -> Namespace | None:
+        if isinstance(node, ast.Name):
+            return self.modules.get(node.id)
+        if isinstance(node, ast.Attribute):
+            parent = self.static_namespace(node.value)
+            member = parent.members.get(node.attr) if parent is not None else None
+            return member if isinstance(member, Namespace) else None
+        return None
+
+    def expr_ListComp(self, node: ast.ListComp) -> None:
+        # [elt for target in iter if cond ...]: runs like nested for loops, under the loop limit.
+        for generator in node.generators:
+            if generator.is_async:
+                raise self.refuse(node, "async comprehensions are not supported")
+            self.target(generator.target)
+            self.expressions([generator.iter, *generator.ifs])
+        self.expr(node.elt)
+
+    def expr_Dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is None:
+                raise self.refuse(node, "** unpacking is not supported")
+        self.expressions([*node.keys, *node.values])
+
+    def expr_JoinedStr(self, node: ast.JoinedStr) -> None:
+        self.expressions(node.values)
+
+    def expr_FormattedValue(self, node: ast.FormattedValue) -> None:
+        self.expressions((node.value, node.format_spec))
+
+
+def module_path(dotted: str) -> Namespace | None:
+    """The whitelisted module a dotted import path names (``tensorflow.math``), or None."""
+    head, *rest = dotted.split(".")
+    module = MODULES.get(head)
+    for part in rest:
+        member = module.members.get(part) if module is not None else None
+        module = member if isinstance(member, Namespace) else None
+    return module
+
+
+class FunctionChecker(_Checker):
+    """The rules for the function box: ``name = expression`` lines of arithmetic and op calls."""
+
+    operators = FUNCTION_OPERATORS
+
+    def __init__(self, lines: Sequence[str], limits: Limits, functions: Iterable[str]) -> None:
+        super().__init__(lines, limits)
+        self.functions = frozenset(functions)
+
+    def check(self, tree: ast.Module) -> None:
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                self.check_name(stmt.targets[0], stmt.targets[0].id)
+                self.expr(stmt.value)
+            elif isinstance(stmt, ast.Expr):
+                self.expr(stmt.value)
+            else:
+                raise self.refuse(stmt, "each line must be 'name = expression' or an expression")
+
+    def expr_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise self.refuse(node, "only numbers can be written here")
+        self.check_number(node)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise self.refuse(node, f"the operator {_OP_TEXT.get(type(node.op), '?')} is not supported")
+        self.expr(node.operand)
+
+    def expr_Call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise self.refuse(node.func, "call a function by its plain name, such as sin(x)")
+        if node.func.id not in self.functions:
+            raise self.refuse(node.func, f"unknown function {node.func.id!r}")
+        self.expressions(node.args)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.refuse(keyword.value, "** unpacking is not supported")
+            self.check_name(keyword, keyword.arg)
+            self.expr(keyword.value)
+
+    def expr_Attribute(self, node: ast.Attribute) -> None:
+        raise self.refuse(node, "attributes are not used here; write sin(x), not tf.sin(x)")

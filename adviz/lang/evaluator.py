@@ -1,0 +1,278 @@
+"""Expressions, interpreted node by node from a dispatch table.
+
+Only node types in the table are evaluated; the static checkers have already refused the rest,
+so a missing entry here is a second line of defence, not the first. Every operator and call
+first checks sizes with the run's :class:`~adviz.lang.limits.Budget`, then runs; every failure
+leaves as a LangError placed at the innermost node being evaluated.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..engine import Tensor, Variable
+from .errors import ENGINE_ERRORS, LangError, at, wrap
+from .limits import Budget, describe
+from .whitelist import SafeFunction, get_attribute, unwrap
+
+BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
+}
+COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+ARRAYS = (Tensor, Variable, np.ndarray)
+_DIGITS = re.compile(r"\d+")
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Evaluator:
+    """Evaluates expression nodes; subclasses supply names and special calls."""
+
+    def __init__(self, lines: Sequence[str], budget: Budget) -> None:
+        self.lines = lines
+        self.budget = budget
+        self.limits = budget.limits
+        self.handlers: dict[type, Callable[[Any], Any]] = {
+            ast.Constant: self.constant, ast.Name: self.name, ast.BinOp: self.binop,
+            ast.UnaryOp: self.unaryop, ast.BoolOp: self.boolop, ast.Compare: self.compare,
+            ast.IfExp: self.ifexp, ast.Call: self.call, ast.Attribute: self.attribute,
+            ast.Subscript: self.subscript, ast.Slice: self.slice, ast.List: self.list,
+            ast.Tuple: self.tuple, ast.Dict: self.dict, ast.JoinedStr: self.joinedstr,
+            ast.FormattedValue: self.formattedvalue,
+        }
+
+    # -- the dispatch ----------------------------------------------------------------------
+    def eval(self, node: ast.AST) -> Any:
+        handler = self.handlers.get(type(node))
+        if handler is None:
+            raise self.fail(node, f"{type(node).__name__} is not supported here")
+        try:
+            return handler(node)
+        except LangError as exc:
+            raise wrap(exc, node, self.lines) from None
+        except ENGINE_ERRORS as exc:
+            raise wrap(exc, node, self.lines) from None
+
+    def fail(self, node: ast.AST, message: str) -> LangError:
+        return at(node, message, self.lines)
+
+    def truth(self, value: Any) -> bool:
+        if isinstance(value, np.ndarray) and value.size != 1:
+            raise LangError("the truth value of an array with several elements is ambiguous")
+        return bool(value)
+
+    # -- leaves ------------------------------------------------------------------------------
+    def constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def name(self, node: ast.Name) -> Any:
+        raise NotImplementedError
+
+    # -- operators -----------------------------------------------------------------------------
+    def binop(self, node: ast.BinOp) -> Any:
+        left = self.eval(node.left)
+        right = self.eval(node.right)
+        return self.binary(node.op, left, right)
+
+    def binary(self, op: ast.operator, a: Any, b: Any) -> Any:
+        """``a op b`` after checking that the result is within the limits."""
+        fn = BINARY.get(type(op))
+        if fn is None:
+            raise LangError("this operator is not supported")
+        self.budget.tick()
+        budget = self.budget
+        sizes: tuple[int, int] | None = None  # (items, elements) of a list result, known in advance
+        if is_int(a) and is_int(b):
+            if isinstance(op, ast.Pow):
+                budget.check_int_pow(a, b)
+            elif isinstance(op, ast.Mult) and a.bit_length() + b.bit_length() > self.limits.max_int_bits + 1:
+                raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+        elif isinstance(op, ast.Mult) and (is_int(a) or is_int(b)):
+            seq, n = (a, b) if is_int(b) else (b, a)
+            if isinstance(seq, str):
+                budget.check_string(len(seq) * max(n, 0))
+            elif isinstance(seq, (list, tuple)):
+                items, elements = budget.measure(seq)
+                sizes = items * max(n, 0), elements * max(n, 0)
+                budget.check_elements(sizes[0], "the list")
+        elif isinstance(op, ast.Add) and isinstance(a, str) and isinstance(b, str):
+            budget.check_string(len(a) + len(b))
+        elif isinstance(op, ast.Add) and isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            (ia, ea), (ib, eb) = budget.measure(a), budget.measure(b)
+            sizes = ia + ib, ea + eb
+            budget.check_elements(sizes[0], "the list")
+        if isinstance(op, ast.Mod) and isinstance(a, str):
+            raise LangError("% formatting of strings is not supported; use an f-string")
+        if isinstance(a, ARRAYS) or isinstance(b, ARRAYS):
+            budget.check_convertible(a)
+            budget.check_convertible(b)
+            if isinstance(op, ast.MatMult):
+                budget.check_matmul(a, b)
+            else:
+                budget.check_broadcast(a, b)
+        result = fn(a, b)
+        if is_int(result):
+            budget.check_int(result)
+        elif isinstance(result, (list, tuple)):
+            if sizes is not None:
+                budget.remember(result, *sizes)
+            budget.check_container(result)
+        return result
+
+    def unaryop(self, node: ast.UnaryOp) -> Any:
+        value = self.eval(node.operand)
+        self.budget.tick()
+        if isinstance(node.op, ast.Not):
+            return not self.truth(value)
+        if isinstance(node.op, ast.USub):
+            return -value
+        if isinstance(node.op, ast.UAdd):
+            return +value
+        raise LangError("this operator is not supported")
+
+    def boolop(self, node: ast.BoolOp) -> Any:
+        value: Any = None
+        for child in node.values:
+            value = self.eval(child)
+            if self.truth(value) == isinstance(node.op, ast.Or):
+                return value
+        return value
+
+    def compare(self, node: ast.Compare) -> Any:
+        left = self.eval(node.left)
+        result: Any = True
+        for index, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
+            right = self.eval(right_node)
+            self.budget.tick()
+            if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(right, (list, tuple, str, dict, range, np.ndarray)):
+                raise LangError(f"'in' needs a list, tuple, string, dict or range, not {describe(right)}")
+            if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, str) and not isinstance(left, str):
+                raise LangError("'in' with a string needs a string on the left")
+            result = COMPARE[type(op)](left, right)
+            if index < len(node.ops) - 1 and not self.truth(result):
+                return result
+            left = right
+        return result
+
+    def ifexp(self, node: ast.IfExp) -> Any:
+        return self.eval(node.body) if self.truth(self.eval(node.test)) else self.eval(node.orelse)
+
+    # -- calls and attributes ------------------------------------------------------------------
+    def call(self, node: ast.Call) -> Any:
+        func = self.eval(node.func)
+        args = [self.eval(a) for a in node.args]
+        kwargs = {k.arg: self.eval(k.value) for k in node.keywords if k.arg is not None}
+        return self.call_value(node, func, args, kwargs)
+
+    def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if not isinstance(func, SafeFunction):
+            raise LangError(f"{describe(func)} cannot be called")
+        self.budget.tick()
+        if func.special:
+            return self.special_call(node, func, args, kwargs)
+        args = [unwrap(a) for a in args]
+        kwargs = {k: unwrap(v) for k, v in kwargs.items()}
+        return func.invoke(self.budget, tuple(args), kwargs)
+
+    def special_call(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise LangError(f"{func.name} is not available here")
+
+    def attribute(self, node: ast.Attribute) -> Any:
+        return get_attribute(self.eval(node.value), node.attr)
+
+    def subscript(self, node: ast.Subscript) -> Any:
+        value = self.eval(node.value)
+        index = self.eval(node.slice)
+        self.budget.tick()
+        if isinstance(value, (Tensor, Variable)):
+            return value[index]
+        if isinstance(value, (np.ndarray, np.generic)):
+            return value[_array_index(index)]
+        if isinstance(value, (list, tuple, str, range)):
+            if isinstance(index, Tensor):
+                index = int(index)
+            if not isinstance(index, (int, slice)):
+                raise LangError(f"a {describe(value)[2:]} is indexed by an integer or a slice, not {describe(index)}")
+            return value[index]
+        if isinstance(value, dict):
+            return value[index]
+        raise LangError(f"{describe(value)} cannot be indexed")
+
+    def slice(self, node: ast.Slice) -> slice:
+        parts = [None if n is None else self.eval(n) for n in (node.lower, node.upper, node.step)]
+        for p in parts:
+            if p is not None and not is_int(p) and not isinstance(p, (Tensor, np.integer)):
+                raise LangError(f"slice bounds are integers, not {describe(p)}")
+        return slice(*[int(p) if p is not None else None for p in parts])
+
+    # -- literals --------------------------------------------------------------------------------
+    def list(self, node: ast.List) -> list[Any]:
+        return self.budget.check_container([self.eval(e) for e in node.elts])
+
+    def tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
+        return self.budget.check_container(tuple(self.eval(e) for e in node.elts))
+
+    def dict(self, node: ast.Dict) -> dict[Any, Any]:
+        out = {}
+        for key_node, value_node in zip(node.keys, node.values):
+            key = self.eval(key_node)
+            if not isinstance(key, (str, int, float, bool, type(None), tuple)):
+                raise self.fail(key_node, f"dict keys are numbers or strings, not {describe(key)}")
+            out[key] = self.eval(value_node)
+        return self.budget.check_container(out)
+
+    def joinedstr(self, node: ast.JoinedStr) -> str:
+        parts = [v.value if isinstance(v, ast.Constant) else self.eval(v) for v in node.values]
+        text = "".join(str(p) for p in parts)
+        self.budget.check_string(len(text))
+        return text
+
+    def formattedvalue(self, node: ast.FormattedValue) -> str:
+        value = self.eval(node.value)
+        spec = self.eval(node.format_spec) if node.format_spec is not None else ""
+        self.budget.tick()
+        if node.conversion == ord("r"):
+            value = repr(value)
+        elif node.conversion == ord("a"):
+            value = ascii(value)
+        elif node.conversion == ord("s"):
+            value = str(value)
+        if not spec:
+            text = value if isinstance(value, str) else str(value)
+        else:
+            if isinstance(value, np.ndarray) and value.ndim == 0:
+                value = value[()]
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, str)):
+                raise LangError(f"a format such as :{spec} applies to numbers, not {describe(value)}; "
+                                "use float(x) for a scalar tensor")
+            for digits in _DIGITS.findall(spec):
+                if len(digits) > 9 or int(digits) > self.limits.max_string:
+                    raise LangError(f"the format :{spec} asks for too many characters")
+            text = format(value, spec)
+        self.budget.check_string(len(text))
+        return text
+
+
+def _array_index(index: Any) -> Any:
+    """Plain numpy indexing only: integers, slices, None and ``...`` (no fancy indexing)."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = int(item)
+        if not (is_int(item) or isinstance(item, (slice, np.integer)) or item is None or item is Ellipsis):
+            raise LangError(f"arrays are indexed by integers, slices, None and ..., not {describe(item)}")
+        out.append(item)
+    return tuple(out) if isinstance(index, tuple) else out[0]

@@ -1,0 +1,320 @@
+"""Limits that keep every run small and prompt, and the budget that enforces them.
+
+Sizes are checked *before* anything is allocated: a shape's element count, a repetition's
+length, an integer power's bit count and a matrix product's work are all computed from the
+operands first, so ``tf.ones((20000, 20000))`` or ``9**9**9**9`` fail at once.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+
+from .errors import LangError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one parse and run. Every refusal names the limit it hit."""
+
+    max_source_bytes: int = 200_000
+    max_depth: int = 100            # brackets nested inside each other
+    max_ast_depth: int = 200        # syntax-tree depth (keeps the interpreter's recursion shallow)
+    max_loop_iterations: int = 100_000
+    max_ops: int = 200_000          # calls, operators and subscripts evaluated, tensor rows iterated
+    max_elements: int = 1_000_000   # elements of one tensor or array, items of one list
+    max_int_bits: int = 4_096
+    max_string: int = 1_000_000
+    max_output: int = 1_000_000     # characters printed in one run
+    max_matmul_work: int = 100_000_000  # m·k·n of one matrix product
+    timeout: float = 5.0            # seconds of wall-clock time
+
+
+def _elements(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= max(int(d), 0)
+    return n
+
+
+class Budget:
+    """What one run has used so far; every ``tick`` may raise a (not yet located) LangError."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.ops = 0
+        self.iterations = 0
+        self.deadline = time.monotonic() + limits.timeout
+        # Lists and tuples are never changed in place, so their measured size can be kept by id
+        # (the entry holds the object, so the id is not reused). The entries are bounded by the
+        # items they keep alive, oldest out first.
+        self._sizes: OrderedDict[int, tuple[Any, int, int]] = OrderedDict()
+        self._kept = 0
+
+    # -- time and counts -------------------------------------------------------------
+    def tick(self, n: int = 1) -> None:
+        self.ops += n
+        if self.ops > self.limits.max_ops:
+            raise LangError(f"too many operations (the limit is {self.limits.max_ops:,} per run)")
+        if time.monotonic() > self.deadline:
+            raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
+
+    def loop_tick(self) -> None:
+        self.iterations += 1
+        if self.iterations > self.limits.max_loop_iterations:
+            raise LangError(f"too many loop iterations (the limit is {self.limits.max_loop_iterations:,} per run)")
+        if time.monotonic() > self.deadline:
+            raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
+
+    # -- sizes -----------------------------------------------------------------------
+    def check_elements(self, n: int, what: str = "the result") -> None:
+        if n > self.limits.max_elements:
+            raise LangError(f"{what} would have {n:,} elements (the limit is {self.limits.max_elements:,})")
+
+    def check_shape(self, shape: Any, what: str = "the result") -> None:
+        """Refuse a shape argument (int, sequence, tensor) whose element count is over the limit."""
+        dims = shape_of_argument(shape)
+        if dims is not None:
+            self.check_elements(_elements(dims), what)
+
+    def check_string(self, n: int) -> None:
+        if n > self.limits.max_string:
+            raise LangError(f"the text would have {n:,} characters (the limit is {self.limits.max_string:,})")
+
+    def check_int(self, value: int) -> int:
+        if value.bit_length() > self.limits.max_int_bits:
+            raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+        return value
+
+    def check_int_pow(self, base: int, exponent: int) -> None:
+        """Refuse ``base ** exponent`` on Python ints when the result would be over the bit limit."""
+        if exponent < 0 or abs(base) < 2:
+            return
+        if exponent > self.limits.max_int_bits:
+            raise LangError(f"integer power too large (the exponent {exponent} is over "
+                            f"{self.limits.max_int_bits:,}); use a float such as {base}.0")
+        bits = exponent * math.log2(abs(base))
+        if bits > self.limits.max_int_bits:
+            raise LangError(f"integer power too large ({base} ** {exponent} has about {bits:,.0f} bits; "
+                            f"the limit is {self.limits.max_int_bits:,}); use a float such as {base}.0")
+
+    def check_broadcast(self, a: Any, b: Any) -> None:
+        """Refuse an elementwise operation whose broadcast result would be over the element limit."""
+        sa, sb = array_shape(a), array_shape(b)
+        if sa is None or sb is None:
+            return
+        try:
+            shape = np.broadcast_shapes(sa, sb)
+        except ValueError:
+            return  # the operation itself reports the mismatch, naming both shapes
+        self.check_elements(_elements(shape))
+
+    def check_matmul(self, a: Any, b: Any) -> None:
+        sa, sb = array_shape(a), array_shape(b)
+        if sa is None or sb is None or not sa or not sb:
+            return
+        sa = (1,) + sa if len(sa) == 1 else sa
+        sb = sb + (1,) if len(sb) == 1 else sb
+        try:
+            batch = np.broadcast_shapes(sa[:-2], sb[:-2])
+        except ValueError:
+            return
+        work = _elements(batch) * sa[-2] * sa[-1] * sb[-1]
+        if work > self.limits.max_matmul_work:
+            raise LangError(f"matrix product too large ({sa} @ {sb} needs {work:,} multiplications; "
+                            f"the limit is {self.limits.max_matmul_work:,})")
+        self.check_elements(_elements(batch) * sa[-2] * sb[-1])
+
+    def measure(self, value: Any) -> tuple[int, int]:
+        """(items, elements) of a value: list items counted through nested lists, and the
+        elements a tensor made from it would have. Lists are sized once and remembered."""
+        if isinstance(value, (list, tuple, dict)):
+            cached = self._sizes.get(id(value))
+            if cached is not None and cached[0] is value:
+                return cached[1], cached[2]
+            items = elements = 0
+            for child in (value.values() if isinstance(value, dict) else value):
+                ci, ce = self.measure(child)
+                items += max(ci, 1)
+                elements += ce
+            if isinstance(value, (list, dict)) or len(value) > 8:
+                self.remember(value, items, elements)
+            return items, elements
+        size = getattr(value, "size", None)
+        if isinstance(size, (int, np.integer)) and not isinstance(value, (str, range)):
+            return 1, int(size)
+        if hasattr(value, "shape") and hasattr(value, "dtype"):  # a Variable
+            return 1, _elements(tuple(value.shape))
+        if isinstance(value, range):
+            return 1, _range_length(value)  # lazy, but an array made from it is not
+        if isinstance(value, str):
+            return len(value), 1
+        return 1, 1
+
+    def remember(self, value: Any, items: int, elements: int) -> None:
+        """Record the size of a list built from measured parts, so it is not walked again."""
+        old = self._sizes.pop(id(value), None)
+        if old is not None:
+            self._kept -= len(old[0])
+        self._sizes[id(value)] = (value, items, elements)
+        self._kept += len(value)
+        while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
+            self._kept -= len(self._sizes.popitem(last=False)[1][0])
+
+    def check_container(self, value: Any) -> Any:
+        items, elements = self.measure(value)
+        if items > self.limits.max_elements:
+            raise LangError(f"the list would have {items:,} items (the limit is {self.limits.max_elements:,})")
+        return value
+
+    def check_convertible(self, value: Any) -> None:
+        """Before a list becomes an array: its element count is within the limit."""
+        if isinstance(value, (list, tuple, range)):
+            self.check_elements(self.measure(value)[1], "the tensor")
+
+    def iterate(self, value: Any) -> Iterator[Any]:
+        """Iterate a list, tuple, range, string, array or tensor, counting tensor rows as ops."""
+        # A loop over a huge range allocates nothing: the loop limit is what stops it.
+        if isinstance(value, (range, list, tuple, str, dict)):
+            return iter(value)
+        if isinstance(value, np.ndarray):
+            if value.ndim == 0:
+                raise LangError("cannot iterate over a 0-d array")
+            return iter(value)
+        if hasattr(value, "shape") and hasattr(value, "__getitem__"):
+            return self._rows(value)
+        raise LangError(f"cannot iterate over {describe(value)}")
+
+    def _rows(self, tensor: Any) -> Iterator[Any]:
+        if not len(tensor.shape):
+            raise LangError("cannot iterate over a scalar tensor")
+        for i in range(tensor.shape[0]):
+            self.tick()  # each row is a recorded slicing op
+            yield tensor[i]
+
+    def sized(self, value: Any) -> int:
+        """The length of something a builtin will consume whole; refuses ranges over the limit."""
+        try:
+            n = len(value) if not hasattr(value, "shape") else (value.shape[0] if len(value.shape) else 0)
+        except OverflowError:
+            n = self.limits.max_elements + 1
+        if n > self.limits.max_elements:
+            raise LangError(f"the sequence has {n:,} items (the limit is {self.limits.max_elements:,})")
+        return n
+
+
+def _range_length(value: range) -> int:
+    try:
+        return len(value)
+    except OverflowError:
+        return 2**63
+
+
+def array_shape(value: Any) -> tuple[int, ...] | None:
+    """The shape of a tensor, Variable, array or number (None for anything else)."""
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple):
+        return tuple(int(d) for d in shape)
+    if isinstance(value, (bool, int, float, np.number)):
+        return ()
+    if isinstance(value, (list, tuple)):
+        try:
+            return tuple(np.shape(value))
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def shape_of_argument(shape: Any) -> tuple[int, ...] | None:
+    """Read a shape argument without building anything large."""
+    if isinstance(shape, (bool, np.bool_)):
+        return None
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    if isinstance(shape, (list, tuple)):
+        dims = []
+        for d in shape:
+            if isinstance(d, (int, np.integer)) and not isinstance(d, bool):
+                dims.append(int(d))
+            elif hasattr(d, "shape") and not getattr(d, "shape", (1,)):
+                try:
+                    dims.append(int(d))
+                except (TypeError, ValueError):
+                    return None
+            else:
+                return None
+        return tuple(dims)
+    if hasattr(shape, "shape") and hasattr(shape, "dtype"):
+        try:
+            return tuple(int(d) for d in np.asarray(shape).reshape(-1)[:64])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def describe(value: Any) -> str:
+    """A short, user-facing name for a value's kind."""
+    if isinstance(value, np.dtype):
+        return "a dtype"
+    if isinstance(value, np.generic):
+        return "a number"
+    kind = type(value).__name__
+    names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
+             "GradientTape": "a GradientTape", "Namespace": "a module", "SafeFunction": "a function",
+             "BoundMethod": "a method", "float": "a number", "int": "an integer", "str": "a string",
+             "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
+    return names.get(kind, kind)
+
+
+def scan_depth(text: str, max_depth: int) -> tuple[int, int] | None:
+    """Where bracket nesting first goes deeper than ``max_depth`` (1-based line, column), or None.
+
+    A cheap pass before ``ast.parse``: strings and comments are skipped roughly (escapes,
+    single and triple quotes) so that brackets inside them do not count.
+    """
+    depth = 0
+    line, col = 1, 0
+    i, n = 0, len(text)
+    quote = ""
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line, col = line + 1, 0
+            i += 1
+            if quote and len(quote) == 1:
+                quote = ""  # an unterminated one-line string: let the parser report it
+            continue
+        col += 1
+        if quote:
+            if ch == "\\":
+                i += 2
+                col += 1
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                col += len(quote) - 1
+                quote = ""
+                continue
+            i += 1
+            continue
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch in "'\"":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            col += len(quote) - 1
+            continue
+        if ch in "([{":
+            depth += 1
+            if depth > max_depth:
+                return line, col
+        elif ch in ")]}":
+            depth -= 1
+        i += 1
+    return None

@@ -1,0 +1,193 @@
+"""The modules a script may import: TensorFlow's names (and adviz's) backed by the engine, and a
+small read-only subset of numpy. Each function is wrapped with a check that refuses sizes over
+the limits before anything is allocated.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine import (FUNCTIONS, OPS, GradientTape, Tensor, UnconnectedGradients, Variable, constant,
+                      convert_to_tensor, ones, ones_like, zeros, zeros_like)
+from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
+from .errors import LangError
+from .limits import Budget, describe
+from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
+
+
+# -- checks: every size is known before the call --------------------------------------------
+def _convertible(*positions: tuple[int, str]) -> Check:
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        for index, key in positions:
+            budget.check_convertible(argument(args, kwargs, index, key))
+    return check
+
+
+def _shape_check(index: int, key: str) -> Check:
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        budget.check_shape(argument(args, kwargs, index, key, ()))
+    return check
+
+
+def _constant_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    budget.check_convertible(argument(args, kwargs, 0, "value"))
+    shape = argument(args, kwargs, 2, "shape")
+    if shape is not None:
+        budget.check_shape(shape)
+
+
+_TENSOR_KEYS = ("x", "y", "a", "b", "input_tensor", "tensor")
+
+
+def op_check(op: Any) -> Check:
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        tensors = list(args[: op.arity]) + [kwargs[k] for k in _TENSOR_KEYS if k in kwargs]
+        for t in tensors:
+            budget.check_convertible(t)
+        if op.name == "matmul" and len(tensors) == 2:
+            budget.check_matmul(*tensors)
+        elif op.arity == 2 and len(tensors) == 2:
+            budget.check_broadcast(*tensors)
+        if "shape" in op.attrs and op.name != "reshape":
+            budget.check_shape(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
+    return check
+
+
+# -- TensorFlow's names (and adviz's): the engine -------------------------------------------
+def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
+    """The op table's functions exported under ``namespace`` ("" is the top level)."""
+    out: dict[str, Any] = {}
+    for op in OPS.values():
+        if op.internal or namespace not in op.exports:
+            continue
+        for name in (op.name,) + op.aliases:
+            out[name] = SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+    return out
+
+
+def _top_level(module: str) -> dict[str, Any]:
+    members = _op_members("", module)
+    members.update({
+        "constant": SafeFunction(f"{module}.constant", constant, _constant_check),
+        "convert_to_tensor": SafeFunction(f"{module}.convert_to_tensor", convert_to_tensor, _convertible((0, "value"))),
+        "Variable": SafeFunction(f"{module}.Variable", Variable, _convertible((0, "initial_value")), pytype=Variable),
+        "Tensor": SafeFunction(f"{module}.Tensor", None, pytype=Tensor),
+        "GradientTape": SafeFunction(f"{module}.GradientTape", GradientTape, special="tape", pytype=GradientTape),
+        "ones": SafeFunction(f"{module}.ones", ones, _shape_check(0, "shape")),
+        "zeros": SafeFunction(f"{module}.zeros", zeros, _shape_check(0, "shape")),
+        "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _convertible((0, "x"))),
+        "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _convertible((0, "x"))),
+        "float16": float16, "float32": float32, "float64": float64, "int32": int32, "int64": int64,
+        "bool": bool_,
+        "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
+                                          {m.name: m for m in UnconnectedGradients}),
+    })
+    for sub in ("math", "nn", "linalg"):
+        members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))
+    return members
+
+
+# -- numpy: a small read-only subset returning plain arrays and numbers ---------------------
+def _numeric(result: Any) -> Any:
+    if isinstance(result, np.ndarray) and result.dtype.kind not in "biuf":
+        raise LangError(f"numpy arrays here hold numbers only, not {result.dtype.name}")
+    return result
+
+
+def _np(fn: Callable[..., Any], keywords: tuple[str, ...] = (), positional: int = 1,
+        dtype_at: int | None = None) -> Callable[..., Any]:
+    """Wrap a numpy function: numbers and arrays in (tensors become arrays), a numeric array out.
+
+    Positional arguments are capped (numpy would take ``out=`` arrays or dtypes there), and a
+    dtype must be one the engine supports.
+    """
+    name = getattr(fn, "__name__", "function")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > positional:
+            raise LangError(f"np.{name}() takes at most {positional} positional argument(s) here")
+        for key in kwargs:
+            if key not in keywords:
+                raise LangError(f"np.{name}() does not take {key}= here")
+        if dtype_at is not None and len(args) > dtype_at:
+            args = args[:dtype_at] + (as_dtype(args[dtype_at]),) + args[dtype_at + 1:]
+        if kwargs.get("dtype") is not None:
+            kwargs["dtype"] = as_dtype(kwargs["dtype"])
+        for a in args:
+            if isinstance(a, (str, bytes, dict)) or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
+                raise LangError(f"np.{name}() takes numbers and arrays, not {describe(a)}")
+        return _numeric(fn(*[np.asarray(a) if isinstance(a, (Tensor, Variable)) else a for a in args], **kwargs))
+    return named_as(call, f"np.{name}")
+
+
+def _np_elementwise(budget: Budget, args: tuple, kwargs: dict) -> None:
+    for a in args:
+        budget.check_convertible(a)
+    if len(args) == 2:
+        budget.check_broadcast(*args)
+
+
+def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    nums = [float(a) for a in args[:3] if isinstance(a, (int, float, np.number)) and not isinstance(a, bool)]
+    if len(nums) != len(args[:3]) or not nums:
+        return
+    start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
+    if step == 0 or not all(map(math.isfinite, (start, stop, step))):
+        raise LangError("np.arange needs a finite, non-zero step")
+    budget.check_elements(max(0, math.ceil((stop - start) / step)))
+
+
+def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    num = argument(args, kwargs, 2, "num", 50)
+    if isinstance(num, (int, np.integer)):
+        budget.check_elements(int(num))
+
+
+def _numpy_members() -> dict[str, Any]:
+    members: dict[str, Any] = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "newaxis": None}
+    for name in ("float32", "float64", "int32", "int64"):
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise, dtype=np.dtype(name))
+    for name in ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp", "log",
+                 "log2", "log10", "sqrt", "abs", "square", "sign", "floor", "ceil"):
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise)
+    for name in ("maximum", "minimum"):
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name), positional=2), _np_elementwise)
+    for name in ("sum", "mean", "max", "min", "prod", "argmax", "argmin"):
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name), ("axis", "keepdims"), 2),
+                                     _convertible((0, "a")))
+    like = _convertible((0, "a"))
+    members.update({
+        "array": SafeFunction("np.array", _np(np.array, ("dtype",), 2, 1), _convertible((0, "object"))),
+        "asarray": SafeFunction("np.asarray", _np(np.asarray, ("dtype",), 2, 1), like),
+        "round": SafeFunction("np.round", _np(np.round, ("decimals",), 2), like),
+        "allclose": SafeFunction("np.allclose", _np(np.allclose, ("rtol", "atol"), 2), _np_elementwise),
+        "matmul": SafeFunction("np.matmul", _np(np.matmul, (), 2), lambda b, a, k: b.check_matmul(*a[:2])),
+        "zeros": SafeFunction("np.zeros", _np(np.zeros, ("dtype",), 2, 1), _shape_check(0, "shape")),
+        "ones": SafeFunction("np.ones", _np(np.ones, ("dtype",), 2, 1), _shape_check(0, "shape")),
+        "zeros_like": SafeFunction("np.zeros_like", _np(np.zeros_like, ("dtype",)), like),
+        "ones_like": SafeFunction("np.ones_like", _np(np.ones_like, ("dtype",)), like),
+        "arange": SafeFunction("np.arange", _np(np.arange, ("dtype",), 3), _arange_check),
+        "linspace": SafeFunction("np.linspace", _np(np.linspace, ("num", "endpoint", "dtype"), 3), _linspace_check),
+    })
+    return members
+
+
+TF = Namespace("tensorflow", _top_level("tf"))
+ADVIZ = Namespace("adviz", _top_level("adviz"))
+NP = Namespace("numpy", _numpy_members())
+MODULES: dict[str, Namespace] = {"tensorflow": TF, "adviz": ADVIZ, "numpy": NP}
+
+
+def _all_member_names(namespace: Namespace) -> set[str]:
+    names = set(namespace.members)
+    for value in namespace.members.values():
+        if isinstance(value, Namespace):
+            names |= _all_member_names(value)
+    return names
+
+
+# Every attribute name some whitelisted value answers: the static check refuses the rest early.
+ALLOWED_ATTRIBUTES = frozenset(set().union(*(_all_member_names(m) for m in MODULES.values())) | METHOD_NAMES)
+

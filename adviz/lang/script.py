@@ -1,0 +1,425 @@
+"""Tape scripts: the subset of Python that GradientTape tutorials use, run from a whitelist.
+
+``parse_script`` reads and checks the whole text first (nothing runs if any construct is
+refused); ``run_script`` executes it statement by statement and returns a :class:`Trace`.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..engine import GradientTape, Tensor, Variable
+from .checker import ScriptChecker, module_path, parse
+from .errors import ENGINE_ERRORS, LangError, node_position, wrap
+from .evaluator import Evaluator
+from .limits import Budget, Limits, describe
+from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
+from .whitelist import BUILTINS, ContextValue, SafeFunction
+
+
+@dataclass
+class Script:
+    """A checked tape script, ready to run."""
+
+    source: str
+    tree: ast.Module
+    lines: list[str]
+    cells: list[Cell] = field(default_factory=list)
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+def parse_script(text: str, *, limits: Limits = Limits()) -> Script:
+    """Parse and statically check a tape script; raises LangError for anything refused."""
+    tree, lines = parse(text, limits)
+    ScriptChecker(lines, limits, tree).check(tree)
+    return Script(text, tree, lines, _cells(tree))
+
+
+def run_script(script_or_text: Script | str, *, limits: Limits = Limits()) -> Trace:
+    """Run a tape script. Never raises: a refusal or runtime error is ``trace.error``, and the
+    trace keeps everything that happened before it."""
+    trace = Trace()
+    try:
+        script = script_or_text if isinstance(script_or_text, Script) else parse_script(script_or_text, limits=limits)
+    except LangError as exc:
+        trace.error = exc
+        return trace
+    trace.cells = list(script.cells)
+    _Interpreter(script, Budget(limits), trace).run()
+    return trace
+
+
+def _is_narration(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _cells(tree: ast.Module) -> list[Cell]:
+    """Bare strings at the top level start cells; the code up to the next one belongs to them."""
+    cells: list[Cell] = []
+    current: Cell | None = None
+    has_code = False
+    for stmt in tree.body:
+        end = stmt.end_lineno or stmt.lineno
+        if _is_narration(stmt):
+            text = inspect.cleandoc(stmt.value.value)  # type: ignore[attr-defined]
+            if current is not None and not has_code:
+                current.narration = f"{current.narration}\n\n{text}" if current.narration else text
+                current.first_line, current.last_line = end + 1, end
+                continue
+            current = Cell(text, end + 1, end)
+            cells.append(current)
+            has_code = False
+            continue
+        if current is None:
+            current = Cell("", 1, end)
+            cells.append(current)
+        current.last_line = end
+        has_code = True
+    return cells
+
+
+class _Interpreter(Evaluator):
+    """Runs a checked script's statements, recording tapes, gradient calls and printed lines."""
+
+    def __init__(self, script: Script, budget: Budget, trace: Trace) -> None:
+        super().__init__(script.lines, budget)
+        self.script = script
+        self.trace = trace
+        self.env: dict[str, Any] = {}
+        self.tape_index: dict[int, int] = {}
+        self.printed = 0
+        self.current: ast.stmt | None = None  # the statement running, to place unexpected errors
+        self.statements = {
+            ast.Expr: self.s_expr, ast.Assign: self.s_assign, ast.AugAssign: self.s_augassign,
+            ast.Delete: self.s_delete, ast.With: self.s_with, ast.For: self.s_for, ast.If: self.s_if,
+            ast.Pass: self.s_pass, ast.Break: self.s_break, ast.Continue: self.s_continue,
+            ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom,
+        }
+        self.handlers[ast.ListComp] = self.listcomp
+
+    def run(self) -> None:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                self.block(self.script.tree.body)
+            except LangError as exc:
+                self.trace.error = exc if exc.located else LangError(exc.message, 1, 1)
+            except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
+                line, col = node_position(self.current, self.lines)
+                self.trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", line, col)
+
+    # -- statements ----------------------------------------------------------------------------
+    def block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.execute(stmt)
+
+    def execute(self, stmt: ast.stmt) -> None:
+        handler = self.statements.get(type(stmt))
+        if handler is None:
+            raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported")
+        self.current = stmt
+        try:
+            handler(stmt)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, stmt, self.lines) from None
+
+    def s_expr(self, stmt: ast.Expr) -> None:
+        if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+            self.eval(stmt.value)
+
+    def s_assign(self, stmt: ast.Assign) -> None:
+        value = self.eval(stmt.value)
+        for target in stmt.targets:
+            self.bind(target, value)
+
+    def s_augassign(self, stmt: ast.AugAssign) -> None:
+        target = stmt.target
+        assert isinstance(target, ast.Name)
+        current = self.name(target)
+        value = self.eval(stmt.value)
+        try:
+            result = self.binary(stmt.op, current, value)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, stmt, self.lines) from None
+        self.bind(target, result)
+
+    def s_delete(self, stmt: ast.Delete) -> None:
+        for target in stmt.targets:
+            assert isinstance(target, ast.Name)
+            if target.id not in self.env:
+                raise self.fail(target, f"name {target.id!r} is not defined")
+            del self.env[target.id]
+
+    def s_with(self, stmt: ast.With) -> None:
+        entered: list[Any] = []
+        try:
+            for item in stmt.items:
+                manager = self.eval(item.context_expr)
+                if isinstance(manager, GradientTape):
+                    value = self._guard(item.context_expr, manager.__enter__)
+                    entered.append(manager)
+                elif isinstance(manager, ContextValue):
+                    value = self._guard(item.context_expr, manager.manager.__enter__)
+                    entered.append(manager.manager)
+                else:
+                    raise self.fail(item.context_expr, "only a GradientTape or tape.stop_recording() can be "
+                                                       f"used with 'with', not {describe(manager)}")
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, value)
+            self.block(stmt.body)
+        finally:
+            # Leave every tape even on error, so no tape stays on the engine's stack.
+            for manager in reversed(entered):
+                try:
+                    manager.__exit__(None, None, None)
+                except Exception:  # pragma: no cover - exiting a tape does not fail
+                    pass
+
+    def s_for(self, stmt: ast.For) -> None:
+        iterable = self.eval(stmt.iter)
+        try:
+            items = self.budget.iterate(iterable)
+        except LangError as exc:
+            raise wrap(exc, stmt.iter, self.lines) from None
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                break
+            except (LangError, *ENGINE_ERRORS) as exc:
+                raise wrap(exc, stmt.iter, self.lines) from None
+            try:
+                self.budget.loop_tick()
+            except LangError as exc:
+                raise wrap(exc, stmt, self.lines) from None
+            self.bind(stmt.target, item)
+            try:
+                self.block(stmt.body)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self.block(stmt.orelse)
+
+    def s_if(self, stmt: ast.If) -> None:
+        test = self.eval(stmt.test)
+        try:
+            chosen = self.truth(test)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, stmt.test, self.lines) from None
+        self.block(stmt.body if chosen else stmt.orelse)
+
+    def s_pass(self, stmt: ast.Pass) -> None:
+        pass
+
+    def s_break(self, stmt: ast.Break) -> None:
+        raise _Break()
+
+    def s_continue(self, stmt: ast.Continue) -> None:
+        raise _Continue()
+
+    def s_import(self, stmt: ast.Import) -> None:
+        for alias in stmt.names:
+            path = alias.name if alias.asname else alias.name.split(".")[0]
+            module = module_path(path)
+            if module is None:
+                raise self.fail(stmt, f"import of {alias.name!r} is not allowed")
+            self.env[alias.asname or path] = module
+
+    def s_importfrom(self, stmt: ast.ImportFrom) -> None:
+        module = module_path(stmt.module or "")
+        if module is None or stmt.level:
+            raise self.fail(stmt, f"import from {stmt.module!r} is not allowed")
+        for alias in stmt.names:
+            if alias.name not in module.members:
+                raise self.fail(stmt, f"{module.name}.{alias.name} is not available in scripts")
+            self.bind_name(alias.asname or alias.name, module.members[alias.name])
+
+    def listcomp(self, node: ast.ListComp) -> list[Any]:
+        """A list comprehension; its loop names are restored afterwards, as in Python 3."""
+        names = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        saved = {name: self.env[name] for name in names if name in self.env}
+        out: list[Any] = []
+        try:
+            self._generate(node, 0, out)
+        finally:
+            for name in names:
+                self.env.pop(name, None)
+            self.env.update(saved)
+        return self.budget.check_container(out)
+
+    def _generate(self, node: ast.ListComp, index: int, out: list[Any]) -> None:
+        if index == len(node.generators):
+            out.append(self.eval(node.elt))
+            return
+        generator = node.generators[index]
+        for item in self.budget.iterate(self.eval(generator.iter)):
+            self.budget.loop_tick()
+            self.bind(generator.target, item, record=False)  # a passing name does not rename the object
+            if all(self.truth(self.eval(condition)) for condition in generator.ifs):
+                self._generate(node, index + 1, out)
+
+    # -- names -----------------------------------------------------------------------------------
+    def name(self, node: ast.Name) -> Any:
+        if node.id in self.env:
+            return self.env[node.id]
+        if node.id in BUILTINS:
+            return BUILTINS[node.id]
+        raise self.fail(node, f"name {node.id!r} is not defined")
+
+    def bind(self, target: ast.AST, value: Any, record: bool = True) -> None:
+        if isinstance(target, ast.Name):
+            self.bind_name(target.id, value, record)
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            try:
+                self.budget.sized(value)
+                items = list(self.budget.iterate(value))
+            except (LangError, *ENGINE_ERRORS) as exc:
+                raise wrap(exc, target, self.lines) from None
+            if len(items) != len(target.elts):
+                raise self.fail(target, f"expected {len(target.elts)} values to unpack, got {len(items)}")
+            for element, item in zip(target.elts, items):
+                self.bind(element, item, record)
+            return
+        raise self.fail(target, "cannot assign to this")
+
+    def bind_name(self, name: str, value: Any, record: bool = True) -> None:
+        self.env[name] = value
+        if not record:
+            return
+        if isinstance(value, (Tensor, Variable)):
+            self.trace.names[value._id] = name
+        elif isinstance(value, GradientTape) and id(value) in self.tape_index:
+            info = self.trace.tapes[self.tape_index[id(value)]]
+            if info.name is None:
+                info.name = name
+
+    def _guard(self, node: ast.AST, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, node, self.lines) from None
+
+    # -- calls the interpreter runs itself -------------------------------------------------------
+    def special_call(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if func.special == "print":
+            return self.print(node, args, kwargs)
+        if func.special == "tape":
+            return self.new_tape(node, args, kwargs)
+        if func.special in ("gradient", "jacobian"):
+            return self.differentiate(node, func, args, kwargs)
+        return super().special_call(node, func, args, kwargs)
+
+    def print(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
+        sep, end = kwargs.pop("sep", " "), kwargs.pop("end", "\n")
+        kwargs.pop("flush", None)
+        if kwargs:
+            raise LangError(f"print() does not take {', '.join(kwargs)}= here")
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        if not isinstance(sep, str) or not isinstance(end, str):
+            raise LangError("print()'s sep and end must be strings")
+        pieces = []
+        for a in args:
+            pieces.append(a if isinstance(a, str) else str(a))
+            self.budget.check_string(len(pieces[-1]))
+        text = sep.join(pieces)
+        self.printed += len(text) + len(end)
+        if self.printed > self.limits.max_output:
+            raise LangError(f"the script printed too much (the limit is {self.limits.max_output:,} characters)")
+        self.trace.printed.append(PrintedLine(node.lineno, text, end))
+
+    def new_tape(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> GradientTape:
+        tape = GradientTape(*args, **kwargs)
+        tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
+        self.tape_index[id(tape)] = len(self.trace.tapes)
+        self.trace.tapes.append(TapeInfo(len(self.trace.tapes), None, node.lineno, tape.persistent,
+                                         tape.watch_accessed_variables, tape))
+        return tape
+
+    def differentiate(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        tape = func.owner  # type: ignore[attr-defined]
+        target_node = _argument_node(node, 0, "target")
+        sources_node = _argument_node(node, 1, "sources")
+        target = args[0] if args else kwargs.get("target")
+        sources = args[1] if len(args) > 1 else kwargs.get("sources")
+        flat = _flatten(sources)
+        line, col = node_position(node, self.lines)
+        call = GradientCall(
+            index=len(self.trace.calls), tape_index=self.tape_index.get(id(tape), -1), kind=func.special,
+            line=line, col=col, target_text=self._segment(target_node), sources_text=self._segment(sources_node),
+            target=target, sources=flat, source_names=self._source_names(sources_node, sources),
+            names=dict(self.trace.names))
+        self.trace.calls.append(call)
+        before = len(tape.calls)
+        try:
+            for t in _flatten(target):
+                if not isinstance(t, (Tensor, Variable)):
+                    raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}")
+            if func.special == "jacobian":
+                self._check_jacobian(tape, target, flat)
+            result = func.fn(*args, **kwargs)  # type: ignore[misc]
+        except (LangError, *ENGINE_ERRORS) as exc:
+            call.error = wrap(exc, node, self.lines)
+            raise call.error from None
+        call.result = _flatten(result)
+        call.tape_call = tape.calls[-1] if len(tape.calls) > before else None
+        return result
+
+    def _check_jacobian(self, tape: GradientTape, target: Any, sources: list[Any]) -> None:
+        size = int(np.prod(getattr(target, "shape", ()) or (1,)))
+        if size * (len(tape.records) + 1) > self.limits.max_ops:
+            raise LangError(f"the jacobian is too large to compute here ({size:,} target elements "
+                            f"× {len(tape.records):,} recorded ops)")
+        for s in sources:
+            self.budget.check_elements(size * int(np.prod(getattr(s, "shape", ()) or (1,))), "the jacobian")
+
+    def _segment(self, node: ast.AST | None) -> str:
+        if node is None:
+            return ""
+        return ast.get_source_segment(self.script.source, node) or ast.unparse(node)
+
+    def _source_names(self, node: ast.AST | None, value: Any) -> list[str]:
+        """The text of each flat source: literal elements by their own text, others by the
+        name last bound to the object (or ``text[i]``)."""
+        flat = _flatten(value)
+        if node is None:
+            return [""] * len(flat)
+        if isinstance(node, (ast.List, ast.Tuple)) and isinstance(value, (list, tuple)) and len(node.elts) == len(value):
+            return [n for e, v in zip(node.elts, value) for n in self._source_names(e, v)]
+        if isinstance(node, ast.Dict) and isinstance(value, dict) and len(node.values) == len(value):
+            return [n for e, v in zip(node.values, value.values()) for n in self._source_names(e, v)]
+        text = self._segment(node)
+        if not isinstance(value, (list, tuple, dict)):
+            return [text]
+        return [self.trace.names.get(getattr(s, "_id", None), f"{text}[{i}]") for i, s in enumerate(flat)]
+
+
+def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:
+    if len(node.args) > index:
+        return node.args[index]
+    for k in node.keywords:
+        if k.arg == keyword:
+            return k.value
+    return None
+
+
+def _flatten(structure: Any) -> list[Any]:
+    if isinstance(structure, dict):
+        return [leaf for value in structure.values() for leaf in _flatten(value)]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]

@@ -1,0 +1,278 @@
+"""What a script may touch: callable wrappers, the builtins, and attributes by type.
+
+A script never reaches a Python object through ``getattr``: :func:`get_attribute` answers from
+these tables by the value's type, and anything not listed is refused. Callables are
+:class:`SafeFunction` or :class:`BoundMethod` wrappers whose ``check`` runs before the wrapped
+function, so sizes are refused before anything is allocated. The importable modules are in
+:mod:`adviz.lang.modules`.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine import GradientTape, Tensor, Variable
+from .errors import LangError
+from .limits import Budget, describe
+
+Check = Callable[[Budget, tuple, dict], None]
+
+
+class Namespace:
+    """A read-only module: ``tf``, ``tf.math``, ``np``... Members are looked up, never ``getattr``'d."""
+
+    __slots__ = ("name", "members")
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        self.name = name
+        self.members = members
+
+    def __repr__(self) -> str:
+        return f"<module '{self.name}'>"
+
+
+class SafeFunction:
+    """A callable a script may use. ``pytype`` makes it usable with ``isinstance``; ``dtype``
+    lets it stand for a dtype (``np.float32``); ``special`` names calls the interpreter runs itself."""
+
+    __slots__ = ("name", "fn", "check", "special", "pytype", "dtype", "context")
+
+    def __init__(self, name: str, fn: Callable[..., Any] | None, check: Check | None = None, *,
+                 special: str = "", pytype: Any = None, dtype: Any = None, context: bool = False) -> None:
+        self.name, self.fn, self.check, self.special = name, fn, check, special
+        self.pytype, self.dtype, self.context = pytype, dtype, context
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+    def invoke(self, budget: Budget, args: tuple, kwargs: dict) -> Any:
+        if self.fn is None:
+            raise LangError(f"{self.name} cannot be called here")
+        if self.check is not None:
+            self.check(budget, args, kwargs)
+        if self.context:
+            return self.fn(budget, *args, **kwargs)
+        return self.fn(*args, **kwargs)
+
+
+class BoundMethod(SafeFunction):
+    """A whitelisted method of one object (``g.gradient``, ``v.assign``)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: Any, name: str, fn: Callable[..., Any] | None, check: Check | None = None,
+                 special: str = "") -> None:
+        super().__init__(name, fn, check, special=special)
+        self.owner = owner
+
+    def __repr__(self) -> str:
+        return f"<method {self.name}>"
+
+
+class ContextValue:
+    """A context manager a script may use in ``with`` (``g.stop_recording()``)."""
+
+    __slots__ = ("manager",)
+
+    def __init__(self, manager: Any) -> None:
+        self.manager = manager
+
+    def __repr__(self) -> str:
+        return "<context manager>"
+
+
+def named_as(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """Give a wrapper the user-facing name that Python's argument errors will quote."""
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def unwrap(value: Any) -> Any:
+    """A dtype-standing function (``np.float32``) becomes the dtype before reaching the engine."""
+    if isinstance(value, SafeFunction) and value.dtype is not None:
+        return value.dtype
+    return value
+
+
+def argument(args: tuple, kwargs: dict, index: int, key: str, default: Any = None) -> Any:
+    """The argument at position ``index`` or keyword ``key``, as a check sees it."""
+    if len(args) > index:
+        return args[index]
+    return kwargs.get(key, default)
+
+
+# -- builtins ---------------------------------------------------------------------------------
+def _materialise(budget: Budget, value: Any) -> list[Any]:
+    budget.sized(value)
+    return list(budget.iterate(value))
+
+
+def _min_max(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def call(budget: Budget, *args: Any) -> Any:
+        if not args:
+            raise LangError(f"{fn.__name__}() needs at least one argument")
+        items = _materialise(budget, args[0]) if len(args) == 1 else list(args)
+        if not items:
+            raise LangError(f"{fn.__name__}() of an empty sequence")
+        return fn(items)
+    return named_as(call, fn.__name__)
+
+
+def _sum(budget: Budget, iterable: Any, start: Any = 0) -> Any:
+    if isinstance(start, (str, list, tuple, dict)):
+        raise LangError("sum() adds numbers and tensors; join lists with +")
+    total = start
+    for item in _materialise(budget, iterable):
+        budget.tick()
+        total = total + item
+    return total
+
+
+def _sequence(kind: type) -> Callable[..., Any]:
+    def call(budget: Budget, iterable: Any = ()) -> Any:
+        return budget.check_container(kind(_materialise(budget, iterable)))
+    return named_as(call, kind.__name__)
+
+
+def _enumerate(budget: Budget, iterable: Any, start: int = 0) -> list[tuple[int, Any]]:
+    return list(enumerate(_materialise(budget, iterable), int(start)))
+
+
+def _zip(budget: Budget, *iterables: Any) -> list[tuple[Any, ...]]:
+    return list(zip(*[_materialise(budget, it) for it in iterables]))
+
+
+def _text(fn: Callable[[Any], str]) -> Callable[..., str]:
+    def call(budget: Budget, value: Any = "") -> str:
+        text = fn(value)
+        budget.check_string(len(text))
+        return text
+    return named_as(call, fn.__name__)
+
+
+def _int(budget: Budget, value: Any = 0) -> int:
+    if isinstance(value, str):
+        budget.check_string(len(value))
+    return budget.check_int(int(value))
+
+
+def _isinstance(value: Any, types: Any) -> bool:
+    options = types if isinstance(types, tuple) else (types,)
+    pytypes = []
+    for t in options:
+        if not isinstance(t, SafeFunction) or t.pytype is None:
+            raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int")
+        pytypes.append(t.pytype)
+    return builtins.isinstance(value, tuple(pytypes))
+
+
+def _len(value: Any) -> int:
+    if isinstance(value, (list, tuple, str, dict, range, Tensor, Variable, np.ndarray)):
+        return len(value)
+    raise LangError(f"len() of {describe(value)}")
+
+
+def _range(*args: Any) -> range:
+    return range(*[int(a) if isinstance(a, (Tensor, np.integer)) else a for a in args])
+
+
+for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range):
+    named_as(_fn, _fn.__name__[1:])
+
+BUILTINS: dict[str, Any] = {
+    "print": SafeFunction("print", None, special="print"),
+    "range": SafeFunction("range", _range, pytype=range),
+    "len": SafeFunction("len", _len),
+    "float": SafeFunction("float", float, pytype=float),
+    "int": SafeFunction("int", _int, pytype=int, context=True),
+    "bool": SafeFunction("bool", bool, pytype=bool),
+    "str": SafeFunction("str", _text(str), pytype=str, context=True),
+    "repr": SafeFunction("repr", _text(repr), context=True),
+    "abs": SafeFunction("abs", abs),
+    "round": SafeFunction("round", round),
+    "min": SafeFunction("min", _min_max(min), context=True),
+    "max": SafeFunction("max", _min_max(max), context=True),
+    "sum": SafeFunction("sum", _sum, context=True),
+    "list": SafeFunction("list", _sequence(list), pytype=list, context=True),
+    "tuple": SafeFunction("tuple", _sequence(tuple), pytype=tuple, context=True),
+    "enumerate": SafeFunction("enumerate", _enumerate, context=True),
+    "zip": SafeFunction("zip", _zip, context=True),
+    "isinstance": SafeFunction("isinstance", _isinstance),
+    "True": True, "False": False, "None": None,
+}
+
+# Builtins that could reach outside the sandbox: refused wherever they appear, before running.
+FORBIDDEN_NAMES = frozenset({
+    "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "globals", "locals",
+    "vars", "dir", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
+})
+
+
+# -- attributes by type -------------------------------------------------------------------------
+def _assign_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    budget.check_convertible(argument(args, kwargs, 0, "value"))
+
+
+def _tape_attribute(tape: GradientTape, name: str) -> Any:
+    if name in ("gradient", "jacobian"):
+        return BoundMethod(tape, name, getattr(tape, name), special=name)
+    if name == "stop_recording":
+        return BoundMethod(tape, name, lambda: ContextValue(tape.stop_recording()))
+    if name in ("watch", "watched_variables", "reset"):
+        return BoundMethod(tape, name, getattr(tape, name))
+    if name in ("persistent", "watch_accessed_variables"):
+        return getattr(tape, name)
+    raise KeyError(name)
+
+
+def _variable_attribute(var: Variable, name: str) -> Any:
+    if name in ("assign", "assign_add", "assign_sub"):
+        return BoundMethod(var, name, getattr(var, name), _assign_check)
+    if name in ("read_value", "value", "numpy"):
+        return BoundMethod(var, name, getattr(var, name))
+    if name in ("shape", "dtype", "name", "trainable"):
+        return getattr(var, name)
+    if name == "ndim":
+        return len(var.shape)
+    raise KeyError(name)
+
+
+def _tensor_attribute(tensor: Tensor, name: str) -> Any:
+    if name == "numpy":
+        return BoundMethod(tensor, name, tensor.numpy)
+    if name in ("shape", "dtype", "ndim"):
+        return getattr(tensor, name)
+    raise KeyError(name)
+
+
+ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
+METHOD_NAMES = frozenset({"gradient", "jacobian", "stop_recording", "watch", "watched_variables", "reset",
+                          "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
+                          "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
+                          *ARRAY_ATTRIBUTES})
+
+
+def get_attribute(value: Any, name: str) -> Any:
+    """``value.name`` if the whitelist allows it; otherwise a (not yet located) LangError."""
+    if name.startswith("_"):
+        raise LangError(f"names starting with '_' are not available ({name!r})")
+    try:
+        if isinstance(value, Namespace):
+            if name in value.members:
+                return value.members[name]
+            raise LangError(f"{value.name}.{name} is not available in scripts")
+        if isinstance(value, GradientTape):
+            return _tape_attribute(value, name)
+        if isinstance(value, Variable):
+            return _variable_attribute(value, name)
+        if isinstance(value, Tensor):
+            return _tensor_attribute(value, name)
+        if isinstance(value, (np.ndarray, np.generic)) and name in ARRAY_ATTRIBUTES:
+            return getattr(value, name)
+        if isinstance(value, np.dtype) and name == "name":
+            return value.name
+    except KeyError:
+        pass
+    raise LangError(f"{describe(value)} has no attribute {name!r} that scripts may use")

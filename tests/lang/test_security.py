@@ -1,0 +1,220 @@
+"""Escape attempts and resource bombs: each is refused with a located LangError, promptly, and
+without side effects."""
+import ast
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import adviz.lang
+from adviz.engine import tape as engine_tape
+from adviz.lang import Declaration, LangError, Limits, parse_script, run_functions, run_script
+from adviz.lang.cli import run_command
+
+# Refused by the static pass: nothing in the script runs, not even an earlier print.
+STATIC = {
+    "dunder walk": "().__class__.__base__.__subclasses__()",
+    "tensor class": "import tensorflow as tf\nx = tf.constant(1.0)\nx.__class__",
+    "module dict": "import tensorflow as tf\ntf.__dict__",
+    "private name": "import tensorflow as tf\ntf._internal",
+    "getattr": 'import tensorflow as tf\ngetattr(tf, "x")',
+    "str.format": 'x = 1\n"{0.__class__}".format(x)',
+    "format via str": "str.format('{0.__class__}', 1)",
+    "f-string dunder": 'x = 1\nf"{x.__class__}"',
+    "open": 'open("sentinel.txt", "w")',
+    "__import__": '__import__("os")',
+    "import os": "import os",
+    "from os": "from os import system",
+    "submodule": "import tensorflow.keras",
+    "relative import": "from . import x",
+    "eval": 'eval("1")',
+    "exec": 'exec("1")',
+    "compile": 'compile("1", "f", "exec")',
+    "globals": "globals()",
+    "builtins": "__builtins__",
+    "type": "type(1)",
+    "lambda": "f = lambda: 1",
+    "def": "def f():\n    pass",
+    "decorator": "@tf.function\ndef f():\n    pass",
+    "class": "class A:\n    pass",
+    "while": "while True:\n    pass",
+    "try": "try:\n    pass\nexcept Exception:\n    pass",
+    "raise": "raise SystemExit",
+    "global": "global x",
+    "yield": "yield 1",
+    "await": "await x",
+    "walrus": "(y := 1)",
+    "set comprehension": "{i for i in range(3)}",
+    "dict comprehension": "{i: i for i in range(3)}",
+    "generator": "sum(i for i in range(3))",
+    "starred": "print(*[1, 2])",
+    "double star": "print(**{'sep': ''})",
+    "np.save": 'import numpy as np\nx = np.ones(3)\nnp.save("sentinel", x)',
+    "tofile": 'import tensorflow as tf\nx = tf.constant(1.0)\nx.numpy().tofile("sentinel.txt")',
+    "numpy class": "import tensorflow as tf\ntf.constant(1.0).numpy().__class__",
+    "np.load": "import numpy as np\nnp.load",
+    "attribute assignment": "import tensorflow as tf\ntf.x = 1",
+    "item assignment on module": "import tensorflow as tf\ntf['x'] = 1",
+    "delete attribute": "import tensorflow as tf\ndel tf.constant",
+    "bit shift": "1 << 10**9",
+    "bytes": "b'x'",
+    "huge int literal": "x = " + "9" * 4000,
+    "100,000-deep parentheses": "(" * 99_999 + ")" * 99_999,
+    "deep nested lists": "x = " + "[" * 1000 + "]" * 1000,
+    "deep unary": "x = " + "-" * 5000 + "1",
+    "long sum": "x = " + "+".join(["1"] * 5000),
+    "10 MB source": "x = 1\n" * 1_700_000,
+    "null byte": "x = 1\0",
+}
+
+# Refused while running, before anything large is allocated.
+RUNTIME = {
+    "list repetition": "[1.0] * 10**9",
+    "string repetition": '"x" * 10**10',
+    "tower of powers": "9**9**9**9",
+    "integer growth": "x = 3\nfor i in range(100):\n    x = x * x",
+    "tf.ones": "import tensorflow as tf\ntf.ones((20000, 20000))",
+    "tf.constant shape": "import tensorflow as tf\ntf.constant(1.0, shape=(10**6, 10**6))",
+    "broadcast_to": "import tensorflow as tf\ntf.broadcast_to(1.0, (10**6, 10**6))",
+    "np.zeros": "import numpy as np\nnp.zeros(10**12)",
+    "np.arange": "import numpy as np\nnp.arange(1e12)",
+    "np.linspace": "import numpy as np\nnp.linspace(0, 1, 10**9)",
+    "np dtype": 'import numpy as np\nnp.array(1, dtype="U1000000000")',
+    "np out argument": "import numpy as np\nx = np.ones(3)\nnp.sin(x, x)",
+    "loop limit": "for i in range(10**9):\n    pass",
+    "comprehension limit": "[i for i in range(10**9)]",
+    "list(range)": "list(range(10**12))",
+    "tensor from range": "import tensorflow as tf\ntf.constant(range(10**12))",
+    "array from range": "import numpy as np\nnp.array([range(10**7)])",
+    "huge exponent": "2 ** (10 ** 400)",
+    "sum(range)": "sum(range(10**12))",
+    "nested list bomb": "x = [[[0.0] * 100] * 100] * 100\ny = [x] * 100",
+    "doubling list": "x = [1]\nfor i in range(40):\n    x = [x, x]",
+    "broadcast bomb": "import tensorflow as tf\na = tf.ones((1000, 1))\nb = tf.ones((1, 1000000))\na + b",
+    "matmul bomb": "import tensorflow as tf\na = tf.ones((1000, 1000))\na @ a",
+    "jacobian bomb": ("import tensorflow as tf\nx = tf.ones((3000,))\nwith tf.GradientTape() as g:\n"
+                      "    g.watch(x)\n    y = x * x\ng.jacobian(y, x)"),
+    "format width": 'f"{1.0:1000000000}"',
+    "nested format width": "w = 10**12\nf'{1:{w}}'",
+    "percent format": "'%s' % 1",
+    "fancy indexing": "import numpy as np\nx = np.ones(10)\nx[[0] * 10]",
+    "deep value": "x = []\nfor i in range(5000):\n    x = [x]\nprint(x)",
+    "float overflow": "2.0 ** 10000",
+    "division by zero": "1 / 0",
+}
+
+
+def _check(text, tmp_path, monkeypatch, limits=Limits()):
+    monkeypatch.chdir(tmp_path)
+    before = set(sys.modules)
+    start = time.perf_counter()
+    trace = run_script(text, limits=limits)
+    elapsed = time.perf_counter() - start
+    assert isinstance(trace.error, LangError), trace.output
+    assert trace.error.line >= 1 and trace.error.col >= 1
+    assert str(trace.error).startswith(f"line {trace.error.line}, col {trace.error.col}: ")
+    assert elapsed < 1.5, f"took {elapsed:.2f} s"
+    assert list(tmp_path.iterdir()) == []
+    new = set(sys.modules) - before
+    assert all(name.split(".")[0] in ("numpy", "adviz") for name in new), new
+    assert not engine_tape._STACK
+    return trace
+
+
+@pytest.mark.parametrize("text", STATIC.values(), ids=STATIC.keys())
+def test_static_refusals_happen_before_anything_runs(text, tmp_path, monkeypatch):
+    trace = _check("print('ran')\n" + text, tmp_path, monkeypatch)
+    assert trace.printed == []
+    with pytest.raises(LangError):
+        parse_script(text)
+
+
+@pytest.mark.parametrize("text", RUNTIME.values(), ids=RUNTIME.keys())
+def test_runtime_refusals_are_prompt(text, tmp_path, monkeypatch):
+    trace = _check(text, tmp_path, monkeypatch)
+    assert trace.error.line >= 1
+
+
+def test_static_refusals_point_at_the_construct():
+    cases = {"x = 1\ny = x.__class__": (2, 5), "import numpy as np\nprint(np.save)": (2, 7),
+             "x = 1\nfor i in [1]:\n    f = lambda: 1": (3, 9), "a = 'é'\nb = a.upper()": (2, 5)}
+    for text, place in cases.items():
+        with pytest.raises(LangError) as info:
+            parse_script(text)
+        assert (info.value.line, info.value.col) == place, text
+
+
+def test_wall_clock_deadline_is_a_backstop(tmp_path, monkeypatch):
+    slow = "x = []\nfor i in range(100000):\n    x = x + [i]"
+    trace = _check(slow, tmp_path, monkeypatch, Limits(timeout=0.2))
+    assert "longer than" in trace.error.message
+
+
+def test_ops_limit(tmp_path, monkeypatch):
+    trace = _check("x = 0\nfor i in range(1000):\n    x = x + 1 + 1 + 1", tmp_path, monkeypatch, Limits(max_ops=500))
+    assert "too many operations" in trace.error.message
+
+
+def test_cli_never_shows_a_traceback(tmp_path, capsys):
+    script = tmp_path / "escape.py"
+    script.write_text("print('a')\nimport os\nos.system('touch pwned')\n", encoding="utf-8")
+    assert run_command(str(script)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"{script}:2:1: import of 'os' is not allowed " \
+        "(scripts may import tensorflow, adviz and numpy)\n"
+    assert not (tmp_path / "pwned").exists()
+    huge = tmp_path / "huge.py"
+    huge.write_bytes(b"x = 1\n" * 2_000_000)
+    assert run_command(str(huge)) == 1
+    assert "too long" in capsys.readouterr().err
+
+
+def test_the_language_never_compiles_or_evaluates_text():
+    package = Path(adviz.lang.__file__).parent
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("eval", "exec", "compile", "__import__"), f"{path.name}:{node.lineno}"
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                assert not any("PySide" in n or "importlib" in n for n in names), path.name
+
+
+def test_importing_the_language_loads_no_qt():
+    code = "import sys, adviz.lang; assert not [m for m in sys.modules if m.startswith('PySide6')]"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(adviz.lang.__file__).parents[2])
+
+
+FUNCTION_ATTEMPTS = {
+    "dunder attribute": ("f = x.__class__", "attributes"),
+    "import call": ("f = __import__('os')", "unknown function"),
+    "open": ("f = open('sentinel.txt')", "unknown function"),
+    "lambda": ("f = lambda: 1", "lambda"),
+    "statement": ("import os", "name = expression"),
+    "deep parentheses": ("f = " + "(" * 99_990 + "x" + ")" * 99_990, "nested too deeply"),
+    "10 MB text": ("f = x\n" * 1_700_000, "too long"),
+    "broadcast bomb": ("f = reshape(x, (1000, 1)) + reshape(y, (1, 1000000))", "1,000,000,000 elements"),
+    "matmul bomb": ("f = reshape(y, (1000, 1000)) @ reshape(y, (1000, 1000))", "matrix product too large"),
+    "power tower is a number": ("f = 9**9**9**9 * q", "name 'q' is not defined"),
+}
+
+
+@pytest.mark.parametrize("text, message", FUNCTION_ATTEMPTS.values(), ids=FUNCTION_ATTEMPTS.keys())
+def test_function_box_refusals(text, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    start = time.perf_counter()
+    trace = run_functions(text, [Declaration("x", [1.0] * 1000), Declaration("y", np.zeros(1_000_000))])
+    assert isinstance(trace.error, LangError) and trace.error.line >= 1 and trace.error.col >= 1
+    assert message in trace.error.message
+    assert time.perf_counter() - start < 1.5
+    assert list(tmp_path.iterdir()) == [] and not engine_tape._STACK
+
+
+def test_declared_values_are_sized_before_use():
+    trace = run_functions("f = x", [Declaration("x", [[0.0] * 1000] * 2000)])
+    assert "2,000,000" in trace.error.message
+    assert run_functions("f = x", [Declaration("x", "[0.0] * 10**9")]).error is None  # elementwise, not repetition
