@@ -25,9 +25,8 @@ class CheckResult:
 
 
 def _target_sum(doc: Document, variables: list[VariableSpec]) -> float:
-    from .lang import run_functions
+    from .lang import parse_functions, run_functions
     from .pipeline import declarations
-    from .lang import parse_functions
     program = parse_functions(doc.text)
     target = doc.target if doc.target in program.outputs else program.outputs[-1]
     decls = declarations([v for v in variables if v.name in program.free_names])
@@ -39,10 +38,9 @@ def _target_sum(doc: Document, variables: list[VariableSpec]) -> float:
 
 def finite_difference_check(doc: Document, name: str) -> CheckResult:
     """d(sum of the target)/d(name) by the tape (all inputs in float64) and by central differences."""
-    from .lang import run_functions
-    from .lang.evaluator import literal_value  # type: ignore[attr-defined]
+    from .lang import parse_functions, run_functions
+    from .lang.functions import literal_value
     from .pipeline import declarations
-    from .lang import parse_functions
     if is_script(doc.text):
         return CheckResult(name, None, None, message="The finite-difference check works on typed functions, not scripts.")
     spec = next((v for v in doc.variables if v.name == name), None)
@@ -51,7 +49,7 @@ def finite_difference_check(doc: Document, name: str) -> CheckResult:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            base = np.array(literal_value(spec.value), dtype=np.float64)
+            base = np.array(literal_value(spec.value, "float64"), dtype=np.float64)
             program = parse_functions(doc.text)
             target = doc.target if doc.target in program.outputs else program.outputs[-1]
             # The tape's answer, with this input made a Variable so that it gets a gradient at all.

@@ -390,9 +390,11 @@ class MainWindow(QMainWindow):
         self.theme_setting = name
         self.theme = theme_named(name)
         self.settings.setValue("theme", name)
+        palette = widget_palette(self.theme)
         app = QApplication.instance()
         if app is not None:
-            app.setPalette(widget_palette(self.theme))
+            app.setPalette(palette)
+        self.setPalette(palette)
         self.scene.set_theme(self.theme)
         self.inputs.editor.set_dark(self.theme.dark)
         self.details.good, self.details.bad = self.theme.good, self.theme.bad

@@ -1,0 +1,120 @@
+"""``adviz render`` from the command line: each format, and clean errors on bad input."""
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from adviz.cli import main
+from adviz.graph.jsonio import SCHEMA_PATH
+
+FUNCTION = "u = x*y; f = sin(u) + x**2"
+
+
+def render(tmp_path, name, *extra):
+    out = tmp_path / name
+    code = main(["render", FUNCTION, "-o", str(out), "--var", "x=2", "--var", "y=3", *extra])
+    assert code == 0
+    return out
+
+
+def test_json_validates_against_its_schema(tmp_path):
+    data = json.loads(render(tmp_path, "g.json").read_text())
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert data["schema"] == "adviz.graph" and data["version"] == 1
+    x = next(n for n in data["nodes"] if n["label"] == "x")
+    assert x["gradient"] == pytest.approx(3 * __import__("math").cos(6) + 4, rel=1e-6)
+    assert set(data["layout"]["positions"]) == {n["id"] for n in data["nodes"]}
+    assert data["schedules"]["backward"][0]["kind"] == "seed"
+
+
+@pytest.mark.parametrize("method", ["spring", "kamada-kawai", "spectral", "shell", "circular", "planar"])
+def test_json_with_every_layout(tmp_path, method):
+    data = json.loads(render(tmp_path, f"{method}.json", "--layout", method).read_text())
+    assert data["layout"]["method"] == method
+
+
+def test_png_size_follows_the_scale(tmp_path):
+    one = Image.open(render(tmp_path, "one.png", "--scale", "1"))
+    two = Image.open(render(tmp_path, "two.png", "--scale", "2"))
+    assert abs(two.width - 2 * one.width) <= 2 and abs(two.height - 2 * one.height) <= 2
+    assert len(set(two.convert("RGB").getdata())) > 20       # not blank
+
+
+def test_transparent_png(tmp_path):
+    image = Image.open(render(tmp_path, "t.png", "--transparent")).convert("RGBA")
+    assert image.getpixel((1, 1))[3] == 0
+
+
+def test_svg_has_formulas_and_values_as_text(tmp_path):
+    svg = render(tmp_path, "g.svg").read_text()
+    root = ET.fromstring(svg)
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "∂u/∂x = y" in text
+    assert "cos(u)" in text
+    assert "= 6" in text
+
+
+def test_pdf_is_one_page(tmp_path):
+    data = render(tmp_path, "g.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page>") >= 1
+    assert data.count(b"/Type /Pages") == 1
+
+
+def test_gif_has_one_frame_per_step_plus_inbetweens(tmp_path):
+    from adviz.pipeline import Document, VariableSpec, compute
+    graph = compute(Document(FUNCTION.replace("; ", "\n"), [VariableSpec("x", "2"), VariableSpec("y", "3")])).graph
+    steps = len(graph.backward)
+    plain = Image.open(render(tmp_path, "plain.gif", "--inbetween", "0"))
+    assert plain.n_frames == steps
+    smooth = Image.open(render(tmp_path, "smooth.gif", "--inbetween", "3", "--scale", "1"))
+    assert smooth.n_frames == steps + 3 * (steps - 1)
+    assert smooth.size == Image.open(render(tmp_path, "p1.png", "--scale", "1")).size
+
+
+def test_script_with_several_calls_renders_all(tmp_path, seeds_dir):
+    out = tmp_path / "call.json"
+    assert main(["render", str(seeds_dir / "automatic_differentiation.py"), "-o", str(out), "--call", "all"]) == 0
+    files = sorted(tmp_path.glob("call-*.json"))
+    assert len(files) == 5
+    first = json.loads(files[0].read_text())
+    x = next(n for n in first["nodes"] if n["label"] == "x")
+    assert x["kind"] == "constant" and x["gradient_text"] == "None"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--var", "x2"], "expected NAME=VALUE"),
+    (["--var", "x=[1, 2"], ""),
+    (["-o", "out.bmp"], "unknown output format"),
+    (["--scale", "9"], "--scale"),
+])
+def test_bad_input_is_a_clean_error(tmp_path, capsys, args, message):
+    argv = ["render", "f = x*x", "-o", str(tmp_path / "g.json"), *args]
+    if "-o" in args:
+        argv = ["render", "f = x*x", *args]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("adviz render:") and message in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_syntax_error(tmp_path, capsys):
+    assert main(["render", "nothing/here.py", "-o", str(tmp_path / "g.json")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["render", "f = x +* 2", "-o", str(tmp_path / "g.json")]) == 2
+    assert "1:" in capsys.readouterr().err
+
+
+def test_render_runs_headless_in_a_fresh_process(tmp_path):
+    out = tmp_path / "g.png"
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    result = subprocess.run([sys.executable, "-m", "adviz", "render", "f = x**2", "-o", str(out)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert Image.open(out).size[0] > 100

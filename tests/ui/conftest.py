@@ -1,0 +1,33 @@
+"""Qt tests: an isolated settings file per test, and a window that has shown its first graph."""
+import pytest
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "adviz.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    from adviz.ui.window import MainWindow
+    win = MainWindow(settings)
+    win.apply_theme("light")
+    qtbot.addWidget(win)
+    win.resize(1200, 760)
+    win.show()
+    yield win
+    win.player.pause()
+
+
+def show(window, qtbot, text, timeout=5000):
+    """Type ``text`` into the function box and wait for its picture."""
+    with qtbot.waitSignal(window.graphShown, timeout=timeout):
+        window.set_text(text)
+    return window.scene.graph
+
+
+def node_by_label(graph, label):
+    matches = [n for n in graph.nodes.values() if n.label == label]
+    assert matches, f"no node labelled {label!r} in {[n.label for n in graph.nodes.values()]}"
+    return matches[0]
