@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 from ..graph import METHODS, format_value, layout as compute_layout
 from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_script, sync_variables
 from .animator import Player
+from .icons import transport_icon
 from .items import EdgeItem, NodeItem
 from .panels import DetailsPanel, InputsPanel, TransportBar
 from .scene import BACKWARD, FORWARD, GraphScene
@@ -114,11 +115,11 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.actions_by_key: dict[str, QAction] = {}
         a = self._action
-        a("first", "⏮", "Home", "First step", self.player.first)
-        a("previous", "◀", "Left", "Previous step", self.player.previous)
-        a("play", "▶", "Space", "Play / pause the pass", self.player.toggle)
-        a("next", "▶|", "Right", "Next step", self._next_step)
-        a("last", "⏭", "End", "Last step: every adjoint known", self.player.last)
+        a("first", "First step", "Home", "First step: the seed at the target", self.player.first)
+        a("previous", "Previous step", "Left", "Previous step", self.player.previous)
+        a("play", "Play", "Space", "Play / pause the pass", self.player.toggle)
+        a("next", "Next step", "Right", "Next step", self._next_step)
+        a("last", "Last step", "End", "Last step: every adjoint known", self.player.last)
         for key in ("first", "previous", "play", "next", "last"):
             self.actions_by_key[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         a("zoom_in", "Zoom in", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Zoom in", lambda: self.view.zoom_by(1.25))
@@ -398,6 +399,7 @@ class MainWindow(QMainWindow):
         self.scene.set_theme(self.theme)
         self.inputs.editor.set_dark(self.theme.dark)
         self.details.good, self.details.bad = self.theme.good, self.theme.bad
+        self._paint_icons()
         action = self.actions_by_key.get(f"theme_{name}")
         if action is not None:
             action.setChecked(True)
@@ -422,7 +424,15 @@ class MainWindow(QMainWindow):
         self.player.next()
 
     def _on_playing(self, playing: bool) -> None:
-        self.actions_by_key["play"].setText("⏸" if playing else "▶")
+        action = self.actions_by_key["play"]
+        action.setText("Pause" if playing else "Play")
+        self._paint_icons()
+
+    def _paint_icons(self) -> None:
+        colour = self.theme.text
+        for key in ("first", "previous", "next", "last"):
+            self.actions_by_key[key].setIcon(transport_icon(key, colour))
+        self.actions_by_key["play"].setIcon(transport_icon("pause" if self.player.playing else "play", colour))
 
     def _sync_transport(self) -> None:
         self.transport.set_range(self.player.length(), self.player.index)
