@@ -29,4 +29,4 @@ def read_text_input(value: str) -> str:
         return text
     if value.endswith((".py", ".adviz", ".txt")) and not any(c in value for c in "=()*+ "):
         raise ValueError(f"{value}: no such file")
-    return value.replace(";", "\n")
+    return "\n".join(part.strip() for part in value.split(";"))
