@@ -66,7 +66,7 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None) -> in
     loop = QEventLoop()
     shown: list[bool] = []
     window.graphShown.connect(lambda: (shown.append(True), loop.quit()))
-    window.errorShown.connect(lambda _m: QTimer.singleShot(50, loop.quit))
+    window.errorShown.connect(lambda _m: QTimer.singleShot(50, loop.quit) if window.outcome and window.outcome.graph is None else None)
     QTimer.singleShot(15000, loop.quit)
     window.resize(1400, 860)
     window.show()

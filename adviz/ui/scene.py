@@ -168,8 +168,8 @@ class GraphScene(QGraphicsScene):
             arrived = p >= 0.55
             if cur.node in node_states:
                 node_states[cur.node].active = True
-                if cur.kind == "seed":
-                    node_states[cur.node].adjoint = format_value(cur.adjoints.get(cur.node))
+                if cur.kind == "seed" and cur.node in cur.adjoints:
+                    node_states[cur.node].adjoint = format_value(cur.adjoints[cur.node])
             for eid in cur.edges:
                 edge_states[eid] = EdgeState(active=True, progress=p, product=self._product(cur, eid))
             for nid, value in cur.adjoints.items():

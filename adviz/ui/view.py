@@ -59,16 +59,32 @@ class GraphView(QGraphicsView):
         self.zoomChanged.emit(1.0)
 
     def fit(self) -> None:
-        """Fit the whole graph, never enlarging past 1.4x."""
+        """Fit the whole graph beside the legend, never enlarging past 1.4x."""
         rect = self.graph_scene.itemsBoundingRect()
         if rect.isEmpty():
             return
-        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        rect = rect.adjusted(-30, -30, 30, 30)
+        legend = self.legend_size() if self.show_legend else None
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if legend is not None:
+            # Leave the legend's width free on the left, so it never covers a node.
+            for _ in range(2):
+                margin = (legend.width() + 16) / max(self.zoom(), 1e-6)
+                self.fitInView(rect.adjusted(-margin, 0, 0, 0), Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.4:
             self.resetTransform()
             self.scale(1.4, 1.4)
             self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def legend_size(self):
+        """The legend's size in pixels."""
+        from PySide6.QtGui import QImage
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        size = paint_legend(painter, self.graph_scene.theme, QPointF(-10000, -10000)).size()
+        painter.end()
+        return size
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt virtual
         delta = event.angleDelta().y()

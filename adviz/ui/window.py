@@ -15,6 +15,8 @@ from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_scr
 from .animator import Player
 from .icons import transport_icon
 from .items import EdgeItem, NodeItem
+from .lesson import LessonPanel, shipped_lessons
+from .presentation import Presentation
 from .panels import DetailsPanel, InputsPanel, TransportBar
 from .scene import BACKWARD, FORWARD, GraphScene
 from .theme import theme_named, widget_palette
@@ -169,6 +171,14 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.details_dock = dock
+        self.lesson = LessonPanel()
+        dock = QDockWidget("Lesson", self)
+        dock.setObjectName("lesson")
+        dock.setWidget(self.lesson)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.details_dock, dock)
+        dock.hide()
+        self.lesson_dock = dock
         self.statusBar().showMessage("Ready")
         self.resize(1280, 780)
 
@@ -183,6 +193,7 @@ class MainWindow(QMainWindow):
         edit.addAction(acts["undo"])
         edit.addAction(acts["redo"])
         view = bar.addMenu("&View")
+        self.view_menu = view
         for key in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
             view.addAction(acts[key])
         view.addSeparator()
@@ -218,10 +229,19 @@ class MainWindow(QMainWindow):
         play.addSeparator()
         play.addAction(acts["mode"])
         help_menu = bar.addMenu("&Help")
+        lessons_menu = help_menu.addMenu("Lessons")
+        lessons_menu.setToolTipsVisible(True)
+        for number, (title, path) in enumerate(shipped_lessons(), start=1):
+            action = QAction(f"{number}. {title}", self)
+            action.setStatusTip(f"Open the lesson “{title}”")
+            action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
+            lessons_menu.addAction(action)
+        lessons_menu.setEnabled(not lessons_menu.isEmpty())
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
+        self.main_toolbar = toolbar
         toolbar.addAction(acts["undo"])
         toolbar.addAction(acts["redo"])
         toolbar.addSeparator()
@@ -242,12 +262,48 @@ class MainWindow(QMainWindow):
             lambda _: self._set_mode(self.transport.mode.currentData()))
         self.scene.selectionChanged.connect(self._on_selection)
         self.details.checkRequested.connect(self.run_check)
+        self.lesson.callChosen.connect(self.choose_call)
+        self.presentation = Presentation(self)
+        self.actions_by_key["present"] = self.presentation.toggle_action
+        self.actions_by_key["present_print"] = self.presentation.print_action
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.presentation.toggle_action)
+        self.view_menu.addAction(self.presentation.print_action)
+        self.main_toolbar.addSeparator()
+        self.main_toolbar.addAction(self.presentation.toggle_action)
+        prev_cell = QAction("Previous cell", self, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: self.lesson.go(self.lesson.cell - 1))
+        next_cell = QAction("Next cell", self, shortcut=QKeySequence("Ctrl+Down"), triggered=lambda: self.lesson.go(self.lesson.cell + 1))
+        for action in (prev_cell, next_cell):
+            action.setStatusTip(f"{action.text()} of the lesson")
+            self.addAction(action)
+        self.actions_by_key["cell_previous"], self.actions_by_key["cell_next"] = prev_cell, next_cell
         self.view.zoomChanged.connect(lambda z: self.statusBar().showMessage(f"Zoom {z * 100:.0f}%", 1500))
 
     # -- document -------------------------------------------------------------------
     def set_text(self, text: str) -> None:
         """Put ``text`` (functions or a script) in the editor; the picture follows."""
         self.inputs.editor.setPlainText(text)
+
+    def open_lesson(self, path) -> bool:
+        """Open a tape script as a lesson; False (with a message) when it cannot be read."""
+        from pathlib import Path
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            QMessageBox.warning(self, "Lesson", f"Cannot open {path}: {exc}")
+            return False
+        self.lesson.cell = 0
+        self.inputs.call.setCurrentIndex(-1)
+        self.document.call = 0
+        self.set_text(text)
+        self.lesson_dock.show()
+        self.lesson_dock.raise_()
+        return True
+
+    def choose_call(self, index: int) -> None:
+        """Draw gradient call ``index`` of the script."""
+        if self.inputs.call.currentIndex() != index and 0 <= index < self.inputs.call.count():
+            self.inputs.call.setCurrentIndex(index)
 
     def load_example(self) -> None:
         from ..pipeline import EXAMPLE
@@ -316,6 +372,11 @@ class MainWindow(QMainWindow):
         inputs.set_script_mode(outcome.script)
         if outcome.script:
             inputs.set_choices(inputs.call, outcome.calls, self.document.call)
+            if outcome.trace is not None:
+                self.lesson.set_trace(self.document.text, outcome.trace)
+                if not self.lesson_dock.isVisible():
+                    self.lesson_dock.show()
+                    self.lesson_dock.raise_()
         elif outcome.outputs:
             inputs.set_choices(inputs.target, outcome.outputs, self.document.target)
         error = outcome.error
@@ -386,11 +447,12 @@ class MainWindow(QMainWindow):
         if action is not None:
             action.setChecked(True)
 
-    def apply_theme(self, name: str) -> None:
-        """``system``, ``light`` or ``dark``: the canvas and the widgets change together."""
-        self.theme_setting = name
+    def apply_theme(self, name: str, remember: bool = True) -> None:
+        """``system``, ``light`` or ``dark`` (or a presentation palette): canvas and widgets change together."""
+        if remember:
+            self.theme_setting = name
+            self.settings.setValue("theme", name)
         self.theme = theme_named(name)
-        self.settings.setValue("theme", name)
         palette = widget_palette(self.theme)
         app = QApplication.instance()
         if app is not None:

@@ -205,3 +205,25 @@ def test_selecting_an_edge_shows_its_partial(window, qtbot):
     edge.setSelected(True)
     assert "∂f/∂x = y" in window.details.text.text()
     assert np.isclose(float(edge.edge.contribution), 3.0)
+
+
+def test_presentation_mode_keys(window, qtbot):
+    show(window, qtbot, "f = x*y + x**2")
+    window.player.first()
+    qtbot.keyClick(window.view, Qt.Key.Key_F5)
+    presentation = window.presentation
+    assert presentation.active and window.isFullScreen()
+    assert window.scene.theme.name == "projector"
+    assert not window.inputs_dock.isVisible()
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown)
+    assert window.player.index == 1
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp)
+    assert window.player.index == 0
+    qtbot.keyClick(window.view, Qt.Key.Key_B)
+    assert presentation.blank.isVisible()
+    qtbot.keyClick(window.view, Qt.Key.Key_B)
+    assert not presentation.blank.isVisible()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not presentation.active and not window.isFullScreen()
+    assert window.scene.theme.name == "light"
+    assert window.inputs_dock.isVisible()

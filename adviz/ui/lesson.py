@@ -1,0 +1,181 @@
+"""A tape script shown as a lesson: narration, the code with the current cell, printed output, calls."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
+                               QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
+
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
+
+_LATEX = [
+    (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
+    (re.compile(r"\\(partial)\b"), "∂"), (re.compile(r"\\cdot\b"), "·"), (re.compile(r"\\times\b"), "×"),
+    (re.compile(r"\\sigma\b"), "σ"), (re.compile(r"\\nabla\b"), "∇"), (re.compile(r"\\sum\b"), "Σ"),
+    (re.compile(r"\\sqrt\{([^{}]*)\}"), r"√(\1)"), (re.compile(r"\\exp\b"), "exp"), (re.compile(r"\\log\b"), "log"),
+    (re.compile(r"\\sin\b"), "sin"), (re.compile(r"\\cos\b"), "cos"), (re.compile(r"\\tanh\b"), "tanh"),
+    (re.compile(r"\\ln\b"), "ln"), (re.compile(r"\\approx\b"), "≈"), (re.compile(r"\\to\b"), "→"),
+    (re.compile(r"\\leftarrow\b"), "←"), (re.compile(r"\\rightarrow\b"), "→"), (re.compile(r"\\quad\b"), "  "),
+    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"), (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\left|\\right"), ""), (re.compile(r"\\,|\\;|\\!"), " "),
+]
+_SUPER = str.maketrans("0123456789+-n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def readable_math(tex: str) -> str:
+    """LaTeX-ish formula text as readable Unicode: ``\\frac{dL}{dx}`` becomes ``dL/dx``."""
+    # Fractions written side by side multiply: show the product sign between them.
+    text = re.sub(r"\}\s*(?=\\frac)", lambda m: "} \\cdot ", tex)
+    for _ in range(3):    # nested \frac
+        for pattern, repl in _LATEX:
+            text = pattern.sub(repl, text)
+    text = re.sub(r"\^\{([0-9+\-n]+)\}|\^([0-9n])", lambda m: (m.group(1) or m.group(2)).translate(_SUPER), text)
+    text = re.sub(r"_\{([0-9]+)\}|_([0-9])", lambda m: (m.group(1) or m.group(2)).translate(_SUB), text)
+    return text.replace("{", "").replace("}", "")
+
+
+def narration_markdown(text: str) -> str:
+    """Markdown with ``$formula$`` spans made readable, for Qt's markdown renderer."""
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: f"\n\n*{readable_math(m.group(1))}*\n\n", text, flags=re.S)
+    return re.sub(r"\$(.+?)\$", lambda m: f"*{readable_math(m.group(1))}*", text)
+
+
+def lesson_title(text: str, fallback: str) -> str:
+    """The first markdown heading of a script's narration, else ``fallback``."""
+    match = re.search(r"^\s*#{1,3}\s+(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else fallback
+
+
+def shipped_lessons() -> list[tuple[str, Path]]:
+    """(title, path) of the lessons that come with adviz, in order."""
+    if not LESSONS_DIR.is_dir():
+        return []
+    out = []
+    for path in sorted(LESSONS_DIR.glob("*.py")):
+        try:
+            head = path.read_text(encoding="utf-8")[:4000]
+        except OSError:
+            continue
+        out.append((lesson_title(head, path.stem.replace("_", " ")), path))
+    return out
+
+
+class LessonPanel(QWidget):
+    """Narration beside the code, the printed output, and the script's gradient calls."""
+
+    callChosen = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        nav = QHBoxLayout()
+        self.previous_button = QPushButton("◀ Cell")
+        self.previous_button.setToolTip("Previous cell of the lesson (Ctrl+Up)")
+        self.next_button = QPushButton("Cell ▶")
+        self.next_button.setToolTip("Next cell of the lesson (Ctrl+Down)")
+        self.position = QLabel()
+        nav.addWidget(self.previous_button)
+        nav.addWidget(self.position, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.next_button)
+        layout.addLayout(nav)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.narration = QTextBrowser()
+        self.narration.setOpenExternalLinks(True)
+        self.narration.setToolTip("The lesson's text for the current cell")
+        split.addWidget(self.narration)
+        self.code = QPlainTextEdit()
+        self.code.setReadOnly(True)
+        self.code.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.code.setToolTip("The script; the current cell is highlighted. Edit a copy in the Inputs.")
+        split.addWidget(self.code)
+        self.console = QPlainTextEdit()
+        self.console.setReadOnly(True)
+        self.console.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.console.setPlaceholderText("Printed output")
+        self.console.setToolTip("What the script printed, up to the current cell")
+        split.addWidget(self.console)
+        self.calls = QListWidget()
+        self.calls.setToolTip("The script's gradient calls: each has its own picture")
+        split.addWidget(self.calls)
+        split.setSizes([260, 220, 110, 90])
+        layout.addWidget(split, 1)
+        self.trace = None
+        self.cell = 0
+        self.previous_button.clicked.connect(lambda: self.go(self.cell - 1))
+        self.next_button.clicked.connect(lambda: self.go(self.cell + 1))
+        self.calls.currentRowChanged.connect(self._call_row)
+        self._loading = False
+
+    def set_trace(self, text: str, trace) -> None:
+        """Show a new run of the script, keeping the current cell where possible."""
+        self.trace = trace
+        if self.code.toPlainText() != text:
+            self.code.setPlainText(text)
+        self._loading = True
+        self.calls.clear()
+        for call in trace.calls:
+            mark = "  ⚠" if call.error is not None else ""
+            self.calls.addItem(f"{call.index + 1}. line {call.line}: {call.kind}({call.target_text}, {call.sources_text}){mark}")
+        self._loading = False
+        self.go(min(self.cell, max(0, len(trace.cells) - 1)), emit=False)
+
+    def cells(self) -> list:
+        return list(self.trace.cells) if self.trace is not None else []
+
+    def go(self, index: int, emit: bool = True) -> None:
+        """Make cell ``index`` current: its narration, its code highlighted, output so far."""
+        cells = self.cells()
+        if not cells:
+            self.narration.setMarkdown("")
+            self.position.setText("")
+            return
+        index = max(0, min(index, len(cells) - 1))
+        self.cell = index
+        cell = cells[index]
+        self.narration.setMarkdown(narration_markdown(cell.narration))
+        self.position.setText(f"cell {index + 1} of {len(cells)}")
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(cells) - 1)
+        last = cell.last_line if cell.last_line >= cell.first_line else cell.first_line
+        self._highlight(cell.first_line, last)
+        printed = [p for p in self.trace.printed if p.line <= last]
+        self.console.setPlainText("".join(p.text + getattr(p, "end", "\n") for p in printed))
+        self.console.moveCursor(QTextCursor.MoveOperation.End)
+        calls = [c for c in self.trace.calls if cell.first_line <= c.line <= last]
+        if calls and emit:
+            self._loading = True
+            self.calls.setCurrentRow(calls[0].index)
+            self._loading = False
+            self.callChosen.emit(calls[0].index)
+
+    def _highlight(self, first: int, last: int) -> None:
+        doc = self.code.document()
+        start = doc.findBlockByNumber(max(0, first - 1))
+        end = doc.findBlockByNumber(max(0, last - 1))
+        if not start.isValid():
+            self.code.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        colour = QColor("#f59e0b")
+        colour.setAlpha(60)
+        fmt.setBackground(colour)
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        cursor = QTextCursor(start)
+        cursor.setPosition((end if end.isValid() else start).position() + max(0, (end if end.isValid() else start).length() - 1),
+                           QTextCursor.MoveMode.KeepAnchor)
+        selection.format = fmt
+        selection.cursor = cursor
+        self.code.setExtraSelections([selection])
+        self.code.setTextCursor(QTextCursor(start))
+        self.code.ensureCursorVisible()
+
+    def _call_row(self, row: int) -> None:
+        if not self._loading and row >= 0:
+            self.callChosen.emit(row)
