@@ -1,0 +1,12 @@
+"""A recorded gradient call as plain data: nodes, edges, step schedules and layouts (no Qt)."""
+from .build import build_graph, graph_for_call
+from .jsonio import SCHEMA, VERSION, dumps, graph_json
+from .layout import DIRECTIONS, METHODS, Layout, count_crossings, layout
+from .model import KIND_LABELS, SOURCE_KINDS, Edge, Graph, Node, Step
+from .values import format_number, format_value
+
+__all__ = [
+    "build_graph", "graph_for_call", "SCHEMA", "VERSION", "dumps", "graph_json", "DIRECTIONS",
+    "METHODS", "Layout", "count_crossings", "layout", "KIND_LABELS", "SOURCE_KINDS", "Edge", "Graph",
+    "Node", "Step", "format_number", "format_value",
+]

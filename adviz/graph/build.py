@@ -189,6 +189,8 @@ def _leaf_node(tape: GradientTape, leaf: Any, name: str | None, node_id: str, or
             reason = ""
         elif not leaf.trainable:
             reason = f"{label} is a non-trainable Variable: tapes do not watch those by themselves"
+        elif any(r.reason == "stopped" and any(n is leaf for n in r.inputs) for r in tape.unrecorded):
+            reason = f"{label} was read only inside stop_recording(), so the tape never watched it"
         elif not tape.watch_accessed_variables:
             reason = (f"{label} is a Variable, but the tape was made with watch_accessed_variables=False "
                       f"and never told to watch({label})")
@@ -252,14 +254,15 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             edge.contribution_text = format_value(contribution)
             step.edges.append(edge.id)
             step.contributions[edge.id] = contribution
-            if in_id in running:
-                step.accumulated[in_id] = running[in_id]
+            before = running.get(in_id)
+            if before is not None and in_id not in step.adjoints:   # fan-out: what it had before this step
+                step.accumulated[in_id] = before
             running[in_id] = st.adjoints[i]
             step.adjoints[in_id] = st.adjoints[i]
             in_label = nodes[in_id].label
             lit.append(in_label)
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
-                                     contribution, step.accumulated.get(in_id), st.adjoints[i]))
+                                     contribution, before, st.adjoints[i]))
         step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{_operand(out_label)} = "
                       f"{format_value(st.upstream)}) flows back into {', '.join(lit)}.")
         step.chain = chain
@@ -270,3 +273,26 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             nodes[node_id].adjoint = adj
             nodes[node_id].adjoint_text = format_value(adj)
     return schedule
+
+
+def graph_for_call(trace: Any, index: int) -> Graph:
+    """The graph of gradient call ``index`` of a language trace (``adviz.lang.Trace``).
+
+    A call that raised (a non-persistent tape asked twice) still shows the tape's graph, with
+    the error in ``Graph.error``.
+    """
+    call = trace.calls[index]
+    info = trace.tapes[call.tape_index]
+    tape = info.tape
+    ranges = [c.tape_call.created for c in trace.calls if c.tape_call is not None and c is not call]
+    tape_call = call.tape_call
+    if tape_call is None:
+        n_sources = len(_flatten(call.sources)) if call.sources is not None else 0
+        tape_call = TapeCall(call.kind, call.target, call.sources, [None] * n_sources,
+                             len(tape.records), len(tape.unrecorded))
+    title = f"{call.kind}({call.target_text}, {call.sources_text})"
+    graph = build_graph(tape, tape_call, call.names, gradient_ranges=ranges, title=title,
+                        tape_name=info.name)
+    if call.error is not None:
+        graph.error = str(call.error.message if hasattr(call.error, "message") else call.error)
+    return graph

@@ -103,14 +103,12 @@ def _proper(a: np.ndarray, b: np.ndarray, eps: float) -> int:
     dax, day = ax2 - ax1, ay2 - ay1
     dbx, dby = bx2 - bx1, by2 - by1
     o1 = dax * (by1 - ay1) - day * (bx1 - ax1)
-    o2 = dax * (by2 - ay2) - day * (bx2 - ax2)
+    o2 = dax * (by2 - ay1) - day * (bx2 - ax1)
     o3 = dbx * (ay1 - by1) - dby * (ax1 - bx1)
-    o4 = dbx * (ay2 - by2) - dby * (ax2 - bx2)
-    s1 = np.where(np.abs(o1) <= eps, 0, np.sign(o1))
-    s2 = np.where(np.abs(o2) <= eps, 0, np.sign(o2))
-    s3 = np.where(np.abs(o3) <= eps, 0, np.sign(o3))
-    s4 = np.where(np.abs(o4) <= eps, 0, np.sign(o4))
-    return int(np.count_nonzero((s1 * s2 < 0) & (s3 * s4 < 0)))
+    o4 = dbx * (ay2 - by1) - dby * (ax2 - bx1)
+    # Proper iff each segment's endpoints lie strictly on opposite sides of the other's line.
+    return int(np.count_nonzero(((o1 > eps) & (o2 < -eps) | (o1 < -eps) & (o2 > eps))
+                                & ((o3 > eps) & (o4 < -eps) | (o3 < -eps) & (o4 > eps))))
 
 
 def count_route_crossings(routes: Mapping[tuple[Hashable, Hashable], Sequence[Point]]) -> int:

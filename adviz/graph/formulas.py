@@ -45,7 +45,17 @@ def _index_text(index: Any) -> str:
 
 def _operand(label: str) -> str:
     """Parenthesise a compound label where it becomes an operand."""
-    return f"({label})" if any(c in label for c in " +−-·/^@") and not label.startswith("(") else label
+    return f"({label})" if any(c in label for c in " +−-·/^@") and not _wrapped(label) else label
+
+
+def _wrapped(label: str) -> bool:
+    """Whether one pair of parentheses encloses all of ``label`` (``(a + b)``, not ``(a) + b``)."""
+    depth = 0
+    for k, c in enumerate(label):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and k < len(label) - 1:
+            return False
+    return label.startswith("(") and depth == 0
 
 
 def partial_formula(op: Op, index: int, out_label: str, labels: list[str], attrs: dict[str, Any],

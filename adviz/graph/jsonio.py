@@ -38,7 +38,7 @@ def array_json(value: Any) -> Any:
         return None
     array = np.asarray(value)
     if array.ndim == 0:
-        return _number(array)
+        return bool(array) if array.dtype.kind == "b" else _number(array)
     return [array_json(v) for v in array]
 
 

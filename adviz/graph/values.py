@@ -32,7 +32,7 @@ def format_value(value: Any, digits: int = 4, max_items: int = 3) -> str:
             return str(bool(array))
         return format_number(array, digits)
     flat = array.reshape(-1)
-    items = [format_number(v, digits) for v in flat[:max_items]]
+    items = [str(bool(v)) if array.dtype.kind == "b" else format_number(v, digits) for v in flat[:max_items]]
     more = flat.size > max_items
     body = "[" + ", ".join(items) + (", …" if more else "") + "]"
     if array.ndim > 1 or more:
