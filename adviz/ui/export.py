@@ -48,8 +48,9 @@ def make_scene(graph: Graph, layout: Layout, options: ExportOptions) -> GraphSce
     _ensure_app()
     scene = GraphScene(theme_named(options.theme))
     scene.set_graph(graph, layout)
-    n = scene.schedule_length(BACKWARD)
-    scene.show_step(BACKWARD, _step_index(options.step, n), 1.0)
+    mode = FORWARD if options.forward else BACKWARD
+    n = scene.schedule_length(mode)
+    scene.show_step(mode, _step_index(options.step, n), 1.0)
     return scene
 
 
@@ -196,6 +197,14 @@ def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progr
         if progress is not None and not progress(index + 1, n):
             break
     return written
+
+
+def preview(graph: Graph, layout: Layout, options: ExportOptions, max_size: tuple[int, int]) -> QImage:
+    """A still of the export, scaled to fit ``max_size`` pixels."""
+    scene = make_scene(graph, layout, options)
+    frame = _Frame(scene, options)
+    scale = min(max_size[0] / frame.width, max_size[1] / frame.height, 2.0)
+    return _image(scene, frame, max(0.05, scale), options.transparent)
 
 
 def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOptions | None = None,

@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         a("legend", "Legend", "L", "Show the legend of colours and shapes", self._toggle_legend, checkable=True)
         a("undo", "Undo", QKeySequence.StandardKey.Undo, "Undo the last edit", self.undo_stack.undo)
         a("redo", "Redo", QKeySequence.StandardKey.Redo, "Redo", self.undo_stack.redo)
+        a("export", "Export…", "Ctrl+E", "Export the picture or an animation (PNG, SVG, PDF, GIF, JSON)",
+          self.export_dialog)
+        a("copy_image", "Copy image", "Ctrl+Shift+C", "Copy the current view to the clipboard as an image",
+          self.copy_image)
         a("example", "Starting example", None, "Replace the functions with the starting example", self.load_example)
         a("quit", "Quit", QKeySequence.StandardKey.Quit, "Quit adviz", self.close)
         a("shortcuts", "Keyboard shortcuts", "F1", "List the keyboard shortcuts", self.show_shortcuts)
@@ -187,6 +191,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(acts["example"])
+        file_menu.addSeparator()
+        file_menu.addAction(acts["export"])
+        file_menu.addAction(acts["copy_image"])
         file_menu.addSeparator()
         file_menu.addAction(acts["quit"])
         edit = bar.addMenu("&Edit")
@@ -549,6 +556,97 @@ class MainWindow(QMainWindow):
     def _on_checked(self, result) -> None:
         self.details.show_check(result)
         self.checkShown.emit(result)
+
+    # -- export ---------------------------------------------------------------------
+    def export_options(self, region: str = "all", step: str = "current", theme: str = "current", **rest):
+        """Export choices resolved against what the window shows now."""
+        from .export import ExportOptions
+        if step == "current":
+            step_value = self.player.index if self.player.mode == BACKWARD else "end"
+        else:
+            step_value = step
+        source = self.view.mapToScene(self.view.viewport().rect()).boundingRect() if region == "view" else None
+        name = self.theme.name if theme == "current" else theme
+        return ExportOptions(step=step_value, theme=name, source_rect=source, **rest)
+
+    def preview_image(self, options, max_size=(420, 300)):
+        """A small rendering of what an export with ``options`` would contain."""
+        from .export import preview
+        graph = self.outcome.graph if self.outcome else None
+        if graph is None or self.outcome.layout is None:
+            return None
+        return preview(graph, self._current_layout(), options, max_size)
+
+    def _current_layout(self):
+        """The layout with the nodes where they are now (dragged ones included)."""
+        from ..graph import Layout
+        base = self.outcome.layout
+        positions = {nid: (item.pos().x(), item.pos().y()) for nid, item in self.scene.nodes.items()}
+        routes = {}
+        for item in self.scene.edges.values():
+            key = (item.edge.source, item.edge.target)
+            routes[key] = (positions[key[0]],) + tuple((p.x(), p.y()) for p in item.bends) + (positions[key[1]],)
+        return Layout(positions=positions, routes=routes, method=base.method, direction=base.direction)
+
+    def export_to(self, path, fmt: str, options, progress=None):
+        """Write the current graph to ``path`` as ``fmt`` (``sequence`` writes one PNG per step)."""
+        from pathlib import Path
+        from .export import export, make_scene, render_sequence
+        graph = self.outcome.graph if self.outcome else None
+        if graph is None:
+            raise ValueError("there is no graph to export yet")
+        path = Path(path)
+        if fmt == "sequence":
+            return render_sequence(make_scene(graph, self._current_layout(), options), path.with_suffix(".png"),
+                                   options, progress)
+        if path.suffix.lower() != "." + fmt:
+            path = path.with_suffix("." + fmt)
+        return export(graph, self._current_layout(), path, options, progress)
+
+    def export_dialog(self) -> None:
+        """Ask what to export and where, then write it with progress and a way to cancel."""
+        from PySide6.QtWidgets import QFileDialog, QProgressDialog
+        from .export_dialog import ExportDialog
+        if self.outcome is None or self.outcome.graph is None:
+            QMessageBox.information(self, "Export", "There is no graph to export yet.")
+            return
+        dialog = ExportDialog(self, self.settings)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        dialog.remember()
+        fmt = dialog.format_key()
+        suffix = "png" if fmt == "sequence" else fmt
+        folder = str(self.settings.value("export/folder", ""))
+        path, _ = QFileDialog.getSaveFileName(self, "Export", f"{folder}/adviz-graph.{suffix}" if folder else f"adviz-graph.{suffix}",
+                                              f"{suffix.upper()} files (*.{suffix})")
+        if not path:
+            return
+        from pathlib import Path
+        self.settings.setValue("export/folder", str(Path(path).parent))
+        progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self)
+        progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        progress_dialog.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> bool:
+            progress_dialog.setMaximum(total)
+            progress_dialog.setValue(done)
+            QApplication.processEvents()
+            return not progress_dialog.wasCanceled()
+
+        try:
+            self.export_to(path, fmt, dialog.options(), progress)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export", f"Could not export: {exc}")
+            return
+        finally:
+            progress_dialog.close()
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def copy_image(self) -> None:
+        """The current view, as the canvas shows it, onto the clipboard."""
+        image = self.view.viewport().grab().toImage()
+        QApplication.clipboard().setImage(image)
+        self.statusBar().showMessage("Copied the view as an image", 3000)
 
     # -- help -----------------------------------------------------------------------
     def show_shortcuts(self) -> None:
