@@ -287,6 +287,7 @@ class EdgeItem(QGraphicsItem):
         self.offset = offset
         self.paint_count = 0
         self._path = QPainterPath()
+        self._bounds = QRectF()
         self._label_pos = QPointF()
         self._arrow = QPolygonF()
         self.setZValue(1)
@@ -305,7 +306,12 @@ class EdgeItem(QGraphicsItem):
 
     def set_state(self, state: EdgeState) -> None:
         if state != self.state:
-            self.state = state
+            if state.product != self.state.product:
+                self.prepareGeometryChange()
+                self.state = state
+                self._update_bounds()
+            else:
+                self.state = state
             self.update()
 
     def label_lines(self) -> list[str]:
@@ -345,6 +351,7 @@ class EdgeItem(QGraphicsItem):
                                  end - QPointF(math.cos(angle - 0.45) * size, math.sin(angle - 0.45) * size),
                                  end - QPointF(math.cos(angle + 0.45) * size, math.sin(angle + 0.45) * size)])
         self._label_pos = path.pointAtPercent(0.5)
+        self._update_bounds()
         self.update()
 
     def label_rect(self) -> QRectF:
@@ -356,13 +363,15 @@ class EdgeItem(QGraphicsItem):
         return QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - h / 2, w, h)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        return self._bounds
+
+    def _update_bounds(self) -> None:
+        # Computed when the path or the label changes, not on every paint (it is asked often).
         r = self._path.boundingRect().adjusted(-12, -12, 12, 12)
         fm = QFontMetricsF(self._font)
-        w = max(160.0, fm.horizontalAdvance(self.edge.partial_formula) + 12,
-                fm.horizontalAdvance(self.state.product or "") + 12)
-        label = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - 2 * fm.height(),
-                       w, 4 * fm.height())
-        return r.united(label)
+        w = max(fm.horizontalAdvance(self.edge.partial_formula), fm.horizontalAdvance(self.state.product or "")) + 16
+        label = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - fm.height() - 4, w, 2 * fm.height() + 8)
+        self._bounds = r.united(label)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()

@@ -1,6 +1,8 @@
 """The canvas's scene: builds items for a graph, places them, and shows a step of a schedule."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -28,6 +30,9 @@ class GraphScene(QGraphicsScene):
         self.progress = 1.0
         self._cumulative_for = -1
         self._cumulative: dict[str, str] = {}
+        self._base_for: tuple = ()
+        self._base_nodes: dict[str, NodeState] = {}
+        self._base_edges: dict[str, EdgeState] = {}
         self._animation: QVariantAnimation | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
@@ -65,6 +70,7 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.edges[edge.id] = item
         self._cumulative_for = -1
+        self._base_for = ()
         self.step, self.progress = 0, 1.0
         self.show_step(self.mode, 0, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
@@ -157,37 +163,45 @@ class GraphScene(QGraphicsScene):
         graph = self.graph
         assert graph is not None
         steps = graph.backward
-        before = self._adjoints_before(index)
         cur = steps[index] if steps else None
-        node_states = {nid: NodeState(adjoint=before.get(nid, "")) for nid in self.nodes}
-        edge_states = {eid: EdgeState() for eid in self.edges}
-        for s in steps[:index]:
-            for eid in s.edges:
-                edge_states[eid] = EdgeState(done=True, product=self._product(s, eid))
-        if cur is not None:
-            arrived = p >= 0.55
-            if cur.node in node_states:
-                node_states[cur.node].active = True
-                if cur.kind == "seed" and cur.node in cur.adjoints:
-                    node_states[cur.node].adjoint = format_value(cur.adjoints[cur.node])
-            for eid in cur.edges:
-                edge_states[eid] = EdgeState(active=True, progress=p, product=self._product(cur, eid))
-            for nid, value in cur.adjoints.items():
-                st = node_states.get(nid)
-                if st is None:
-                    continue
-                st.receiving = max(0.0, 1 - abs(p - 0.6) * 2.5) if p < 1 else 0.0
-                if nid in cur.accumulated and p > 0.3:
-                    # Fan-out: the new contribution visibly adds to what the node already had.
-                    parts = [format_value(cur.contributions[e]) for e in cur.edges if self.edges[e].edge.source == nid]
-                    total = format_value(value) if arrived else "…"
-                    st.sum_text = f"{format_value(cur.accumulated[nid])} + {' + '.join(parts)} = {total}"
-                elif arrived:
-                    st.adjoint = format_value(value)
+        if self._base_for != (BACKWARD, index):
+            # Everything before this step, once per step; frames within the step touch only its items.
+            before = self._adjoints_before(index)
+            self._base_nodes = {nid: NodeState(adjoint=before.get(nid, "")) for nid in self.nodes}
+            self._base_edges = {eid: EdgeState() for eid in self.edges}
+            for s in steps[:index]:
+                for eid in s.edges:
+                    self._base_edges[eid] = EdgeState(done=True, product=self._product(s, eid))
+            for nid, st in self._base_nodes.items():
+                self.nodes[nid].set_state(st)
+            for eid, st in self._base_edges.items():
+                self.edges[eid].set_state(st)
+            self._base_for = (BACKWARD, index)
+        if cur is None:
+            return
+        arrived = p >= 0.55
+        involved = {cur.node, *cur.adjoints}
+        node_states = {nid: replace(self._base_nodes[nid]) for nid in involved if nid in self._base_nodes}
+        if cur.node in node_states:
+            node_states[cur.node].active = True
+            if cur.kind == "seed" and cur.node in cur.adjoints:
+                node_states[cur.node].adjoint = format_value(cur.adjoints[cur.node])
+        for nid, value in cur.adjoints.items():
+            st = node_states.get(nid)
+            if st is None or (cur.kind == "seed" and nid == cur.node):
+                continue
+            st.receiving = max(0.0, 1 - abs(p - 0.6) * 2.5) if p < 1 else 0.0
+            if nid in cur.accumulated and p > 0.3:
+                # Fan-out: the new contribution visibly adds to what the node already had.
+                parts = [format_value(cur.contributions[e]) for e in cur.edges if self.edges[e].edge.source == nid]
+                total = format_value(value) if arrived else "…"
+                st.sum_text = f"{format_value(cur.accumulated[nid])} + {' + '.join(parts)} = {total}"
+            elif arrived:
+                st.adjoint = format_value(value)
         for nid, st in node_states.items():
             self.nodes[nid].set_state(st)
-        for eid, st in edge_states.items():
-            self.edges[eid].set_state(st)
+        for eid in cur.edges:
+            self.edges[eid].set_state(EdgeState(active=True, progress=p, product=self._product(cur, eid)))
 
     def _product(self, step, eid: str) -> str:
         edge = self.edges[eid].edge
@@ -198,6 +212,7 @@ class GraphScene(QGraphicsScene):
         return f"{up} → {c}"
 
     def _show_forward(self, index: int, p: float) -> None:
+        self._base_for = ()
         graph = self.graph
         assert graph is not None
         cur = graph.forward[index] if graph.forward else None

@@ -1,0 +1,122 @@
+"""How quickly the app shows an edit and plays the backward pass (offscreen).
+
+Run: ``python benchmarks/ui.py``. For each size it prints the time from an edit to the new graph
+on the canvas, the time per animation frame, and zoom / pan / step times, each next to its target
+and next to a reference measured in the same run: the same number of plain Qt items (a rectangle
+and a text each) painted by a bare QGraphicsView.
+
+Targets: a 100-node graph on screen within 100 ms; frames within 16 ms at 500 nodes; at 2,000
+nodes zoom, pan and stepping under 50 ms.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from PySide6.QtCore import QEventLoop, QPointF, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView  # noqa: E402
+
+from adviz.ui.app import make_app  # noqa: E402
+from adviz.ui.window import MainWindow  # noqa: E402
+
+
+def function_text(nodes: int) -> str:
+    """Functions whose graph has about ``nodes`` nodes (each line adds three ops)."""
+    lines = ["a0 = sin(x) * y"]
+    for k in range(1, max(1, nodes // 4)):
+        lines.append(f"a{k} = tanh(a{k - 1} * x + y) + a{max(0, k - 3)}")
+    lines.append(f"f = a{max(0, nodes // 4 - 1)} * 1.0")
+    return "\n".join(lines)
+
+
+def wait_shown(app, window, text: str) -> float:
+    loop = QEventLoop()
+    window.graphShown.connect(loop.quit)
+    QTimer.singleShot(120000, loop.quit)
+    window.inputs.editor.blockSignals(True)
+    window.inputs.editor.setPlainText(text)
+    window.inputs.editor.blockSignals(False)
+    start = time.perf_counter()
+    window.recompute()          # what the edit's pause triggers
+    loop.exec()
+    window.graphShown.disconnect(loop.quit)
+    app.processEvents()
+    window.view.viewport().repaint()
+    return time.perf_counter() - start
+
+
+def timed(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def reference_frame(app, count: int) -> float:
+    """A bare view of ``count`` rectangles with text: what painting that many items costs."""
+    scene = QGraphicsScene()
+    for k in range(count):
+        rect = QGraphicsRectItem(0, 0, 70, 40)
+        rect.setPos((k % 40) * 120, (k // 40) * 80)
+        scene.addItem(rect)
+        label = QGraphicsSimpleTextItem(f"node {k}", rect)
+        label.setPos(6, 10)
+    view = QGraphicsView(scene)
+    view.resize(1200, 800)
+    view.show()
+    view.fitInView(scene.itemsBoundingRect())
+    app.processEvents()
+    return timed(lambda: view.viewport().repaint(), 5)
+
+
+def main() -> None:
+    app = make_app()
+    window = MainWindow(QSettings(os.devnull, QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    print(f"{'nodes':>6} {'edit→shown':>11} {'frame':>8} {'full':>8} {'zoom':>7} {'pan':>7} {'step':>7} "
+          f"{'ref full':>9} {'full/ref':>8}")
+    for nodes in (10, 100, 500, 1000, 2000):
+        text = function_text(nodes)
+        shown = wait_shown(app, window, text)
+        actual = len(window.scene.nodes)
+        scene, view, player = window.scene, window.view, window.player
+        n = player.length()
+        middle = max(1, n // 2)
+
+        def frame(progress=[0.0]):
+            # What the animation does: change the step's state; Qt repaints what changed.
+            progress[0] = (progress[0] + 0.13) % 1.0
+            scene.show_step("backward", middle, progress[0])
+            app.processEvents()
+
+        def full_frame():
+            scene.show_step("backward", middle, 0.5)
+            view.viewport().repaint()
+
+        view.fit()
+        frame_time = timed(frame, 9)
+        full_time = timed(full_frame, 5)
+        zoom_time = timed(lambda: (view.zoom_by(1.25), view.viewport().repaint()), 5)
+        pan_time = timed(lambda: (view.translate(40, 0), view.centerOn(view.mapToScene(view.viewport().rect().center()) + QPointF(60, 0)),
+                                  view.viewport().repaint()), 5)
+        step_time = timed(lambda: (player.go((player.index + 1) % max(1, n), animate=False), view.viewport().repaint()), 5)
+        ref = reference_frame(app, actual)
+        print(f"{actual:>6} {shown * 1000:>9.0f}ms {frame_time * 1000:>6.1f}ms {full_time * 1000:>6.1f}ms "
+              f"{zoom_time * 1000:>5.1f}ms {pan_time * 1000:>5.1f}ms {step_time * 1000:>5.1f}ms "
+              f"{ref * 1000:>7.1f}ms {full_time / ref:>8.2f}")
+    print("frame: one animation frame (Qt repaints the items that changed); full: the whole view repainted")
+    print("targets: 100 nodes shown < 100 ms; frame < 16 ms at 500 nodes; zoom/pan/step < 50 ms at 2,000 nodes")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
