@@ -29,7 +29,10 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def _value_of(obj: Any) -> np.ndarray:
+def _value_of(obj: Any, seen: dict[int, np.ndarray] | None = None) -> np.ndarray:
+    """The value an op read (a Variable may have been assigned since), else the current one."""
+    if seen and obj._id in seen:
+        return seen[obj._id]
     return obj._value._value if isinstance(obj, Variable) else obj._value
 
 
@@ -65,6 +68,10 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
             needed[oid] = rec
             stack.extend(n._id for n in rec.inputs)
     chosen = sorted(needed.values(), key=lambda r: r.output._id)
+    read: dict[int, np.ndarray] = {}
+    for rec in chosen:
+        for n, v in zip(rec.inputs, rec.values):
+            read.setdefault(n._id, v._value)
 
     nodes: dict[str, Node] = {}
     ids: dict[int, str] = {}          # engine id -> node id
@@ -98,7 +105,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
         if name is None and not isinstance(leaf, Variable) and not tape.is_watched(leaf):
             pending_literals.append(leaf)
             continue
-        node = _leaf_node(tape, leaf, name, unique(f"v:{name or 'input'}"), order)
+        node = _leaf_node(tape, leaf, name, unique(f"v:{name or 'input'}"), order, read)
         order += 1
         nodes[node.id] = node
         ids[leaf._id] = node.id
@@ -115,7 +122,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
         for i, n in enumerate(rec.inputs):
             if n._id not in ids:  # a literal: its id comes from the op that reads it
                 lit_id = unique(f"{node_id}/{i}")
-                lit = _literal_node(n, lit_id, order, recorded=not rec.reason)
+                lit = _literal_node(n, lit_id, order, recorded=not rec.reason, read=read)
                 order += 1
                 nodes[lit_id] = lit
                 ids[n._id] = lit_id
@@ -180,7 +187,8 @@ def _values(rec: Any) -> list[np.ndarray]:
     return [v._value for v in rec.values]
 
 
-def _leaf_node(tape: GradientTape, leaf: Any, name: str | None, node_id: str, order: int) -> Node:
+def _leaf_node(tape: GradientTape, leaf: Any, name: str | None, node_id: str, order: int,
+               read: dict[int, np.ndarray] | None = None) -> Node:
     watched = tape.is_watched(leaf)
     label = name or "input"
     if isinstance(leaf, Variable):
@@ -199,13 +207,14 @@ def _leaf_node(tape: GradientTape, leaf: Any, name: str | None, node_id: str, or
     else:
         kind = WATCHED if watched else CONSTANT
         reason = "" if watched else f"{label} is a constant that was never watched"
-    value = _value_of(leaf)
+    value = _value_of(leaf, read)
     return Node(id=node_id, kind=kind, label=label, symbol=label, value=value,
                 value_text=format_value(value), recorded=watched, reason=reason, name=name, order=order)
 
 
-def _literal_node(leaf: Any, node_id: str, order: int, recorded: bool) -> Node:
-    value = _value_of(leaf)
+def _literal_node(leaf: Any, node_id: str, order: int, recorded: bool,
+                  read: dict[int, np.ndarray] | None = None) -> Node:
+    value = _value_of(leaf, read)
     text = format_value(value)
     return Node(id=node_id, kind=LITERAL, label=text, symbol=text, value=value, value_text=text,
                 recorded=recorded, order=order)

@@ -639,3 +639,21 @@ b = t.gradient(y, x)
     check_forward(graph)
     first = graph_for_call(trace, 0)
     assert first.error == "" and float(node(first, "x").gradient) == 27.0
+
+
+def test_a_variable_shows_the_value_the_call_used_even_after_assign():
+    from adviz.lang import run_script
+    from adviz.graph import graph_for_call
+    trace = run_script(
+        "import adviz as tf\n"
+        "w = tf.Variable(1.0)\n"
+        "x = tf.constant(2.0)\n"
+        "with tf.GradientTape() as t:\n"
+        "    y = w * x\n"
+        "g = t.gradient(y, w)\n"
+        "w.assign_sub(0.5)\n")
+    assert trace.error is None
+    graph = graph_for_call(trace, 0)
+    w = next(n for n in graph.nodes.values() if n.label == "w")
+    y = next(n for n in graph.nodes.values() if n.label == "y")
+    assert float(w.value) == 1.0 and float(y.value) == 2.0
