@@ -30,3 +30,23 @@ def read_text_input(value: str) -> str:
     if value.endswith((".py", ".adviz", ".txt")) and not any(c in value for c in "=()*+ "):
         raise ValueError(f"{value}: no such file")
     return "\n".join(part.strip() for part in value.split(";"))
+
+
+def load_session_input(value: str | None):
+    """The session in INPUT when it names a ``.adviz`` file, else None.
+
+    Raises ValueError with a one-line message (``FILE: what is wrong``) for a bad session.
+    """
+    from .session import SessionError, is_session_path, load_session
+    if value is None or not is_session_path(value):
+        return None
+    try:
+        return load_session(value)
+    except SessionError as exc:
+        raise ValueError(f"{value}: {exc}") from None
+
+
+def load_document_input(value: str | None):
+    """The :class:`~adviz.pipeline.Document` of a session named by INPUT, else None (ValueError if bad)."""
+    session = load_session_input(value)
+    return session.document if session is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -27,9 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="declare a Variable")
     p.add_argument("--const", action="append", default=[], metavar="NAME=VALUE", help="declare a constant (not watched)")
     p.add_argument("--watch", action="append", default=[], metavar="NAME=VALUE", help="declare a watched constant")
-    p.add_argument("--layout", default="layered", choices=METHODS)
-    p.add_argument("--direction", default="LR", choices=DIRECTIONS)
-    p.add_argument("--call", default="1", help="which gradient call of a script (1, 2, ...), or 'all'")
+    p.add_argument("--layout", default=None, choices=METHODS, help="default: a session's layout, else layered")
+    p.add_argument("--direction", default=None, choices=DIRECTIONS, help="default: a session's direction, else LR")
+    p.add_argument("--call", default=None,
+                   help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1")
     p.add_argument("--target", default=None, help="which output of the functions to differentiate")
     p.add_argument("--persistent", action="store_true", help="make the tape persistent")
     p.add_argument("--step", default="end", help="picture: the backward step to show (0, 1, ..., or 'end')")
@@ -62,8 +64,18 @@ def load_input(value: str) -> str:
 
 
 def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
-    """The documents to render (one per call with ``--call all``) and how many calls exist."""
-    text = load_input(args.input)
+    """The documents to render (one per call with ``--call all``) and how many calls exist.
+
+    A session (``.adviz``) brings its document, and its layout and direction unless flags say otherwise.
+    """
+    from .inputs import load_session_input
+    try:
+        session = load_session_input(args.input)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    args.layout = args.layout or (session.layout if session else "layered")
+    args.direction = args.direction or (session.direction if session else "LR")
+    text = session.document.text if session else load_input(args.input)
     specs = ([_declaration(v, "variable") for v in args.var] + [_declaration(v, "constant") for v in args.const]
              + [_declaration(v, "watched") for v in args.watch])
     names = [s.name for s in specs]
@@ -71,21 +83,28 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     if duplicate:
         raise RenderError(f"{duplicate} is declared more than once")
     base = Document(text=text, variables=specs, persistent=args.persistent, target=args.target)
+    if session is not None:     # flags override the session's declarations and choices
+        doc = session.document
+        base = replace(doc, variables=[v for v in doc.variables if v.name not in names] + specs,
+                       persistent=args.persistent or doc.persistent, target=args.target or doc.target)
+        if args.call is None and is_script(text):
+            return [base], 1
     if not is_script(text):
-        if args.call not in ("1", "all"):
+        if args.call not in (None, "1", "all"):
             raise RenderError("--call picks a gradient call of a script; functions make one call")
         return [base], 1
     probe = compute(base)
     count = len(probe.trace.calls) if probe.trace is not None else 0
     if args.call == "all":
-        return [Document(text=text, call=k) for k in range(count)], count
+        return [replace(base, call=k) for k in range(count)], count
+    args.call = args.call or "1"
     try:
         k = int(args.call)
     except ValueError:
         raise RenderError(f"--call must be a number from 1 to {count} or 'all', not {args.call!r}") from None
     if not 1 <= k <= max(1, count):
         raise RenderError(f"--call {k}: the script makes {count} gradient call{'s' if count != 1 else ''}")
-    return [Document(text=text, call=k - 1)], count
+    return [replace(base, call=k - 1)], count
 
 
 def render_command(argv: Sequence[str]) -> int:

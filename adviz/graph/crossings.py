@@ -20,7 +20,7 @@ _CHUNK = 1 << 21
 
 
 def _segments(routes: Iterable[Sequence[Point]]) -> tuple[np.ndarray, np.ndarray]:
-    """Segments of every route as an ``(m, 4)`` array ``x1, y1, x2, y2`` plus each one's route id."""
+    """Segments of all routes as an ``(m, 4)`` array ``x1, y1, x2, y2``, and each one's route."""
     coords: list[tuple[float, float, float, float]] = []
     owner: list[int] = []
     for rid, pts in enumerate(routes):
@@ -33,7 +33,8 @@ def _segments(routes: Iterable[Sequence[Point]]) -> tuple[np.ndarray, np.ndarray
 
 
 def _candidate_ends(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort segments by ``lo``; return the order and, per sorted segment, one past its last candidate."""
+    """Sort segments by ``lo``; return the order and, per sorted segment, the index one past
+    its last candidate partner."""
     order = np.argsort(lo, kind="stable")
     lo_s = lo[order]
     end = np.searchsorted(lo_s, hi[order], side="right")

@@ -8,7 +8,9 @@ vertices after them):
    constant feeding only the last op sits right before it;
 3. edges spanning several layers are split by dummy vertices, one per crossed layer;
 4. crossing reduction (:mod:`adviz.graph.ordering`);
-5. coordinate assignment (:mod:`adviz.graph.placement`).
+5. coordinate assignment (:mod:`adviz.graph.placement`);
+6. routes: each edge runs through its dummies; a steep piece between two layers gets two bends
+   so it leaves and enters at a shallow angle instead of cutting through a neighbour's box.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from .ordering import order_layers
 from .placement import assign_coordinates
 
 Point = tuple[float, float]
+Routes = dict[tuple[Hashable, Hashable], tuple[Point, ...]]
 
 
 def _break_cycles(n: int, out: list[list[int]]) -> set[tuple[int, int]]:
@@ -165,7 +168,7 @@ def assign_layers(n: int, out: list[list[int]], inn: list[list[int]]) -> list[in
 
 
 def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
-                   layer_sep: float) -> tuple[dict[Hashable, Point], dict[tuple[Hashable, Hashable], tuple[Point, ...]]]:
+                   layer_sep: float) -> tuple[dict[Hashable, Point], Routes]:
     """Positions and edge routes of a layered drawing (see the module docstring).
 
     ``direction`` is ``"LR"`` (layer ``i`` at ``x = i * layer_sep``) or ``"TB"`` (at
@@ -224,17 +227,19 @@ def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
     low = min(cross)
     cross = [c - low for c in cross]
     along = [lay * layer_sep for lay in layer_of]
-    stub, lean = min(layer_sep / 4.0, node_sep / 3.0), node_sep / 5.0
+    stub, lean = 0.3 * layer_sep, node_sep / 5.0
 
     def place(a: float, c: float) -> Point:
         return (a, c) if direction == "LR" else (c, a)
 
     def route(path: list[int]) -> tuple[Point, ...]:
-        # Between adjacent layers a segment is straight unless it would move more than `lean`
-        # across within `stub` of either end; then it leaves and enters at that slope and bends
-        # away from the layers, so it can't cut through a neighbouring node's box (up to about
-        # node_sep / 2 across).  The bends keep the vertical order of all edges at every layer
-        # (lean < half the closest spacing of two vertices), so crossings stay the same.
+        # Between adjacent layers a piece is straight unless it would move more than `lean`
+        # across within `stub` of either end.  A steeper piece moves just `lean` over the first
+        # and last `stub` and makes its way across in between, clear of the boxes of the nodes
+        # in both layers (boxes up to 2 * stub along the layers and node_sep / 2 across).  At
+        # `stub` from a layer every edge is still in that layer's order (two vertices are at
+        # least node_sep / 2 apart and lean is less than half that), so the bends add no
+        # crossings.
         pts = [place(along[path[0]], cross[path[0]])]
         for s, t in zip(path, path[1:]):
             a0, c0, a1, c1 = along[s], cross[s], along[t], cross[t]
@@ -247,7 +252,7 @@ def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
         return tuple(pts)
 
     positions = {nodes[i]: place(along[i], cross[i]) for i in range(n)}
-    routes: dict[tuple[Hashable, Hashable], tuple[Point, ...]] = {}
+    routes: Routes = {}
     for u, v in graph.edges:
         iu, iv = index[u], index[v]
         if iu == iv:

@@ -27,7 +27,8 @@ class Layout:
     """Node positions and edge polylines of one drawing.
 
     ``routes[(u, v)]`` runs from ``positions[u]`` to ``positions[v]`` inclusive: two points for a
-    straight edge, more where a layered edge bends through the layers it skips.
+    straight edge; a layered edge also passes through a point on every layer it skips, and a
+    steep piece between two layers bends near both ends (see :mod:`adviz.graph.layered`).
     """
 
     positions: dict[Hashable, Point]

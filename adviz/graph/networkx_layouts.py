@@ -39,7 +39,8 @@ def _raw(graph: nx.Graph, method: str, seed: int) -> dict[Hashable, np.ndarray]:
         try:
             return nx.planar_layout(graph)
         except nx.NetworkXException as exc:
-            raise ValueError("the graph is not planar, so the 'planar' layout cannot draw it") from exc
+            msg = "the graph is not planar, so the 'planar' layout cannot draw it"
+            raise ValueError(msg) from exc
     raise ValueError(f"not a networkx layout method: {method!r}")
 
 

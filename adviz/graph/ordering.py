@@ -14,18 +14,19 @@ Graphs", 1993), as Graphviz ``dot`` implements it:
 * the best ordering seen is kept; the search stops after a number of sweeps without a real
   improvement.
 
-Large graphs (more than ``_SMALL`` vertices, dummies included) get dot's budget: a few sweeps
-from each of the two initial orders, then up to ``_MAX_ITER`` from the better one.  Small graphs,
-where time is cheap, get a full search from each of four initial orders (roots visited in
-order and in reverse order) and then sifting (Matuszewski, Schoenfeld & Molitor, 1999), which
-moves every vertex to its best slot in its layer and so fixes what swaps of neighbours cannot.
+Large graphs (more than ``_SMALL`` vertices plus edges, dummies included) get dot's budget: a
+few sweeps from each of the two initial orders, then up to ``_MAX_ITER`` from the better one.
+Small graphs, where time is cheap, get a full search from each of four initial orders (roots
+visited in order and in reverse order) and then sifting (Matuszewski, Schoenfeld & Molitor,
+1999), which moves every vertex to its best slot in its layer and so fixes what swaps of
+neighbours cannot.
 
 Crossings between two layers are counted as inversions (Barth, Juenger & Mutzel, 2004): with
 edges sorted by their upper endpoint, they are the pairs out of order in their lower endpoints.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 
 # Sweeps per initial order before the better one continues (large graphs); at most _MAX_ITER
@@ -38,13 +39,15 @@ _CONVERGENCE = 0.995
 # Rounds of a transposition in which swaps that leave the count unchanged are taken (they
 # perturb ties); later rounds only take strict gains, which bounds the work.
 _TIE_ROUNDS = 3
-# Graphs with at most this many vertices (dummies included) get the thorough treatment.
-_SMALL = 1000
-_SIFT_ROUNDS = 2
-# Total sweeps allowed are _WORK / vertices (at least _MIN_SWEEPS), so that graphs bloated by
-# dummies (long edges, e.g. after breaking the cycles of a dense cyclic graph) degrade to fewer
-# sweeps instead of taking minutes; computation graphs of thousands of nodes are unaffected.
-_WORK = 300_000
+# Graphs with at most this many vertices plus edges (dummies included) get the thorough
+# treatment.
+_SMALL = 2000
+_SIFT_ROUNDS = 2  # at most; sifting stops early once a round gains nothing
+# Sweeps allowed per component: _WORK / (vertices + edges), at least _MIN_SWEEPS.  Graphs
+# bloated by dummies (long edges, e.g. after breaking the cycles of a dense cyclic graph) thus
+# get fewer sweeps instead of taking minutes; computation graphs of thousands of nodes are
+# unaffected.
+_WORK = 600_000
 _MIN_SWEEPS = 2
 
 Layers = list[list[int]]
@@ -164,31 +167,28 @@ def _pair_crossings(upper: list[int], pos: list[int], down: list[list[int]]) -> 
     return inv
 
 
-def _costs(a: list[int], b: list[int], pos: list[int]) -> tuple[int, int]:
-    """Crossings among the edges from two adjacent vertices to the vertex lists ``a`` and ``b``
-    of a neighbouring layer: with ``a``'s owner first, and with ``b``'s owner first."""
-    before = after = 0
-    for x in a:
-        px = pos[x]
-        for y in b:
-            py = pos[y]
-            if px > py:
-                before += 1
-            elif px < py:
-                after += 1
-    return before, after
-
-
 def _position_costs(a: list[int], b: list[int]) -> tuple[int, int]:
-    """Like :func:`_costs` for lists of positions."""
-    before = after = 0
-    for x in a:
-        for y in b:
-            if x > y:
-                before += 1
-            elif x < y:
-                after += 1
+    """Crossings among the edges from two adjacent vertices to positions ``a`` and ``b`` in a
+    neighbouring layer: with ``a``'s owner first (pairs x > y), and with ``b``'s owner first
+    (pairs x < y).  Small lists compare all pairs; large ones count by binary search."""
+    if len(a) * len(b) <= 16:
+        before = after = 0
+        for x in a:
+            for y in b:
+                if x > y:
+                    before += 1
+                elif x < y:
+                    after += 1
+        return before, after
+    sb = sorted(b)
+    before = sum(bisect_left(sb, x) for x in a)
+    after = sum(len(sb) - bisect_right(sb, x) for x in a)
     return before, after
+
+
+def _costs(a: list[int], b: list[int], pos: list[int]) -> tuple[int, int]:
+    """:func:`_position_costs` for lists of vertices."""
+    return _position_costs([pos[x] for x in a], [pos[y] for y in b])
 
 
 def _transpose_layer(layer: list[int], pos: list[int], up: list[list[int]],
@@ -309,7 +309,7 @@ def _sift_layer(layer: list[int], pos: list[int], up: list[list[int]],
 
 
 class _Search:
-    """Ordering state of one component plus bookkeeping that skips repeated work.
+    """Ordering state of the component being ordered, plus bookkeeping that skips repeated work.
 
     Every change of a layer gives it a fresh version stamp.  Crossings between two layers are
     cached under the pair of stamps, and a transposition pass over a layer is skipped when the
@@ -317,9 +317,13 @@ class _Search:
     are deterministic, so it would swap nothing again).
     """
 
-    def __init__(self, up: list[list[int]], down: list[list[int]], pos: list[int]) -> None:
+    def __init__(self, up: list[list[int]], down: list[list[int]], pos: list[int],
+                 size: int) -> None:
         self.up, self.down, self.pos = up, down, pos
-        self.sweeps_left = max(_MIN_SWEEPS, _WORK // max(len(pos), 1))
+        # Every component may sweep this often: a sweep costs about its size, so all
+        # components together cost at most about _WORK vertex and edge visits.
+        self.allowance = max(_MIN_SWEEPS, _WORK // max(size, 1))
+        self.sweeps_left = self.allowance
         self.up1 = [ns[0] if len(ns) == 1 else -1 for ns in up]
         self.down1 = [ns[0] if len(ns) == 1 else -1 for ns in down]
         self.layers: Layers = []
@@ -344,6 +348,7 @@ class _Search:
                 pos[v] = i
 
     def touch(self, r: int) -> None:
+        """Record that layer ``r`` changed."""
         self.stamp[r] = self.clock
         self.clock += 1
 
@@ -360,6 +365,7 @@ class _Search:
         return total
 
     def reorder(self, r: int, nbrs: list[list[int]], reverse: bool) -> None:
+        """Median-sort layer ``r`` against ``nbrs`` (see :func:`_reorder`)."""
         lay = self.layers[r]
         before = list(lay)
         _reorder(lay, nbrs, self.pos, reverse)
@@ -484,9 +490,11 @@ def order_layers(layer_of: list[int], up: list[list[int]], down: list[list[int]]
     count = len(layer_of)
     depth = max(layer_of) + 1 if count else 0
     result: Layers = [[] for _ in range(depth)]
-    search = _Search(up, down, [0] * count)
-    small = count <= _SMALL
+    size = count + sum(len(ds) for ds in down)
+    search = _Search(up, down, [0] * count, size)
+    small = size <= _SMALL
     for comp in _components(count, up):
+        search.sweeps_left = search.allowance
         base = min(layer_of[v] for v in comp)
         span = max(layer_of[v] for v in comp) - base + 1
 

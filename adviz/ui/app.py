@@ -5,7 +5,7 @@ import os
 import sys
 from typing import Any
 
-from ..inputs import read_text_input
+from ..inputs import load_session_input, read_text_input
 
 def read_input(value: str | None) -> str | None:
     """INPUT is a file (a script or function text) or the function text itself."""
@@ -13,6 +13,14 @@ def read_input(value: str | None) -> str | None:
         return None
     try:
         return read_text_input(value)
+    except ValueError as exc:
+        raise SystemExit(f"adviz: {exc}") from None
+
+
+def read_session(value: str | None):
+    """INPUT as a session when it names a ``.adviz`` file, else None."""
+    try:
+        return load_session_input(value)
     except ValueError as exc:
         raise SystemExit(f"adviz: {exc}") from None
 
@@ -37,7 +45,8 @@ def run_app(args: Any) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        text = read_input(args.input)
+        session = read_session(args.input)
+        text = read_input(args.input) if session is None else None
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -51,17 +60,22 @@ def run_app(args: Any) -> int:
     window = MainWindow(settings)
     if args.theme:
         window.apply_theme(args.theme)
+    if session is not None and args.theme:
+        session.theme = args.theme          # the command line wins over the file
     if args.screenshot:
-        return _screenshot(app, window, text, args.screenshot, args.step)
-    if text is not None:
+        return _screenshot(app, window, text, args.screenshot, args.step, session)
+    if session is not None:
+        window.sessions.apply_session(session, args.input)
+    elif text is not None:
         window.set_text(text)
     elif not window.restore_last_document():
         window.load_example()
+    window.sessions.startup()
     window.show()
     return app.exec()
 
 
-def _screenshot(app, window, text: str | None, out: str, step: str | None) -> int:
+def _screenshot(app, window, text: str | None, out: str, step: str | None, session=None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     loop = QEventLoop()
     shown: list[bool] = []
@@ -70,7 +84,9 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None) -> in
     QTimer.singleShot(15000, loop.quit)
     window.resize(1400, 860)
     window.show()
-    if text is None:
+    if session is not None:
+        window.sessions.apply_session(session)
+    elif text is None:
         window.load_example()
     else:
         window.set_text(text)
@@ -96,5 +112,6 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None) -> in
     if not image.save(out):
         print(f"adviz: cannot write {out}", file=sys.stderr)
         return 1
+    window.sessions.mark_clean()     # a screenshot never asks to save
     window.close()
     return 0 if shown else 1

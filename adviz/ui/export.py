@@ -81,8 +81,18 @@ class _Frame:
         self.title_font.setPointSizeF(15 * self.theme.font_scale)
         self.title_font.setBold(True)
         self.title_h = QFontMetricsF(self.title_font).height() + 14 if options.title else 0.0
-        self.legend_h = 190.0 * self.theme.font_scale if options.legend else 0.0
         self.width = self.source.width() + 2 * MARGIN
+        self.legend_columns = 1
+        self.legend_h = 0.0
+        if options.legend:
+            # As many legend columns as fit the picture's width: a wide graph gets a flat legend.
+            for columns in (4, 3, 2, 1):
+                size = _legend_size(self.theme, columns)
+                if size.width() <= self.width - 2 * MARGIN or columns == 1:
+                    self.legend_columns = columns
+                    self.legend_h = size.height() + MARGIN / 2
+                    self.width = max(self.width, size.width() + 2 * MARGIN)
+                    break
         self.height = self.source.height() + 2 * MARGIN + self.title_h + self.legend_h
 
     def paint(self, painter: QPainter, scene: GraphScene, background: bool = True) -> None:
@@ -97,7 +107,16 @@ class _Frame:
         target = QRectF(MARGIN, MARGIN + self.title_h, self.source.width(), self.source.height())
         scene.render(painter, target, self.source, Qt.AspectRatioMode.KeepAspectRatio)
         if self.options.legend:
-            paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True)
+            paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True,
+                         columns=self.legend_columns)
+
+
+def _legend_size(theme, columns: int):
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    size = paint_legend(painter, theme, QPointF(-10000, -10000), columns=columns).size()
+    painter.end()
+    return size
 
 
 def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) -> QImage:

@@ -217,6 +217,13 @@ class NodeItem(QGraphicsItem):
         st, t = self.state, self.theme
         text = st.sum_text or st.adjoint
         if not text:
+            if self.node.is_source and not self.node.recorded:
+                # Say why on the picture itself: slides have no tooltips.
+                painter.setFont(self._small_font)
+                painter.setPen(QColor(t.muted))
+                r = self._shape_rect
+                painter.drawText(QRectF(r.left() - 40, r.bottom() + 3, r.width() + 80, 18),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "not watched")
             return
         text = "∂ " + text
         painter.setFont(self._small_font)

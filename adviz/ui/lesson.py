@@ -9,7 +9,16 @@ from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, Q
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
                                QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
 
-LESSONS_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
+def _lessons_dir() -> Path:
+    """The shipped lessons: beside the source tree, or where an installed wheel put them."""
+    import sys
+    source = Path(__file__).resolve().parents[2] / "assets" / "lessons"
+    if source.is_dir():
+        return source
+    return Path(sys.prefix) / "share" / "adviz" / "lessons"
+
+
+LESSONS_DIR = _lessons_dir()
 
 _LATEX = [
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),

@@ -182,7 +182,7 @@ class GraphScene(QGraphicsScene):
         arrived = p >= 0.55
         involved = {cur.node, *cur.adjoints}
         node_states = {nid: replace(self._base_nodes[nid]) for nid in involved if nid in self._base_nodes}
-        if cur.node in node_states:
+        if cur.node in node_states and (cur.kind != "seed" or cur.adjoints):
             node_states[cur.node].active = True
             if cur.kind == "seed" and cur.node in cur.adjoints:
                 node_states[cur.node].adjoint = format_value(cur.adjoints[cur.node])

@@ -158,17 +158,23 @@ class GraphView(QGraphicsView):
         paint_legend(painter, self.graph_scene.theme, QPointF(12, self.viewport().height() - 12), anchor_bottom=True)
 
 
-def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False) -> QRectF:
-    """Draw the legend box with its top-left (or bottom-left) at ``corner``; returns its rect."""
+def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False, columns: int = 1) -> QRectF:
+    """Draw the legend box with its top-left (or bottom-left) at ``corner``; returns its rect.
+
+    ``columns`` > 1 lays the entries out in rows, for pictures wider than tall.
+    """
     font = QFont()
     font.setPointSizeF(8.5 * theme.font_scale)
     painter.setFont(font)
     fm = QFontMetricsF(font)
     rows = [(k, KIND_LABELS[k]) for k in LEGEND] + [("unrecorded", "not recorded by the tape"),
                                                      ("flow", "adjoint flowing back")]
+    columns = max(1, min(columns, len(rows)))
+    per_column = -(-len(rows) // columns)
     row_h = fm.height() + 6
-    w = max(fm.horizontalAdvance(label) for _, label in rows) + 52
-    h = row_h * len(rows) + 10
+    col_w = max(fm.horizontalAdvance(label) for _, label in rows) + 52
+    w = col_w * columns + 4
+    h = row_h * per_column + 10
     top = corner.y() - h if anchor_bottom else corner.y()
     box = QRectF(corner.x(), top, w, h)
     bg = QColor(theme.background)
@@ -176,12 +182,12 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
     painter.setPen(QPen(QColor(theme.grid).darker(115) if not theme.dark else QColor(theme.edge_dim), 1))
     painter.setBrush(bg)
     painter.drawRoundedRect(box, 6, 6)
-    y = box.top() + 6
-    for kind, label in rows:
-        swatch = QRectF(box.left() + 10, y + 3, 28, row_h - 8)
+    for k, (kind, label) in enumerate(rows):
+        x = box.left() + col_w * (k // per_column)
+        y = box.top() + 6 + row_h * (k % per_column)
+        swatch = QRectF(x + 10, y + 3, 28, row_h - 8)
         if kind == "unrecorded":
-            pen = QPen(QColor(theme.edge_dim), 1.6, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
+            painter.setPen(QPen(QColor(theme.edge_dim), 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
         elif kind == "flow":
             painter.setPen(QPen(QColor(theme.flow), 3))
@@ -195,6 +201,5 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
             radius = swatch.height() / 2 if kind in ("op", "target") else 3
             painter.drawRoundedRect(swatch, radius, radius)
         painter.setPen(QColor(theme.text))
-        painter.drawText(QRectF(swatch.right() + 8, y, w - 50, row_h), Qt.AlignmentFlag.AlignVCenter, label)
-        y += row_h
+        painter.drawText(QRectF(swatch.right() + 8, y, col_w - 50, row_h), Qt.AlignmentFlag.AlignVCenter, label)
     return box

@@ -19,6 +19,7 @@ from .lesson import LessonPanel, shipped_lessons
 from .presentation import Presentation
 from .panels import DetailsPanel, InputsPanel, TransportBar
 from .scene import BACKWARD, FORWARD, GraphScene
+from .sessions import SessionController
 from .theme import theme_named, widget_palette
 from .view import GraphView
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._debounce.timeout.connect(self.recompute)
         self._restore_settings()
         self.apply_theme(self.theme_setting)
+        self.sessions = SessionController(self)     # File ▸ New/Open/Save, recent files, autosave, drops
 
     # -- construction ---------------------------------------------------------------
     def _action(self, key: str, text: str, shortcut=None, tip: str = "", slot=None, checkable=False) -> QAction:
@@ -409,7 +411,7 @@ class MainWindow(QMainWindow):
         self.view.stale_message = outcome.graph.error and f"Error in this call: {outcome.graph.error}" or ""
         structure = tuple(sorted(outcome.graph.nodes))
         same = structure == self._structure
-        keep = self.scene.moved_positions()
+        keep = self.sessions.take_positions(self.scene.moved_positions())
         selected = [i.node.id for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
         self.scene.set_graph(outcome.graph, outcome.layout, keep)
         for nid in selected:
@@ -711,6 +713,9 @@ class MainWindow(QMainWindow):
             "watch_accessed_variables": doc.watch_accessed_variables, "target": doc.target, "call": doc.call}))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if not self.sessions.confirm_close():
+            event.ignore()
+            return
         self.player.pause()
         self.save_settings()
         self._executor.shutdown(wait=False, cancel_futures=True)
