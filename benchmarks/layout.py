@@ -70,7 +70,8 @@ def computation_dag(n: int, seed: int = 0) -> nx.DiGraph:
 
 
 def _bezier_points(ctrl: list[tuple[float, float]], steps: int = 8) -> list[tuple[float, float]]:
-    """Sample a piecewise cubic Bezier (3k + 1 control points, as Graphviz writes) into a polyline."""
+    """Sample a piecewise cubic Bezier (3k + 1 control points, as Graphviz writes them) into a
+    polyline."""
     pts = [ctrl[0]]
     for k in range(0, len(ctrl) - 3, 3):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ctrl[k:k + 4]

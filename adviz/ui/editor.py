@@ -82,8 +82,13 @@ class CodeEditor(QPlainTextEdit):
         self.setUndoRedoEnabled(True)
 
     def set_dark(self, dark: bool) -> None:
-        self.highlighter.set_dark(dark)
-        self._refresh_error()
+        # Recolouring is not an edit: it must not look like one to listeners of textChanged.
+        blocked = self.blockSignals(True)
+        try:
+            self.highlighter.set_dark(dark)
+            self._refresh_error()
+        finally:
+            self.blockSignals(blocked)
 
     def show_error(self, line: int, col: int, message: str) -> None:
         """Underline the token at 1-based ``line``/``col`` with a red wave."""

@@ -295,7 +295,7 @@ class SessionController(QObject):
     def _open_text(self, text: str, path: Path) -> None:
         """A script or function lines become the editor's text, in a new untitled session."""
         w = self.window
-        self._pending_positions = self._pending_view = None
+        self._pending_positions, self._pending_view = {}, None     # no dragged node carries over
         self._quiet = True
         try:
             doc = Document(text=text)
@@ -355,6 +355,7 @@ class SessionController(QObject):
         if not self.maybe_save():
             return False
         self.timer.stop()
+        self.window._debounce.stop()    # a pending recompute would meet the window's stopped worker
         self._remove_autosave()
         return True
 
@@ -433,7 +434,10 @@ class SessionController(QObject):
         path = self.autosave_path
         if not path.is_file():
             return False
-        if self._ask_to_recover(path):
+        answer = self._ask_to_recover(path)
+        if answer is None:
+            return False        # nobody to ask: keep the autosave for a later start
+        if answer:
             return self.recover()
         self._remove_autosave()
         return False
@@ -474,9 +478,10 @@ class SessionController(QObject):
             self.window, "Unsaved changes", f"Save the changes to {self.display_name}?",
             self.SAVE | self.DISCARD | self.CANCEL, self.SAVE)
 
-    def _ask_to_recover(self, path: Path) -> bool:
+    def _ask_to_recover(self, path: Path) -> bool | None:
+        """Yes or no; None when there is nobody to ask."""
         if _headless():
-            return False
+            return None
         when = QDateTime.fromSecsSinceEpoch(int(path.stat().st_mtime)).toString("yyyy-MM-dd hh:mm")
         answer = QMessageBox.question(
             self.window, "Restore unsaved work?",

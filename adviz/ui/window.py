@@ -716,6 +716,7 @@ class MainWindow(QMainWindow):
         if not self.sessions.confirm_close():
             event.ignore()
             return
+        self._debounce.stop()
         self.player.pause()
         self.save_settings()
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -46,14 +46,13 @@ def straight(points: dict[str, tuple[float, float]], edges: list[tuple[str, str]
     return Layout(positions=points, routes=routes, method="manual", direction="LR")
 
 
-def segment_hits_box(p, q, centre, half) -> bool:
-    """Whether segment pq enters the open square of half-side ``half`` around ``centre``
-    (Liang-Barsky clipping)."""
+def segment_hits_box(p, q, centre, half_x, half_y) -> bool:
+    """Whether segment pq enters the open box ``centre +- (half_x, half_y)`` (Liang-Barsky)."""
     (x0, y0), (x1, y1) = p, q
     dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
-    for pp, qq in ((-dx, x0 - (centre[0] - half)), (dx, centre[0] + half - x0),
-                   (-dy, y0 - (centre[1] - half)), (dy, centre[1] + half - y0)):
+    for pp, qq in ((-dx, x0 - (centre[0] - half_x)), (dx, centre[0] + half_x - x0),
+                   (-dy, y0 - (centre[1] - half_y)), (dy, centre[1] + half_y - y0)):
         if pp == 0:
             if qq <= 0:
                 return False
@@ -103,22 +102,26 @@ def test_layered_layer_spacing(direction, axis):
     assert min(xs) == pytest.approx(0.0) and min(ys) == pytest.approx(0.0)
 
 
-def test_skip_edge_routed_through_layers_and_around_boxes():
-    g = computation_graph(60, seed=3)
+@pytest.mark.parametrize("direction, axis", [("LR", 0), ("TB", 1)])
+def test_skip_edge_routed_through_layers_and_around_boxes(direction, axis):
+    g = computation_graph(150, seed=2)
     nx.add_path(g, [list(g.nodes)[-1], "t1", "t2", "t3", "op_last"])
     g.add_edges_from([("x", "op_last"), ("w", "t2")])
-    lay = layout(g)
-    layer_xs = sorted({p[0] for p in lay.positions.values()})
-    xu, xv = lay.positions["x"][0], lay.positions["op_last"][0]
-    assert xv - xu >= 2 * 180.0
-    route_xs = {p[0] for p in lay.routes[("x", "op_last")]}
-    assert {x for x in layer_xs if xu <= x <= xv} <= route_xs
+    lay = layout(g, "layered", direction)
+    layer_at = sorted({p[axis] for p in lay.positions.values()})
+    start, stop = lay.positions["x"][axis], lay.positions["op_last"][axis]
+    assert stop - start >= 2 * 180.0
+    along_route = {p[axis] for p in lay.routes[("x", "op_last")]}
+    assert {a for a in layer_at if start <= a <= stop} <= along_route
+    # A 40 x 40 box, and a box as long as half the layer gap and half node_sep across.
+    wide = (50.0, 22.0) if axis == 0 else (22.0, 50.0)
     for (u, v), route in lay.routes.items():
         for p, q in zip(route, route[1:]):
             for w, centre in lay.positions.items():
                 if w in (u, v):
                     continue
-                assert not segment_hits_box(p, q, centre, BOX), (u, v, w)
+                assert not segment_hits_box(p, q, centre, BOX, BOX), (u, v, w)
+                assert not segment_hits_box(p, q, centre, *wide), (u, v, w)
 
 
 def test_chain_is_straight():
