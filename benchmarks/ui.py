@@ -25,12 +25,19 @@ from adviz.ui.app import make_app  # noqa: E402
 from adviz.ui.window import MainWindow  # noqa: E402
 
 
-def function_text(nodes: int) -> str:
-    """Functions whose graph has about ``nodes`` nodes (each line adds three ops)."""
-    lines = ["a0 = sin(x) * y"]
-    for k in range(1, max(1, nodes // 4)):
-        lines.append(f"a{k} = tanh(a{k - 1} * x + y) + a{max(0, k - 3)}")
-    lines.append(f"f = a{max(0, nodes // 4 - 1)} * 1.0")
+def function_text(nodes: int, shared: bool = False) -> str:
+    """Functions whose graph has about ``nodes`` nodes.
+
+    The computation-like graph reads recent results (fan-in 1 to 2, some skip edges); with
+    ``shared`` every line also reads the inputs x and y, the hardest case for a layered drawing.
+    """
+    lines = ["a0 = sin(x) * y", "a1 = cos(a0) + x"]
+    for k in range(2, max(2, nodes // (4 if shared else 6))):
+        if shared:
+            lines.append(f"a{k} = tanh(a{k - 1} * x + y) + a{max(0, k - 3)}")
+        else:
+            lines.append(f"a{k} = tanh(a{k - 1} * 0.5) + a{k - 2} * {1 + k % 3}")
+    lines.append(f"f = a{len(lines) - 1} * 1.0")
     return "\n".join(lines)
 
 
@@ -84,8 +91,9 @@ def main() -> None:
     app.processEvents()
     print(f"{'nodes':>6} {'edit→shown':>11} {'frame':>8} {'full':>8} {'zoom':>7} {'pan':>7} {'step':>7} "
           f"{'ref full':>9} {'full/ref':>8}")
-    for nodes in (10, 100, 500, 1000, 2000):
-        text = function_text(nodes)
+    for nodes, shared in ((10, False), (100, False), (500, False), (1000, False), (2000, False),
+                          (100, True), (500, True)):
+        text = function_text(nodes, shared)
         shown = wait_shown(app, window, text)
         actual = len(window.scene.nodes)
         scene, view, player = window.scene, window.view, window.player
@@ -110,9 +118,10 @@ def main() -> None:
                                   view.viewport().repaint()), 5)
         step_time = timed(lambda: (player.go((player.index + 1) % max(1, n), animate=False), view.viewport().repaint()), 5)
         ref = reference_frame(app, actual)
-        print(f"{actual:>6} {shown * 1000:>9.0f}ms {frame_time * 1000:>6.1f}ms {full_time * 1000:>6.1f}ms "
+        print(f"{actual:>5}{'*' if shared else ' '} {shown * 1000:>9.0f}ms {frame_time * 1000:>6.1f}ms {full_time * 1000:>6.1f}ms "
               f"{zoom_time * 1000:>5.1f}ms {pan_time * 1000:>5.1f}ms {step_time * 1000:>5.1f}ms "
               f"{ref * 1000:>7.1f}ms {full_time / ref:>8.2f}")
+    print("*: every line also reads the inputs x and y (long edges from two nodes to every layer)")
     print("frame: one animation frame (Qt repaints the items that changed); full: the whole view repainted")
     print("targets: 100 nodes shown < 100 ms; frame < 16 ms at 500 nodes; zoom/pan/step < 50 ms at 2,000 nodes")
     window.close()

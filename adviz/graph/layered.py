@@ -168,7 +168,7 @@ def assign_layers(n: int, out: list[list[int]], inn: list[list[int]]) -> list[in
 
 
 def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
-                   layer_sep: float) -> tuple[dict[Hashable, Point], Routes]:
+                   layer_sep: float, effort: float = 1.0) -> tuple[dict[Hashable, Point], Routes]:
     """Positions and edge routes of a layered drawing (see the module docstring).
 
     ``direction`` is ``"LR"`` (layer ``i`` at ``x = i * layer_sep``) or ``"TB"`` (at
@@ -221,7 +221,7 @@ def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
             path.append(b)
             chain[(a, b)] = path
 
-    layers = order_layers(layer_of, up, down)
+    layers = order_layers(layer_of, up, down, effort)
     cross = assign_coordinates(layers, up, down, n, node_sep)
 
     low = min(cross)

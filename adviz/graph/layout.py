@@ -48,13 +48,14 @@ def count_crossings(layout: Layout) -> int:
 
 
 def layout(graph: nx.DiGraph, method: str = "layered", direction: str = "LR", *, seed: int = 0,
-           node_sep: float = 90.0, layer_sep: float = 180.0) -> Layout:
+           node_sep: float = 90.0, layer_sep: float = 180.0, effort: float = 1.0) -> Layout:
     """Lay out ``graph`` with ``method`` (one of :data:`METHODS`).
 
     ``direction`` (``"LR"`` or ``"TB"``) is the flow direction of the layered method; the other
     methods ignore it beyond recording it.  ``node_sep`` is the minimum distance between nodes of
     one layer (and the typical nearest-neighbour distance of the other methods), ``layer_sep``
     the distance between consecutive layers.  ``seed`` fixes the randomness of ``"spring"``.
+    ``effort`` (0 to 1) lets the layered method spend less time reducing crossings.
     The result depends only on the arguments and the graph's node and edge order.
 
     Raises ``ValueError`` for an unknown method or direction, or for ``"planar"`` when the graph
@@ -67,7 +68,7 @@ def layout(graph: nx.DiGraph, method: str = "layered", direction: str = "LR", *,
     if node_sep <= 0 or layer_sep <= 0:
         raise ValueError("node_sep and layer_sep must be positive")
     if method == "layered":
-        positions, routes = layered_layout(graph, direction, float(node_sep), float(layer_sep))
+        positions, routes = layered_layout(graph, direction, float(node_sep), float(layer_sep), effort)
     else:
         positions = networkx_positions(graph, method, seed, float(node_sep))
         routes = {(u, v): (positions[u], positions[v]) for u, v in graph.edges}

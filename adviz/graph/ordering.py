@@ -481,18 +481,21 @@ def _minimise(starts: list[Layers], search: _Search, sift: bool) -> tuple[Layers
     return search.layers, best_c
 
 
-def order_layers(layer_of: list[int], up: list[list[int]], down: list[list[int]]) -> Layers:
+def order_layers(layer_of: list[int], up: list[list[int]], down: list[list[int]],
+                 effort: float = 1.0) -> Layers:
     """Order every layer of a proper layered graph to reduce edge crossings.
 
     ``layer_of[v]`` is the layer of vertex ``v``, ``up[v]``/``down[v]`` its neighbours in the
     previous/next layer.  Returns the layers, each a list of vertex ids from first to last.
+    ``effort`` below 1 trades crossings for time (fewer sweeps, one search), for interactive use.
     """
     count = len(layer_of)
     depth = max(layer_of) + 1 if count else 0
     result: Layers = [[] for _ in range(depth)]
     size = count + sum(len(ds) for ds in down)
     search = _Search(up, down, [0] * count, size)
-    small = size <= _SMALL
+    search.allowance = max(_MIN_SWEEPS, int(search.allowance * min(1.0, effort)))
+    small = size <= _SMALL and effort >= 1.0
     for comp in _components(count, up):
         search.sweeps_left = search.allowance
         base = min(layer_of[v] for v in comp)
