@@ -22,7 +22,7 @@ LESSONS_DIR = _lessons_dir()
 
 _LATEX = [
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
-    (re.compile(r"\\(partial)\b"), "∂"), (re.compile(r"\\cdot\b"), "·"), (re.compile(r"\\times\b"), "×"),
+    (re.compile(r"\\partial\s*"), "∂"), (re.compile(r"\\cdot\b"), "·"), (re.compile(r"\\times\b"), "×"),
     (re.compile(r"\\sigma\b"), "σ"), (re.compile(r"\\nabla\b"), "∇"), (re.compile(r"\\sum\b"), "Σ"),
     (re.compile(r"\\sqrt\{([^{}]*)\}"), r"√(\1)"), (re.compile(r"\\exp\b"), "exp"), (re.compile(r"\\log\b"), "log"),
     (re.compile(r"\\sin\b"), "sin"), (re.compile(r"\\cos\b"), "cos"), (re.compile(r"\\tanh\b"), "tanh"),

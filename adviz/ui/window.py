@@ -309,6 +309,12 @@ class MainWindow(QMainWindow):
         self.lesson_dock.raise_()
         return True
 
+    def open_first_lesson(self) -> None:
+        """A first start: the first shipped lesson, or the starting example when there is none."""
+        lessons = shipped_lessons()
+        if not lessons or not self.open_lesson(lessons[0][1]):
+            self.load_example()
+
     def choose_call(self, index: int) -> None:
         """Draw gradient call ``index`` of the script."""
         if self.inputs.call.currentIndex() != index and 0 <= index < self.inputs.call.count():
