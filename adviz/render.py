@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--forward", action="store_true", help="GIF: animate the forward pass instead")
     p.add_argument("--title", default=None, help="a title above the picture")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
+    p.add_argument("--sequence", action="store_true",
+                   help="PNG: one numbered picture per step (OUT-000.png, OUT-001.png, ...)")
     p.add_argument("--no-legend", action="store_true", help="picture: leave the legend out")
     return p
 
@@ -137,13 +139,19 @@ def render_command(argv: Sequence[str]) -> int:
                 path.write_text(dumps(outcome.graph, outcome.layout) + "\n", encoding="utf-8")
             else:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-                from .ui.export import ExportOptions, export
+                from .ui.export import ExportOptions, export, make_scene, render_sequence
                 options = ExportOptions(step=args.step, theme=args.theme, scale=args.scale, fps=args.fps,
                                         inbetween=args.inbetween, forward=args.forward, title=args.title,
                                         transparent=args.transparent, legend=not args.no_legend)
+                if args.sequence:
+                    if fmt != "png":
+                        raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
+                    for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options):
+                        print(written)
+                    continue
                 export(outcome.graph, outcome.layout, path, options)
             print(path)
-    except RenderError as exc:
+    except (RenderError, ValueError) as exc:      # ValueError: a step out of range, a picture too large
         print(f"adviz render: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -118,3 +118,18 @@ def test_render_runs_headless_in_a_fresh_process(tmp_path):
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert Image.open(out).size[0] > 100
+
+
+def test_png_sequence_has_one_file_per_step(tmp_path):
+    from adviz.pipeline import Document, VariableSpec, compute
+    graph = compute(Document(FUNCTION.replace("; ", "\n"), [VariableSpec("x", "2"), VariableSpec("y", "3")])).graph
+    render(tmp_path, "step.png", "--sequence", "--scale", "1")
+    files = sorted(tmp_path.glob("step-*.png"))
+    assert len(files) == len(graph.backward)
+    assert files[0].name == "step-000.png"
+
+
+def test_step_out_of_range_is_a_clean_error(tmp_path, capsys):
+    code = main(["render", "f = x*x", "-o", str(tmp_path / "g.png"), "--step", "99"])
+    err = capsys.readouterr().err
+    assert code == 2 and "out of range" in err and "Traceback" not in err
