@@ -66,7 +66,7 @@ class GraphView(QGraphicsView):
         rect = rect.adjusted(-30, -30, 30, 30)
         legend = self.legend_size() if self.show_legend else None
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if legend is not None:
+        if legend is not None and self._under_legend(legend):
             # Leave the legend's width free on the left, so it never covers a node.
             for _ in range(2):
                 margin = (legend.width() + 16) / max(self.zoom(), 1e-6)
@@ -76,6 +76,12 @@ class GraphView(QGraphicsView):
             self.scale(1.4, 1.4)
             self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def _under_legend(self, legend) -> bool:
+        """Whether any item would be drawn where the legend sits (bottom-left corner)."""
+        from PySide6.QtCore import QRect
+        box = QRect(12, self.viewport().height() - 12 - int(legend.height()), int(legend.width()), int(legend.height()))
+        return bool(self.items(box))
 
     def legend_size(self):
         """The legend's size in pixels."""

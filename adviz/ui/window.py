@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
         self.set_text(text)
         self.lesson_dock.show()
         self.lesson_dock.raise_()
+        # The lesson shows the code itself; the editable copy stays one click away (View menu).
+        self.inputs_dock.hide()
+        self.statusBar().showMessage("Lesson opened — View ▸ Inputs edits a copy of its script", 6000)
         return True
 
     def open_first_lesson(self) -> None:
