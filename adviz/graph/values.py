@@ -22,8 +22,11 @@ def format_number(x: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
-def format_value(value: Any, digits: int = 4, max_items: int = 3) -> str:
-    """Scalars as numbers; arrays as ``[a, b, c, …]`` with the shape when they are long or nested."""
+def format_value(value: Any, digits: int = 4, max_items: int = 3, shape: bool = True) -> str:
+    """Scalars as numbers; arrays as ``[a, b, c, …]`` with the shape when they are long or nested.
+
+    ``shape=False`` leaves the shape out, for text that sits between other values.
+    """
     if value is None:
         return "None"
     array = np.asarray(value)
@@ -35,9 +38,8 @@ def format_value(value: Any, digits: int = 4, max_items: int = 3) -> str:
     items = [str(bool(v)) if array.dtype.kind == "b" else format_number(v, digits) for v in flat[:max_items]]
     more = flat.size > max_items
     body = "[" + ", ".join(items) + (", …" if more else "") + "]"
-    if array.ndim > 1 or more:
-        shape = "×".join(str(n) for n in array.shape)
-        return f"{body} ({shape})"
+    if shape and (array.ndim > 1 or more):
+        return f"{body} ({'×'.join(str(n) for n in array.shape)})"
     return body
 
 

@@ -204,11 +204,12 @@ class GraphScene(QGraphicsScene):
             self.edges[eid].set_state(EdgeState(active=True, progress=p, product=self._product(cur, eid)))
 
     def _product(self, step, eid: str) -> str:
+        """``upstream × local = contribution``, short enough to sit on an edge."""
         edge = self.edges[eid].edge
-        up = format_value(step.upstream)
-        c = format_value(step.contributions.get(eid))
-        if edge.partial_text:
-            return f"{up} × {edge.partial_text} = {c}"
+        up = format_value(step.upstream, max_items=2, shape=False)
+        c = format_value(step.contributions.get(eid), max_items=2, shape=False)
+        if edge.partial_value is not None:
+            return f"{up} × {format_value(edge.partial_value, max_items=2, shape=False)} = {c}"
         return f"{up} → {c}"
 
     def _show_forward(self, index: int, p: float) -> None:

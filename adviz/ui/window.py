@@ -428,7 +428,9 @@ class MainWindow(QMainWindow):
                 self.scene.nodes[nid].setSelected(True)
         self.player.reload(keep_step=same)
         self._sync_transport()
-        if not same:
+        # Refit a new graph, or one that was wholly in view and has outgrown it (wider values);
+        # a view the user zoomed into stays where it is.
+        if not same or (was_whole and not visible.contains(self.scene.itemsBoundingRect())):
             self.view.fit()
         self._structure = structure
         self.statusBar().showMessage(
