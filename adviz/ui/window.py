@@ -421,6 +421,8 @@ class MainWindow(QMainWindow):
         structure = tuple(sorted(outcome.graph.nodes))
         same = structure == self._structure
         keep = self.sessions.take_positions(self.scene.moved_positions())
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        was_whole = bool(self.scene.nodes) and visible.contains(self.scene.itemsBoundingRect())
         selected = [i.node.id for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
         self.scene.set_graph(outcome.graph, outcome.layout, keep)
         for nid in selected:
