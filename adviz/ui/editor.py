@@ -16,6 +16,10 @@ def _function_names() -> set[str]:
     return {name for name, op in OP_NAMES.items() if not op.internal}
 
 
+HIGHLIGHT_LIMIT = 300_000   # characters
+PASTE_LIMIT = 1_000_000
+
+
 class Highlighter(QSyntaxHighlighter):
     """Colours functions, numbers, names, strings and comments, for light and dark backgrounds."""
 
@@ -68,6 +72,7 @@ class CodeEditor(QPlainTextEdit):
     """A plain-text editor for functions or tape scripts, with one error marker at a time."""
 
     errorShown = Signal(int, int, str)
+    pasteRefused = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -80,6 +85,32 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter = Highlighter(self.document())
         self.error: tuple[int, int, str] | None = None
         self.setUndoRedoEnabled(True)
+        self.document().contentsChange.connect(self._size_check)
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        if len(text) > HIGHLIGHT_LIMIT:
+            self.highlighter.setDocument(None)      # before the text arrives, not after
+        super().setPlainText(text)
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt virtual
+        size = len(source.text())
+        if size > PASTE_LIMIT:
+            # Far beyond what the language accepts: refuse at once rather than freeze inserting it.
+            self.pasteRefused.emit(f"Not pasted: the text is {size / 1e6:.1f} million characters; "
+                                   f"functions and scripts are limited to 200,000. The editor is unchanged.")
+            return
+        if size + self.document().characterCount() > HIGHLIGHT_LIMIT:
+            self.highlighter.setDocument(None)
+        super().insertFromMimeData(source)
+
+    def _size_check(self, *_args) -> None:
+        # Colouring a huge paste line by line would freeze the window; the language refuses
+        # such text anyway, so it is shown plain until it is small again.
+        large = self.document().characterCount() > HIGHLIGHT_LIMIT
+        if large and self.highlighter.document() is not None:
+            self.highlighter.setDocument(None)
+        elif not large and self.highlighter.document() is None:
+            self.highlighter.setDocument(self.document())
 
     def set_dark(self, dark: bool) -> None:
         # Recolouring is not an edit: it must not look like one to listeners of textChanged.

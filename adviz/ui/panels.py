@@ -148,6 +148,7 @@ class InputsPanel(QWidget):
         self.set_script_mode(False)
 
         self.editor.textChanged.connect(self._changed)
+        self.editor.pasteRefused.connect(self.show_error)
         self.table.edited.connect(self._changed)
         self.persistent.toggled.connect(self._changed)
         self.watch_accessed.toggled.connect(self._changed)

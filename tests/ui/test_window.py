@@ -227,3 +227,36 @@ def test_presentation_mode_keys(window, qtbot):
     assert not presentation.active and not window.isFullScreen()
     assert window.scene.theme.name == "light"
     assert window.inputs_dock.isVisible()
+
+
+def test_a_ten_megabyte_paste_is_refused_promptly_and_keeps_the_picture(window, qtbot):
+    import time
+    show(window, qtbot, "f = x*y")
+    before = dict(window.scene.nodes)
+    text = ("f = x*y + " + "x + " * 40 + "1\n") * 60_000      # about 10 MB
+    start = time.perf_counter()
+    with qtbot.waitSignal(window.errorShown, timeout=20000) as blocker:
+        window.set_text(text)
+    assert time.perf_counter() - start < 10
+    assert "too" in blocker.args[0].lower() or "limit" in blocker.args[0].lower()
+    assert window.scene.nodes == before
+    assert window.inputs.editor.highlighter.document() is None
+
+
+def test_pasting_a_huge_text_is_refused_with_a_message_and_nothing_lost(window, qtbot):
+    import time
+    from PySide6.QtCore import QMimeData
+    show(window, qtbot, "f = x*y")
+    data = QMimeData()
+    data.setText("f = x + 1\n" * 600_000)      # about 6 MB
+    start = time.perf_counter()
+    window.inputs.editor.insertFromMimeData(data)    # what Ctrl+V calls
+    assert time.perf_counter() - start < 1
+    assert "Not pasted" in window.inputs.error_label.text() and window.inputs.error_label.isVisible()
+    assert window.inputs.editor.toPlainText() == "f = x*y"
+    small = QMimeData()
+    small.setText(" + x")
+    window.inputs.editor.moveCursor(window.inputs.editor.textCursor().MoveOperation.End)
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.inputs.editor.insertFromMimeData(small)
+    assert window.inputs.editor.toPlainText() == "f = x*y + x"
