@@ -13,6 +13,7 @@ from ..pipeline import KIND_TITLES, KINDS, VariableSpec
 from .editor import CodeEditor
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0)
+VALUE_TIP = "A number, a vector [1, 2] or a matrix [[1, 2], [3, 4]]"
 
 
 class VariablesTable(QTableWidget):
@@ -53,7 +54,7 @@ class VariablesTable(QTableWidget):
             name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             self.setItem(row, 0, name)
             value = QTableWidgetItem(v.value)
-            value.setToolTip("A number, a vector [1, 2] or a matrix [[1, 2], [3, 4]]")
+            value.setToolTip(VALUE_TIP)
             self.setItem(row, 1, value)
             combo = QComboBox()
             for kind in KINDS:
@@ -81,14 +82,20 @@ class VariablesTable(QTableWidget):
                                     check.checkState() == Qt.CheckState.Checked))
         return out
 
-    def mark_error(self, name: str, message: str) -> None:
+    def mark_error(self, name: str | None, message: str = "") -> None:
+        """Colour the value of ``name`` red with ``message`` as its tooltip; None clears every mark."""
+        self._loading = True
         for row in range(self.rowCount()):
             item = self.item(row, 1)
-            if self.item(row, 0).text() == name and item is not None:
-                self._loading = True
+            if item is None:
+                continue
+            if self.item(row, 0).text() == name:
                 item.setForeground(QColor("#dc2626"))
                 item.setToolTip(message)
-                self._loading = False
+            elif item.toolTip() != VALUE_TIP:
+                item.setData(Qt.ItemDataRole.ForegroundRole, None)
+                item.setToolTip(VALUE_TIP)
+        self._loading = False
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if not self._loading:

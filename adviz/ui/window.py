@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -398,7 +399,15 @@ class MainWindow(QMainWindow):
         elif outcome.outputs:
             inputs.set_choices(inputs.target, outcome.outputs, self.document.target)
         error = outcome.error
-        if error is not None:
+        bad_value = re.match(r"the value of '(\w+)': ", getattr(error, "message", "") or "") if error else None
+        inputs.table.mark_error(bad_value.group(1) if bad_value else None, getattr(error, "message", ""))
+        if bad_value:
+            # A variable's value is wrong: say so at its cell, not in the functions.
+            message = f"{bad_value.group(1)}: {error.message[bad_value.end():]}"
+            inputs.show_error(message)
+            inputs.editor.clear_error()
+            self.errorShown.emit(message)
+        elif error is not None:
             message = getattr(error, "message", str(error))
             line, col = getattr(error, "line", 0), getattr(error, "col", 0)
             where = f"line {line}, col {col}: " if line else ""

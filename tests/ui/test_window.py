@@ -260,3 +260,20 @@ def test_pasting_a_huge_text_is_refused_with_a_message_and_nothing_lost(window, 
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.inputs.editor.insertFromMimeData(small)
     assert window.inputs.editor.toPlainText() == "f = x*y + x"
+
+
+def test_a_bad_variable_value_is_marked_at_its_cell(window, qtbot):
+    show(window, qtbot, "f = x*y")
+    table = window.inputs.table
+    row = [table.item(r, 0).text() for r in range(table.rowCount())].index("x")
+    before = dict(window.scene.nodes)
+    with qtbot.waitSignal(window.errorShown, timeout=5000) as blocker:
+        table.item(row, 1).setText("[1, 2")
+    assert blocker.args[0].startswith("x: ")
+    assert table.item(row, 1).foreground().color().name() == "#dc2626"
+    assert "never closed" in table.item(row, 1).toolTip()
+    assert window.inputs.editor.error is None
+    assert window.scene.nodes == before and "Stale" in window.view.stale_message
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        table.item(row, 1).setText("[1, 2]")
+    assert table.item(row, 1).toolTip().startswith("A number")
