@@ -161,7 +161,7 @@ class SessionController(QObject):
             positions = dict(self._pending_positions)
         else:
             positions = {nid: (p.x(), p.y()) for nid, p in w.scene.moved_positions().items()}
-        step, mode = self._pending_view or (w.player.index, w.player.mode)
+        mode, step = self._pending_view or (w.player.mode, w.player.index)
         return Session(document=w.current_document(),
                        layout=w.method if w.method in METHODS else "layered",
                        direction=w.direction if w.direction in ("LR", "TB") else "LR",

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QVBoxLayout, QWidget)
 
@@ -73,13 +73,14 @@ class MainWindow(QMainWindow):
             self.method = "layered"
         if self.direction not in ("LR", "TB"):
             self.direction = "LR"
-        self.document = Document()
+        self.document: Document | None = None      # what the last run used; None before the first
         self.outcome: Outcome | None = None
         self.remembered: dict[str, VariableSpec] = {}
         self.last_compute_ms = 0.0
         self._request = 0
         self._applying = False
         self._structure: tuple = ()
+        self._was_script = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adviz-compute")
         self._relay = _Relay()
         self._relay.computed.connect(self._on_computed)
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         a("copy_image", "Copy image", "Ctrl+Shift+C", "Copy the current view to the clipboard as an image",
           self.copy_image)
         a("example", "Starting example", None, "Replace the functions with the starting example", self.load_example)
-        a("quit", "Quit", QKeySequence.StandardKey.Quit, "Quit adviz", self.close)
+        a("quit", "Quit", [QKeySequence.StandardKey.Quit, "Ctrl+Q"], "Quit adviz", self.close)
         a("shortcuts", "Keyboard shortcuts", "F1", "List the keyboard shortcuts", self.show_shortcuts)
         a("about", "About adviz", None, "About adviz", self.show_about)
         a("mode", "Forward pass", "Ctrl+Shift+F", "Play the forward pass instead of the backward pass",
@@ -208,8 +209,15 @@ class MainWindow(QMainWindow):
             view.addAction(acts[key])
         view.addSeparator()
         view.addAction(acts["legend"])
-        view.addAction(self.inputs_dock.toggleViewAction())
-        view.addAction(self.details_dock.toggleViewAction())
+        for key, dock, keys in (("show_inputs", self.inputs_dock, "Ctrl+Shift+I"),
+                                ("show_details", self.details_dock, "Ctrl+Shift+D"),
+                                ("show_lesson", self.lesson_dock, "Ctrl+Shift+L")):
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(keys))
+            toggle.setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
+            toggle.setToolTip(f"Show or hide the {dock.windowTitle()} panel ({keys})")
+            view.addAction(toggle)
+            acts[key] = toggle
         theme_menu = view.addMenu("Theme")
         self.theme_group = QActionGroup(self)
         for name, title in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
@@ -288,6 +296,9 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self.actions_by_key["cell_previous"], self.actions_by_key["cell_next"] = prev_cell, next_cell
         self.view.zoomChanged.connect(lambda z: self.statusBar().showMessage(f"Zoom {z * 100:.0f}%", 1500))
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
     # -- document -------------------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -304,7 +315,8 @@ class MainWindow(QMainWindow):
             return False
         self.lesson.cell = 0
         self.inputs.call.setCurrentIndex(-1)
-        self.document.call = 0
+        if self.document is not None:
+            self.document.call = 0
         self.set_text(text)
         self.lesson_dock.show()
         self.lesson_dock.raise_()
@@ -351,9 +363,11 @@ class MainWindow(QMainWindow):
                 inputs.set_choices(inputs.target, [inputs.target.itemText(i) for i in range(inputs.target.count())], doc.target)
             inputs._loading = False
             self.document = doc.copy()
+            # Still "applying": the run this starts must not push onto the undo stack (this may
+            # be the undo stack's own undo()).
+            self.recompute()
         finally:
             self._applying = False
-        self.recompute()
 
     def _on_edited(self) -> None:
         self._debounce.start()
@@ -365,7 +379,7 @@ class MainWindow(QMainWindow):
         self.inputs.set_script_mode(is_script(doc.text))
         if not is_script(doc.text):
             self.inputs.table.set_variables(doc.variables)
-        if not self._applying and _differs(doc, self.document):
+        if not self._applying and self.document is not None and _differs(doc, self.document):
             self.undo_stack.push(_Snapshot(self, self.document.copy(), doc.copy()))
         self.document = doc.copy()
         self._request += 1
@@ -373,6 +387,8 @@ class MainWindow(QMainWindow):
         started = time.perf_counter()
 
         def work() -> None:
+            if request != self._request:
+                return      # a newer edit came while this one waited: skip it
             try:
                 outcome = compute(doc, method, direction)
             except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
@@ -393,11 +409,12 @@ class MainWindow(QMainWindow):
             inputs.set_choices(inputs.call, outcome.calls, self.document.call)
             if outcome.trace is not None:
                 self.lesson.set_trace(self.document.text, outcome.trace)
-                if not self.lesson_dock.isVisible():
+                if not self._was_script:      # a script just arrived: show it as a lesson, once
                     self.lesson_dock.show()
                     self.lesson_dock.raise_()
         elif outcome.outputs:
             inputs.set_choices(inputs.target, outcome.outputs, self.document.target)
+        self._was_script = outcome.script
         error = outcome.error
         bad_value = re.match(r"the value of '(\w+)': ", getattr(error, "message", "") or "") if error else None
         inputs.table.mark_error(bad_value.group(1) if bad_value else None, getattr(error, "message", ""))
@@ -498,6 +515,10 @@ class MainWindow(QMainWindow):
             action.setChecked(True)
         self.view.viewport().update()
 
+    def _system_scheme_changed(self, *_args) -> None:
+        if self.theme_setting == "system" and not self.presentation.active:
+            self.apply_theme("system")
+
     def _toggle_legend(self) -> None:
         self.view.show_legend = self.actions_by_key["legend"].isChecked()
         self.settings.setValue("legend", self.view.show_legend)
@@ -564,6 +585,8 @@ class MainWindow(QMainWindow):
     def run_check(self, name: str) -> None:
         """Check the gradient by ``name`` with finite differences, in the background."""
         from ..check import finite_difference_check
+        if self.document is None:
+            return
         doc = self.document.copy()
         self.details.check_label.setText("checking…")
 
@@ -578,6 +601,8 @@ class MainWindow(QMainWindow):
         self._executor.submit(work)
 
     def _on_checked(self, result) -> None:
+        if result.name != self.details._node_name:
+            return      # the selection moved on while the check ran
         self.details.show_check(result)
         self.checkShown.emit(result)
 

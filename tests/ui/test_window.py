@@ -277,3 +277,25 @@ def test_a_bad_variable_value_is_marked_at_its_cell(window, qtbot):
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         table.item(row, 1).setText("[1, 2]")
     assert table.item(row, 1).toolTip().startswith("A number")
+
+
+def test_undo_undo_redo_walks_the_history_without_crashing(window, qtbot):
+    show(window, qtbot, "f = x*y")
+    show(window, qtbot, "f = x*y + x")
+    show(window, qtbot, "f = x*y + x + y")
+    stack = window.undo_stack
+    assert stack.count() == 2
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        stack.undo()
+    assert window.inputs.editor.toPlainText() == "f = x*y + x" and stack.count() == 2
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        stack.undo()
+    assert window.inputs.editor.toPlainText() == "f = x*y" and stack.count() == 2
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        stack.redo()
+    assert window.inputs.editor.toPlainText() == "f = x*y + x" and stack.count() == 2
+
+
+def test_the_first_document_is_not_an_undoable_edit(window, qtbot):
+    show(window, qtbot, "f = x*y")
+    assert window.undo_stack.count() == 0
