@@ -130,6 +130,11 @@ def run(doc: Document) -> Outcome:
     return out
 
 
+def layout_effort(nodes: int) -> float:
+    """How hard the layered layout works on crossings: fully for small graphs, less for big ones."""
+    return 1.0 if nodes <= 300 else max(0.1, 300 / nodes)
+
+
 def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0) -> Outcome:
     """Run the document and turn its chosen gradient call into a laid-out graph."""
     out = run(doc)
@@ -143,7 +148,7 @@ def compute(doc: Document, method: str = "layered", direction: str = "LR", seed:
     node_sep, layer_sep = SPACING.get(direction, SPACING["LR"])
     try:
         out.layout = layout(out.graph.to_networkx(), method, direction, seed=seed,
-                            node_sep=node_sep, layer_sep=layer_sep)
+                            node_sep=node_sep, layer_sep=layer_sep, effort=layout_effort(len(out.graph.nodes)))
     except ValueError as exc:      # e.g. planar on a graph that is not planar
         out.layout = layout(out.graph.to_networkx(), "layered", direction, node_sep=node_sep, layer_sep=layer_sep)
         out.error = out.error or _NoCall(str(exc) + "; showing the layered layout")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
@@ -12,8 +11,9 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
                                QVBoxLayout, QWidget)
 
 from ..graph import METHODS, format_value, layout as compute_layout
-from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_script, sync_variables
+from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_script, layout_effort, sync_variables
 from .animator import Player
+from .worker import Worker
 from .icons import transport_icon
 from .items import EdgeItem, NodeItem
 from .lesson import LessonPanel, shipped_lessons
@@ -34,6 +34,7 @@ class _Relay(QObject):
 
     computed = Signal(int, object)
     checked = Signal(object)
+    laidOut = Signal(int, object, object)
 
 
 class _Snapshot(QUndoCommand):
@@ -81,10 +82,12 @@ class MainWindow(QMainWindow):
         self._applying = False
         self._structure: tuple = ()
         self._was_script = False
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adviz-compute")
+        self._worker = Worker()
+        self._layout_request = 0
         self._relay = _Relay()
         self._relay.computed.connect(self._on_computed)
         self._relay.checked.connect(self._on_checked)
+        self._relay.laidOut.connect(self._on_laid_out)
         self.undo_stack = QUndoStack(self)
 
         self.scene = GraphScene(self.theme, self)
@@ -396,7 +399,7 @@ class MainWindow(QMainWindow):
             outcome.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
             self._relay.computed.emit(request, outcome)
 
-        self._executor.submit(work)
+        self._worker.submit(work)
 
     def _on_computed(self, request: int, outcome: Outcome) -> None:
         if request != self._request:
@@ -479,14 +482,31 @@ class MainWindow(QMainWindow):
         if graph is None:
             return
         node_sep, layer_sep = SPACING[self.direction]
-        try:
-            new = compute_layout(graph.to_networkx(), method, self.direction, node_sep=node_sep, layer_sep=layer_sep)
-        except ValueError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
-            QMessageBox.information(self, "Layout", str(exc))
+        direction, effort = self.direction, layout_effort(len(graph.nodes))
+        self._layout_request += 1
+        request = self._layout_request
+        self.statusBar().showMessage(f"Laying out ({LAYOUT_TITLES[method]})…")
+
+        def work() -> None:       # on the worker: a large graph's layout takes a while
+            try:
+                result = compute_layout(graph.to_networkx(), method, direction, node_sep=node_sep,
+                                        layer_sep=layer_sep, effort=effort)
+            except ValueError as exc:
+                result = exc
+            self._relay.laidOut.emit(request, graph, result)
+
+        self._worker.submit(work)
+
+    def _on_laid_out(self, request: int, graph, result) -> None:
+        if request != self._layout_request or self.outcome is None or self.outcome.graph is not graph:
             return
-        self.outcome.layout = new
-        self.scene.animate_to(new)
+        if isinstance(result, Exception):
+            self.statusBar().showMessage(str(result), 5000)
+            QMessageBox.information(self, "Layout", str(result))
+            return
+        self.statusBar().clearMessage()
+        self.outcome.layout = result
+        self.scene.animate_to(result)
         QTimer.singleShot(480, self.view.fit)
 
     def _sync_layout_checks(self) -> None:
@@ -598,7 +618,7 @@ class MainWindow(QMainWindow):
                 result = CheckResult(name, None, None, message=f"cannot check: {exc}")
             self._relay.checked.emit(result)
 
-        self._executor.submit(work)
+        self._worker.submit(work)
 
     def _on_checked(self, result) -> None:
         if result.name != self.details._node_name:
@@ -766,7 +786,7 @@ class MainWindow(QMainWindow):
         self._debounce.stop()
         self.player.pause()
         self.save_settings()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._worker.stop()
         super().closeEvent(event)
 
 
