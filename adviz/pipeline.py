@@ -141,7 +141,7 @@ def compute(doc: Document, method: str = "layered", direction: str = "LR", seed:
     trace = out.trace
     if trace is None or not trace.calls:
         if out.error is None and trace is not None and out.script:
-            out.error = _NoCall("this script makes no gradient() or jacobian() call to draw")
+            out.error = Notice("this script makes no gradient() or jacobian() call to draw")
         return out
     index = max(0, min(doc.call, len(trace.calls) - 1))
     out.graph = graph_for_call(trace, index)
@@ -151,12 +151,12 @@ def compute(doc: Document, method: str = "layered", direction: str = "LR", seed:
                             node_sep=node_sep, layer_sep=layer_sep, effort=layout_effort(len(out.graph.nodes)))
     except ValueError as exc:      # e.g. planar on a graph that is not planar
         out.layout = layout(out.graph.to_networkx(), "layered", direction, node_sep=node_sep, layer_sep=layer_sep)
-        out.error = out.error or _NoCall(str(exc) + "; showing the layered layout")
+        out.error = out.error or Notice(str(exc) + "; showing the layered layout")
     return out
 
 
-class _NoCall(Exception):
-    """A message about the run that has no place in the text."""
+class Notice(Exception):
+    """A message about a run that has no place in the text (line and column 0)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

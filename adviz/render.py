@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .graph import DIRECTIONS, METHODS
-from .pipeline import Document, VariableSpec, compute, is_script
+from .pipeline import Document, VariableSpec, compute, is_script, run
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
 FORMATS = ("json",) + IMAGE_FORMATS
@@ -65,6 +65,14 @@ def load_input(value: str) -> str:
         raise RenderError(str(exc)) from None
 
 
+def _outputs(text: str) -> list[str]:
+    from .lang import LangError, parse_functions
+    try:
+        return list(parse_functions(text).outputs)
+    except LangError:
+        return []
+
+
 def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     """The documents to render (one per call with ``--call all``) and how many calls exist.
 
@@ -94,8 +102,12 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     if not is_script(text):
         if args.call not in (None, "1", "all"):
             raise RenderError("--call picks a gradient call of a script; functions make one call")
+        if args.target is not None:
+            outputs = _outputs(text)
+            if args.target not in outputs:
+                raise RenderError(f"--target {args.target}: the functions define {', '.join(outputs) or 'nothing'}")
         return [base], 1
-    probe = compute(base)
+    probe = run(base)          # only to count the calls: no graph, no layout
     count = len(probe.trace.calls) if probe.trace is not None else 0
     if args.call == "all":
         return [replace(base, call=k) for k in range(count)], count
@@ -123,6 +135,8 @@ def render_command(argv: Sequence[str]) -> int:
             raise RenderError("--scale must be between 1 and 4")
         if not 0.5 <= args.fps <= 60:
             raise RenderError("--fps must be between 0.5 and 60")
+        if not 0 <= args.inbetween <= 30:
+            raise RenderError("--inbetween must be between 0 and 30")
         docs, _count = documents(args)
         paths = [out] if len(docs) == 1 else [out.with_name(f"{out.stem}-{k + 1}{out.suffix}") for k in range(len(docs))]
         for doc, path in zip(docs, paths):

@@ -169,11 +169,12 @@ def read_variable(var: Variable) -> Tensor:
     return var._value
 
 
-def _flatten(structure: Any) -> list[Any]:
+def flatten(structure: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and dicts, in order (how TensorFlow walks structures)."""
     if isinstance(structure, dict):
-        return [leaf for key in structure for leaf in _flatten(structure[key])]
+        return [leaf for key in structure for leaf in flatten(structure[key])]
     if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in _flatten(item)]
+        return [leaf for item in structure for leaf in flatten(item)]
     return [structure]
 
 
@@ -261,7 +262,7 @@ class GradientTape:
 
     def watch(self, tensor: Any) -> None:
         """Watch a tensor, a Variable, or a nested list of them, so ops on it are recorded."""
-        for leaf in _flatten(tensor):
+        for leaf in flatten(tensor):
             if not isinstance(leaf, (Tensor, Variable)):
                 raise ValueError(f"Passed in object {leaf!r} of type {type(leaf).__name__!r}, "
                                  "not an adviz.Tensor or adviz.Variable.")
@@ -311,9 +312,9 @@ class GradientTape:
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
                             "Variables or CompositeTensors to be differentiated, but received None.")
-        targets = _flatten(target)
-        seeds = None if output_gradients is None else _flatten(output_gradients)
-        return run_backward(self, targets, _flatten(sources), seeds, keep_steps=True)
+        targets = flatten(target)
+        seeds = None if output_gradients is None else _check_seeds(targets, flatten(output_gradients))
+        return run_backward(self, targets, flatten(sources), seeds, keep_steps=True)
 
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
                  unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
@@ -324,14 +325,15 @@ class GradientTape:
                             "Variables or CompositeTensors to be differentiated, but received None.")
         mode = _unconnected_mode(unconnected_gradients)
         self._consume()
-        flat_sources = _flatten(sources)
+        flat_sources = flatten(sources)
         for s in flat_sources:
             if not isinstance(s, (Tensor, Variable)):
                 raise ValueError(f"sources must be tensors or Variables, got {type(s).__name__}")
-        seeds = None if output_gradients is None else _flatten(output_gradients)
+        targets = flatten(target)
+        seeds = None if output_gradients is None else _check_seeds(targets, flatten(output_gradients))
         n_records, n_unrecorded = len(self._records), len(self._unrecorded)
         first = next_id()
-        result = run_backward(self, _flatten(target), flat_sources, seeds, keep_steps=self.keep_steps)
+        result = run_backward(self, targets, flat_sources, seeds, keep_steps=self.keep_steps)
         grads = [_finish(g, s, mode) for g, s in zip(result.gradients, flat_sources)]
         out = _unflatten(sources, iter(grads))
         self.calls.append(TapeCall("gradient", target, sources, out, n_records, n_unrecorded,
@@ -346,7 +348,7 @@ class GradientTape:
             raise TypeError("Argument `target` should be a Tensor, but received None.")
         mode = _unconnected_mode(unconnected_gradients)
         self._consume()
-        flat_sources = _flatten(sources)
+        flat_sources = flatten(sources)
         tgt = target._value if isinstance(target, Variable) else target
         if not isinstance(tgt, Tensor):
             raise TypeError("jacobian target must be a tensor")
@@ -387,6 +389,19 @@ def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Node) -> Ten
         row = apply(OPS["index_grad"], (part,), {"shape": shape, "index": (k,)})
         total = row if total is None else apply(OPS["add"], (total, row), {})
     return apply(OPS["reshape"], (total,), {"shape": tuple(target_shape) + tuple(source.shape)})
+
+
+def _check_seeds(targets: list[Any], seeds: list[Any]) -> list[Any]:
+    """output_gradients must give one value per target, each of the target's shape."""
+    if len(seeds) != len(targets):
+        raise ValueError(f"output_gradients has {len(seeds)} entries for {len(targets)} targets")
+    for k, (t, seed) in enumerate(zip(targets, seeds)):
+        shape = tuple(np.shape(seed._value if isinstance(seed, (Tensor, Variable)) else seed))
+        if isinstance(seed, Variable):
+            shape = tuple(seed.shape)
+        if shape != tuple(t.shape):
+            raise ValueError(f"output_gradients[{k}] has shape {shape} but target {k} has shape {tuple(t.shape)}")
+    return seeds
 
 
 def _finish(grad: Any, source: Node, mode: UnconnectedGradients, shape: tuple[int, ...] | None = None) -> Any:

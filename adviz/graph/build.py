@@ -10,19 +10,11 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..engine import GradientTape, TapeCall, Tensor, Variable
+from ..engine import GradientTape, TapeCall, Tensor, Variable, flatten
 from .formulas import _operand, chain_lines, fill, partial_formula, power_text
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
 from .values import format_value, is_zero
-
-
-def _flatten(structure: Any) -> list[Any]:
-    if isinstance(structure, dict):
-        return [leaf for key in structure for leaf in _flatten(structure[key])]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in _flatten(item)]
-    return [structure]
 
 
 def _short_hash(text: str) -> str:
@@ -50,9 +42,9 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
     records.sort(key=lambda r: r.output._id)
     producer = {r.output._id: r for r in records}
 
-    targets = [t for t in _flatten(call.target) if isinstance(t, (Tensor, Variable))]
-    sources = [s for s in _flatten(call.sources) if isinstance(s, (Tensor, Variable))]
-    results = _flatten(call.result) if call.kind == "gradient" else [None] * len(sources)
+    targets = [t for t in flatten(call.target) if isinstance(t, (Tensor, Variable))]
+    sources = [s for s in flatten(call.sources) if isinstance(s, (Tensor, Variable))]
+    results = flatten(call.result) if call.kind == "gradient" else [None] * len(sources)
 
     # The records the targets depend on (recorded or not).
     needed: dict[int, Any] = {}
@@ -296,7 +288,7 @@ def graph_for_call(trace: Any, index: int) -> Graph:
     ranges = [c.tape_call.created for c in trace.calls if c.tape_call is not None and c is not call]
     tape_call = call.tape_call
     if tape_call is None:
-        n_sources = len(_flatten(call.sources)) if call.sources is not None else 0
+        n_sources = len(flatten(call.sources)) if call.sources is not None else 0
         tape_call = TapeCall(call.kind, call.target, call.sources, [None] * n_sources,
                              len(tape.records), len(tape.unrecorded))
     title = f"{call.kind}({call.target_text}, {call.sources_text})"

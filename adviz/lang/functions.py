@@ -83,7 +83,7 @@ def parse_functions(text: str, *, limits: Limits = Limits()) -> FunctionProgram:
         assert isinstance(stmt, (ast.Assign, ast.Expr))
         defined_at[name] = stmt.lineno
         definitions.append((name, stmt.value, stmt.lineno))
-    free: list[str] = []
+    free: dict[str, None] = {}          # ordered, with O(1) membership
     for line_index, (name, expr, line) in enumerate(definitions):
         for node in _names_in_order(expr):
             if node.id in defined_at and defined_at[node.id] >= line and node.id != name:
@@ -92,8 +92,8 @@ def parse_functions(text: str, *, limits: Limits = Limits()) -> FunctionProgram:
                 raise at(node, f"{name!r} is used in its own definition", lines)
             if node.id not in defined_at and node.id not in CONSTANTS and node.id not in _CALLABLES \
                     and node.id not in free:
-                free.append(node.id)
-    return FunctionProgram(text, definitions, [d[0] for d in definitions], free, lines)
+                free[node.id] = None
+    return FunctionProgram(text, definitions, [d[0] for d in definitions], list(free), lines)
 
 
 def _fresh_name(taken: set[str]) -> str:

@@ -129,9 +129,25 @@ def _np_elementwise(budget: Budget, args: tuple, kwargs: dict) -> None:
         budget.check_broadcast(*args)
 
 
+def _scalar(value: Any) -> float | None:
+    """A plain number from a number, a 0-d array or a scalar tensor; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.number)):
+        return float(value)
+    if hasattr(value, "shape") and hasattr(value, "dtype") and tuple(value.shape) in ((), (1,)):
+        try:
+            return float(np.asarray(value).reshape(-1)[0])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
 def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
-    nums = [float(a) for a in args[:3] if isinstance(a, (int, float, np.number)) and not isinstance(a, bool)]
-    if len(nums) != len(args[:3]) or not nums:
+    nums = [_scalar(a) for a in args[:3]]
+    if not nums or any(n is None for n in nums):
+        if any(hasattr(a, "shape") for a in args[:3]):
+            raise LangError("np.arange takes plain numbers (start, stop, step)")
         return
     start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
     if step == 0 or not all(map(math.isfinite, (start, stop, step))):
@@ -141,8 +157,11 @@ def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
 
 def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     num = argument(args, kwargs, 2, "num", 50)
-    if isinstance(num, (int, np.integer)):
-        budget.check_elements(int(num))
+    count = _scalar(num)
+    if count is None:
+        raise LangError("np.linspace needs a whole number of points")
+    if math.isfinite(count):
+        budget.check_elements(int(count))
 
 
 def _numpy_members() -> dict[str, Any]:

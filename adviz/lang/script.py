@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import GradientTape, Tensor, Variable
+from ..engine import GradientTape, Tensor, Variable, flatten
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
@@ -356,7 +356,7 @@ class _Interpreter(Evaluator):
         sources_node = _argument_node(node, 1, "sources")
         target = args[0] if args else kwargs.get("target")
         sources = args[1] if len(args) > 1 else kwargs.get("sources")
-        flat = _flatten(sources)
+        flat = flatten(sources)
         line, col = node_position(node, self.lines)
         call = GradientCall(
             index=len(self.trace.calls), tape_index=self.tape_index.get(id(tape), -1), kind=func.special,
@@ -366,7 +366,7 @@ class _Interpreter(Evaluator):
         self.trace.calls.append(call)
         before = len(tape.calls)
         try:
-            for t in _flatten(target):
+            for t in flatten(target):
                 if not isinstance(t, (Tensor, Variable)):
                     raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}")
             if func.special == "jacobian":
@@ -375,7 +375,7 @@ class _Interpreter(Evaluator):
         except (LangError, *ENGINE_ERRORS) as exc:
             call.error = wrap(exc, node, self.lines)
             raise call.error from None
-        call.result = _flatten(result)
+        call.result = flatten(result)
         call.tape_call = tape.calls[-1] if len(tape.calls) > before else None
         return result
 
@@ -395,7 +395,7 @@ class _Interpreter(Evaluator):
     def _source_names(self, node: ast.AST | None, value: Any) -> list[str]:
         """The text of each flat source: literal elements by their own text, others by the
         name last bound to the object (or ``text[i]``)."""
-        flat = _flatten(value)
+        flat = flatten(value)
         if node is None:
             return [""] * len(flat)
         if isinstance(node, (ast.List, ast.Tuple)) and isinstance(value, (list, tuple)) and len(node.elts) == len(value):
@@ -417,9 +417,3 @@ def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:
     return None
 
 
-def _flatten(structure: Any) -> list[Any]:
-    if isinstance(structure, dict):
-        return [leaf for value in structure.values() for leaf in _flatten(value)]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in _flatten(item)]
-    return [structure]

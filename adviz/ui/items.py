@@ -6,6 +6,7 @@ small state objects, and they draw it.
 from __future__ import annotations
 
 import math
+from html import escape
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -126,16 +127,16 @@ class NodeItem(QGraphicsItem):
     # -- text -------------------------------------------------------------------------
     def _tooltip(self) -> str:
         n = self.node
-        lines = [f"<b>{_html(n.label)}</b> — {KIND_LABELS.get(n.kind, n.kind)}"]
+        lines = [f"<b>{escape(n.label)}</b> — {KIND_LABELS.get(n.kind, n.kind)}"]
         if n.formula and n.formula != n.label:
-            lines.append(f"{_html(n.name or '')}{' = ' if n.name else ''}{_html(n.formula)}")
-        lines.append(f"value: {_html(n.value_text)}")
+            lines.append(f"{escape(n.name or '')}{' = ' if n.name else ''}{escape(n.formula)}")
+        lines.append(f"value: {escape(n.value_text)}")
         if n.is_source:
-            lines.append(f"gradient: {_html(n.gradient_text)}")
+            lines.append(f"gradient: {escape(n.gradient_text)}")
         if n.gradient_op:
             lines.append("computed by an inner tape's gradient(), recorded on this tape")
         if not n.recorded and n.reason:
-            lines.append(f"<i>not recorded: {_html(n.reason)}</i>")
+            lines.append(f"<i>not recorded: {escape(n.reason)}</i>")
         return "<br>".join(lines)
 
     def set_theme(self, theme: Theme) -> None:
@@ -300,7 +301,7 @@ class EdgeItem(QGraphicsItem):
         self.setZValue(1)
         self.setAcceptHoverEvents(True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setToolTip(_html(edge.partial_formula))
+        self.setToolTip(escape(edge.partial_formula))
         _, self._font, _ = _fonts(theme)
         src.edges.append(self)
         dst.edges.append(self)
@@ -437,10 +438,6 @@ class EdgeItem(QGraphicsItem):
                 painter.setPen(QColor(t.flow if st.active else t.text))
             painter.drawText(QRectF(rect.left(), y, rect.width(), fm.height()), Qt.AlignmentFlag.AlignCenter, line)
             y += fm.height()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 __all__ = ["NodeItem", "EdgeItem", "NodeState", "EdgeState", "SOURCE_KINDS"]

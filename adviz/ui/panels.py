@@ -1,6 +1,8 @@
 """The docks around the canvas: inputs, details, and the transport bar."""
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -237,17 +239,17 @@ class DetailsPanel(QWidget):
         self.check_label.setText("")
 
     def show_node(self, node, can_check: bool) -> None:
-        self.title.setText(f"<b>{_h(node.label)}</b> &nbsp;<span style='color:gray'>{_h(KIND_LABELS.get(node.kind, node.kind))}</span>")
+        self.title.setText(f"<b>{escape(node.label)}</b> &nbsp;<span style='color:gray'>{escape(KIND_LABELS.get(node.kind, node.kind))}</span>")
         rows = []
         if node.formula and node.formula != node.label:
-            rows.append(("formula", f"{_h(node.name or node.label)} = {_h(node.formula)}"))
-        rows.append(("value", _h(node.value_text) + f" &nbsp;<span style='color:gray'>{_h(_shape_text(node.value))}</span>"))
+            rows.append(("formula", f"{escape(node.name or node.label)} = {escape(node.formula)}"))
+        rows.append(("value", escape(node.value_text) + f" &nbsp;<span style='color:gray'>{escape(_shape_text(node.value))}</span>"))
         if node.adjoint is not None:
-            rows.append(("adjoint", _h(format_value(node.adjoint, digits=6))))
+            rows.append(("adjoint", escape(format_value(node.adjoint, digits=6))))
         if node.is_source:
-            rows.append(("gradient()", _h(node.gradient_text)))
+            rows.append(("gradient()", escape(node.gradient_text)))
         if not node.recorded and node.reason:
-            rows.append(("not recorded", f"<i>{_h(node.reason)}</i>"))
+            rows.append(("not recorded", f"<i>{escape(node.reason)}</i>"))
         if node.gradient_op:
             rows.append(("note", "made by an inner tape's gradient() and recorded on this tape"))
         self.text.setText(_rows(rows))
@@ -257,12 +259,12 @@ class DetailsPanel(QWidget):
         self.check_button.setVisible(can_check and node.is_source and bool(node.name))
 
     def show_edge(self, edge, source_label: str, target_label: str) -> None:
-        self.title.setText(f"<b>{_h(source_label)} → {_h(target_label)}</b>")
-        rows = [("local partial", _h(edge.partial_formula))]
+        self.title.setText(f"<b>{escape(source_label)} → {escape(target_label)}</b>")
+        rows = [("local partial", escape(edge.partial_formula))]
         if edge.partial_value is not None:
-            rows.append(("partial value", _h(format_value(edge.partial_value, digits=6))))
+            rows.append(("partial value", escape(format_value(edge.partial_value, digits=6))))
         if edge.contribution is not None:
-            rows.append(("contribution", _h(format_value(edge.contribution, digits=6))
+            rows.append(("contribution", escape(format_value(edge.contribution, digits=6))
                          + " <span style='color:gray'>(upstream × local partial, summed to the input's shape)</span>"))
         if not edge.recorded:
             rows.append(("not recorded", "<i>the tape did not record this op</i>"))
@@ -276,13 +278,13 @@ class DetailsPanel(QWidget):
             self.check_label.setText("")
             return
         if getattr(result, "message", ""):
-            self.check_label.setText(_h(result.message))
+            self.check_label.setText(escape(result.message))
             return
         colour = self.good if result.ok else self.bad
         verdict = "agrees" if result.ok else "disagrees"
         analytic = "None" if result.analytic is None else format_value(result.analytic, digits=7)
         self.check_label.setText(
-            f"tape: {_h(analytic)}<br>finite differences: {_h(format_value(result.numeric, digits=7))}<br>"
+            f"tape: {escape(analytic)}<br>finite differences: {escape(format_value(result.numeric, digits=7))}<br>"
             f"<span style='color:{colour}'><b>relative error {result.rel_error:.2e} — {verdict}</b></span>")
 
     def _show_array(self, value) -> None:
@@ -303,10 +305,6 @@ class DetailsPanel(QWidget):
 def _shape_text(value) -> str:
     shape = np.shape(value)
     return "scalar" if not shape else "shape " + "×".join(str(n) for n in shape)
-
-
-def _h(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _rows(rows: list[tuple[str, str]]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 import time
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
                                QVBoxLayout, QWidget)
 
 from ..graph import METHODS, format_value, layout as compute_layout
-from ..pipeline import SPACING, Document, Outcome, VariableSpec, compute, is_script, layout_effort, sync_variables
+from ..pipeline import SPACING, Document, Notice, Outcome, VariableSpec, compute, is_script, layout_effort, sync_variables
 from .animator import Player
 from .worker import Worker
 from .icons import transport_icon
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
             try:
                 outcome = compute(doc, method, direction)
             except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
-                outcome = Outcome(error=_Message(f"internal error: {exc}"))
+                outcome = Outcome(error=Notice(f"internal error: {exc}"))
             outcome.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
             self._relay.computed.emit(request, outcome)
 
@@ -586,9 +587,9 @@ class MainWindow(QMainWindow):
             self.step_line.setText("<i>No backward steps: the target does not depend on a watched source.</i>")
             return
         step = steps[min(self.player.index, len(steps) - 1)]
-        chain = "<br>".join(_h(line) for line in step.chain)
+        chain = "<br>".join(escape(line) for line in step.chain)
         mono = "font-family: monospace;"
-        self.step_line.setText(f"<b>{_h(step.words)}</b>" + (f"<br><span style='{mono}'>{chain}</span>" if chain else ""))
+        self.step_line.setText(f"<b>{escape(step.words)}</b>" + (f"<br><span style='{mono}'>{chain}</span>" if chain else ""))
 
     # -- details --------------------------------------------------------------------
     def _on_selection(self) -> None:
@@ -723,7 +724,7 @@ class MainWindow(QMainWindow):
         for action in self.actions_by_key.values():
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
-                rows.append(f"<tr><td><b>{_h(keys)}</b></td><td>{_h(action.statusTip() or action.text())}</td></tr>")
+                rows.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(action.statusTip() or action.text())}</td></tr>")
         rows.append("<tr><td><b>Wheel</b></td><td>Zoom around the pointer</td></tr>")
         rows.append("<tr><td><b>Drag</b></td><td>Pan the canvas, or move a node</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
@@ -793,16 +794,6 @@ class MainWindow(QMainWindow):
 def _differs(a: Document, b: Document) -> bool:
     return (a.text, a.variables, a.persistent, a.watch_accessed_variables, a.target, a.call) != (
         b.text, b.variables, b.persistent, b.watch_accessed_variables, b.target, b.call)
-
-
-class _Message(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message, self.line, self.col = message, 0, 0
-
-
-def _h(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 __all__ = ["MainWindow", "format_value"]

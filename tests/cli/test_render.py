@@ -133,3 +133,10 @@ def test_step_out_of_range_is_a_clean_error(tmp_path, capsys):
     code = main(["render", "f = x*x", "-o", str(tmp_path / "g.png"), "--step", "99"])
     err = capsys.readouterr().err
     assert code == 2 and "out of range" in err and "Traceback" not in err
+
+
+def test_unknown_target_and_bad_inbetween_are_clean_errors(tmp_path, capsys):
+    assert main(["render", "f = x*x", "-o", str(tmp_path / "g.json"), "--target", "q"]) == 2
+    assert "--target q" in capsys.readouterr().err
+    assert main(["render", "f = x*x", "-o", str(tmp_path / "g.gif"), "--inbetween", "-5"]) == 2
+    assert "--inbetween" in capsys.readouterr().err

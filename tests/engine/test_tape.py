@@ -462,3 +462,15 @@ def test_calls_are_kept() -> None:
     assert [c.kind for c in tape.calls] == ["gradient", "jacobian"]
     assert tape.calls[0].result is g and tape.calls[1].result is j
     assert tape.calls[0].records == 1 and tape.calls[0].backward is None
+
+
+def test_output_gradients_must_match_the_targets():
+    import adviz as tf
+    x = tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as g:
+        y = x * x
+    with pytest.raises(ValueError, match="shape"):
+        g.gradient(y, x, output_gradients=tf.ones((3, 2)))
+    with pytest.raises(ValueError, match="entries"):
+        g.gradient([y, y], x, output_gradients=[tf.constant(1.0)])
+    assert float(g.gradient(y, x, output_gradients=tf.constant(2.0))) == pytest.approx(12.0)

@@ -218,3 +218,10 @@ def test_declared_values_are_sized_before_use():
     trace = run_functions("f = x", [Declaration("x", [[0.0] * 1000] * 2000)])
     assert "2,000,000" in trace.error.message
     assert run_functions("f = x", [Declaration("x", "[0.0] * 10**9")]).error is None  # elementwise, not repetition
+
+
+@pytest.mark.parametrize("call", ["np.arange(np.array(3e8))", "np.linspace(0, 1, np.array(300000000))",
+                                  "np.arange(tf.constant(3e8))"])
+def test_array_scalars_do_not_slip_past_size_checks(call):
+    trace = run_script(f"import numpy as np\nimport adviz as tf\nx = {call}\n")
+    assert trace.error is not None and trace.error.line == 3
