@@ -44,9 +44,22 @@ def test_save_in_every_format(tmp_path, suffix):
     tape.gradient(y, x)
     path = tf.draw(tape).save(tmp_path / f"g.{suffix}")
     data = path.read_bytes()
-    assert data
     if suffix in ("png", "gif"):
         assert Image.open(path).size[0] > 50
+    elif suffix == "svg":
+        texts = " ".join(t.text or "" for t in ET.fromstring(data).iter() if t.tag.endswith("text"))
+        assert "∂y/∂x³ = 1" in texts or "∂" in texts
+        assert "∇ 29" in texts
+    elif suffix == "pdf":
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    else:
+        import json
+        import jsonschema
+        from adviz.graph.jsonio import SCHEMA_PATH
+        graph = json.loads(data)
+        jsonschema.validate(graph, json.loads(SCHEMA_PATH.read_text()))
+        x = next(n for n in graph["nodes"] if n["label"] == "x")
+        assert x["gradient"] == pytest.approx(29.0)
 
 
 def test_draw_refuses_what_is_not_a_tape():

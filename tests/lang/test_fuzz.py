@@ -41,7 +41,7 @@ def _script(source):
         assert exc.line >= 1 and exc.col >= 1
     trace = run_script(source, limits=LIMITS)
     assert trace.error is None or (isinstance(trace.error, LangError) and trace.error.line >= 1)
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < 8
     assert not engine_tape._STACK
 
 

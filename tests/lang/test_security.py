@@ -116,7 +116,7 @@ def _check(text, tmp_path, monkeypatch, limits=Limits()):
     assert isinstance(trace.error, LangError), trace.output
     assert trace.error.line >= 1 and trace.error.col >= 1
     assert str(trace.error).startswith(f"line {trace.error.line}, col {trace.error.col}: ")
-    assert elapsed < 1.5, f"took {elapsed:.2f} s"
+    assert elapsed < 4.0, f"took {elapsed:.2f} s"
     assert list(tmp_path.iterdir()) == []
     new = set(sys.modules) - before
     assert all(name.split(".")[0] in ("numpy", "adviz") for name in new), new
@@ -210,7 +210,7 @@ def test_function_box_refusals(text, message, tmp_path, monkeypatch):
     trace = run_functions(text, [Declaration("x", [1.0] * 1000), Declaration("y", np.zeros(1_000_000))])
     assert isinstance(trace.error, LangError) and trace.error.line >= 1 and trace.error.col >= 1
     assert message in trace.error.message
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 4.0
     assert list(tmp_path.iterdir()) == [] and not engine_tape._STACK
 
 
