@@ -19,6 +19,7 @@ from .theme import theme_named
 from .view import paint_legend
 
 MARGIN = 28.0
+MAX_FRAMES = 1500
 MAX_PIXELS = 120_000_000     # about 480 MB of image memory: beyond this, ask for a smaller scale
 Progress = Callable[[int, int], bool]
 
@@ -187,6 +188,9 @@ def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: 
     from PIL import Image
     frame = _Frame(scene, options)
     plan = list(frames(scene, options))
+    if len(plan) > MAX_FRAMES:
+        raise ValueError(f"the animation would have {len(plan)} frames (at most {MAX_FRAMES}); "
+                         "use fewer in-between frames, or export one PNG per step")
     images = []
     scale = min(options.scale, options.gif_max_side / frame.width, options.gif_max_side / frame.height)
     for k, (mode, index, t) in enumerate(plan):

@@ -15,6 +15,7 @@ from ..pipeline import KIND_TITLES, KINDS, VariableSpec
 from .editor import CodeEditor
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0)
+MAX_ROWS = 200
 VALUE_TIP = "A number, a vector [1, 2] or a matrix [[1, 2], [3, 4]]"
 
 
@@ -46,7 +47,11 @@ class VariablesTable(QTableWidget):
         self.itemChanged.connect(self._item_changed)
 
     def set_variables(self, variables: list[VariableSpec]) -> None:
-        """Show ``variables``, keeping the cell being edited when nothing changed."""
+        """Show ``variables``, keeping the cell being edited when nothing changed.
+
+        At most :data:`MAX_ROWS` rows: inputs beyond them keep their default value and kind.
+        """
+        variables = variables[:MAX_ROWS]
         if variables == self.variables():
             return
         self._loading = True
