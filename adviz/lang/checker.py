@@ -137,10 +137,17 @@ class _Checker:
 
     expr_Tuple = expr_List
 
+    def keywords(self, node: ast.Call) -> None:
+        """Keyword arguments: named ones only (no ``**``), with allowed names and values."""
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.refuse(keyword.value, "** unpacking is not supported")
+            self.check_name(keyword, keyword.arg)
+            self.expr(keyword.value)
+
 
 _OP_TEXT = {ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&",
             ast.Invert: "~", ast.Not: "not", ast.FloorDiv: "//", ast.Mod: "%"}
-
 
 class ScriptChecker(_Checker):
     """The rules for tape scripts."""
@@ -284,11 +291,7 @@ class ScriptChecker(_Checker):
     def expr_Call(self, node: ast.Call) -> None:
         self.expr(node.func)
         self.expressions(node.args)
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                raise self.refuse(keyword.value, "** unpacking is not supported")
-            self.check_name(keyword, keyword.arg)
-            self.expr(keyword.value)
+        self.keywords(node)
 
     def expr_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("_"):
@@ -376,11 +379,7 @@ class FunctionChecker(_Checker):
         if node.func.id not in self.functions:
             raise self.refuse(node.func, f"unknown function {node.func.id!r}")
         self.expressions(node.args)
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                raise self.refuse(keyword.value, "** unpacking is not supported")
-            self.check_name(keyword, keyword.arg)
-            self.expr(keyword.value)
+        self.keywords(node)
 
     def expr_Attribute(self, node: ast.Attribute) -> None:
         raise self.refuse(node, "attributes are not used here; write sin(x), not tf.sin(x)")
