@@ -44,6 +44,13 @@ def run_app(args: Any) -> int:
     """``adviz [INPUT] [--screenshot OUT.png [--step N|end]] [--theme ...]``."""
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+          and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        # Qt would abort with a platform-plugin error: say what to do instead.
+        print("adviz: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+              "Without a display, use 'adviz --screenshot OUT.png [INPUT]' or 'adviz render INPUT -o OUT.png'.",
+              file=sys.stderr)
+        return 2
     try:
         session = read_session(args.input)
         text = read_input(args.input) if session is None else None

@@ -140,3 +140,13 @@ def test_unknown_target_and_bad_inbetween_are_clean_errors(tmp_path, capsys):
     assert "--target q" in capsys.readouterr().err
     assert main(["render", "f = x*x", "-o", str(tmp_path / "g.gif"), "--inbetween", "-5"]) == 2
     assert "--inbetween" in capsys.readouterr().err
+
+
+def test_the_app_without_a_display_says_what_to_do():
+    import os
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    if not sys.platform.startswith("linux"):
+        pytest.skip("display detection is for Linux")
+    result = subprocess.run([sys.executable, "-m", "adviz"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "--screenshot" in result.stderr
