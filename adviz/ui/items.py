@@ -85,7 +85,7 @@ class NodeItem(QGraphicsItem):
         title, small, _ = _fonts(self.theme)
         self._title_font, self._small_font, self._badge_font = _fonts(self.theme)
         fm_t, fm_s = QFontMetricsF(title), QFontMetricsF(small)
-        label = self.node.label if len(self.node.label) <= 28 else self.node.label[:27] + "…"
+        label = self.node.label if len(self.node.label) <= 20 else self.node.label[:19] + "…"
         self._title = label
         self._value = "= " + self.node.value_text if self.node.kind != LITERAL else ""
         w = max(fm_t.horizontalAdvance(label), fm_s.horizontalAdvance(self._value)) + 22
@@ -209,6 +209,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(colour)
             bottom = QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 4)
             painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, value)
+        if n.gradient_op:
+            # Made by an inner tape's gradient() and recorded here: the picture of a second derivative.
+            painter.setFont(self._badge_font)
+            painter.setPen(QColor(t.borders["target"]))
+            painter.drawText(QRectF(r.left() + 6, r.top() + 1, 20, r.height() / 2), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter, "∇")
         painter.setOpacity(1.0)
         self._paint_adjoint(painter)
         if n.is_source and st.badge:
@@ -281,6 +287,22 @@ class NodeItem(QGraphicsItem):
         super().mouseReleaseEvent(event)
 
 
+LABEL_CHARS = 26
+
+
+def short_formula(text: str, limit: int = LABEL_CHARS) -> str:
+    """An edge's partial short enough to sit beside it; the full text is in its tooltip.
+
+    ``∂u/∂x = y`` stays as it is; a long one keeps its right-hand side (the arrow already says
+    which derivative it is), cut with an ellipsis if still too long.
+    """
+    if len(text) <= limit:
+        return text
+    rhs = text.split(" = ", 1)[-1]
+    rhs = "∂ = " + rhs
+    return rhs if len(rhs) <= limit else rhs[: limit - 1] + "…"
+
+
 class EdgeItem(QGraphicsItem):
     """An input flowing into an op: an arrow with its local partial, and the product while it plays."""
 
@@ -324,7 +346,7 @@ class EdgeItem(QGraphicsItem):
 
     def label_lines(self) -> list[str]:
         """The text beside the edge: its partial, and the chain-rule product once it has played."""
-        lines = [self.edge.partial_formula]
+        lines = [short_formula(self.edge.partial_formula)]
         if self.state.product:
             lines.append(self.state.product)
         return lines
@@ -377,7 +399,8 @@ class EdgeItem(QGraphicsItem):
         # Computed when the path or the label changes, not on every paint (it is asked often).
         r = self._path.boundingRect().adjusted(-12, -12, 12, 12)
         fm = QFontMetricsF(self._font)
-        w = max(fm.horizontalAdvance(self.edge.partial_formula), fm.horizontalAdvance(self.state.product or "")) + 16
+        w = max(fm.horizontalAdvance(short_formula(self.edge.partial_formula)),
+                fm.horizontalAdvance(self.state.product or "")) + 16
         label = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - fm.height() - 4, w, 2 * fm.height() + 8)
         self._bounds = r.united(label)
 

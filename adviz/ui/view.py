@@ -174,7 +174,8 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
     painter.setFont(font)
     fm = QFontMetricsF(font)
     rows = [(k, KIND_LABELS[k]) for k in LEGEND] + [("unrecorded", "not recorded by the tape"),
-                                                     ("flow", "adjoint flowing back")]
+                                                     ("flow", "adjoint flowing back"),
+                                                     ("gradient_op", "∇ op of an inner gradient()")]
     columns = max(1, min(columns, len(rows)))
     per_column = -(-len(rows) // columns)
     row_h = fm.height() + 6
@@ -198,6 +199,12 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
         elif kind == "flow":
             painter.setPen(QPen(QColor(theme.flow), 3))
             painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
+        elif kind == "gradient_op":
+            painter.setPen(QPen(QColor(theme.borders["op"]), 1.6))
+            painter.setBrush(QColor(theme.fills["op"]))
+            painter.drawRoundedRect(swatch, swatch.height() / 2, swatch.height() / 2)
+            painter.setPen(QColor(theme.borders["target"]))
+            painter.drawText(swatch, Qt.AlignmentFlag.AlignCenter, "∇")
         else:
             pen = QPen(QColor(theme.borders[kind]), 1.6)
             if kind == "constant":
