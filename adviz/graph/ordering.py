@@ -49,6 +49,16 @@ _SIFT_ROUNDS = 2  # at most; sifting stops early once a round gains nothing
 # unaffected.
 _WORK = 600_000
 _MIN_SWEEPS = 2
+# Hard bounds, so that ordering always ends promptly whatever the graph (results stay
+# deterministic: the budget counts work, not time).  A transposition stops after
+# _TRANSPOSE_ROUNDS rounds.  All passes over a layer (median sorts, transpositions, sifting)
+# draw on one budget of vertex visits, _BUDGET * effort (at least _MIN_BUDGET), shared out
+# among the components by size; a pass that finds it spent doesn't start, and a search that
+# runs out keeps the best ordering it has seen.  A sifting pass over a layer of k vertices costs
+# k * k.  Computation graphs of 5,000 nodes need under a million at full effort.
+_TRANSPOSE_ROUNDS = 40
+_BUDGET = 1_500_000
+_MIN_BUDGET = 300_000
 
 Layers = list[list[int]]
 
@@ -324,6 +334,7 @@ class _Search:
         # components together cost at most about _WORK vertex and edge visits.
         self.allowance = max(_MIN_SWEEPS, _WORK // max(size, 1))
         self.sweeps_left = self.allowance
+        self.work_left = 0  # vertex visits left for the component being ordered
         self.up1 = [ns[0] if len(ns) == 1 else -1 for ns in up]
         self.down1 = [ns[0] if len(ns) == 1 else -1 for ns in down]
         self.layers: Layers = []
@@ -367,13 +378,15 @@ class _Search:
     def reorder(self, r: int, nbrs: list[list[int]], reverse: bool) -> None:
         """Median-sort layer ``r`` against ``nbrs`` (see :func:`_reorder`)."""
         lay = self.layers[r]
+        self.work_left -= len(lay)
         before = list(lay)
         _reorder(lay, nbrs, self.pos, reverse)
         if lay != before:
             self.touch(r)
 
     def transpose(self, reverse: bool) -> None:
-        """Adjacent swaps, revisiting layers next to a change, until a round gains nothing.
+        """Adjacent swaps, revisiting layers next to a change, until a round gains nothing (or
+        after ``_TRANSPOSE_ROUNDS`` rounds, or when the work budget is spent).
 
         With ``reverse``, the first ``_TIE_ROUNDS`` rounds also make swaps that leave the count
         unchanged (they don't prolong the loop)."""
@@ -381,19 +394,22 @@ class _Search:
         count = len(layers)
         candidate = [True] * count
         rounds = 0
-        while True:
+        while rounds < _TRANSPOSE_ROUNDS:
             gain = 0
             rounds += 1
             ties = reverse and rounds <= _TIE_ROUNDS
             for r in range(count):
                 if not candidate[r]:
                     continue
+                if self.work_left <= 0:
+                    return
                 candidate[r] = False
                 key = (stamp[r - 1] if r else -1, stamp[r],
                        stamp[r + 1] if r + 1 < count else -1)
                 q = quiet[r]
                 if q is not None and q[:3] == key and (q[3] or not ties):
                     continue
+                self.work_left -= len(layers[r])
                 g, swapped = _transpose_layer(layers[r], self.pos, self.up, self.down,
                                               self.up1, self.down1, ties)
                 if swapped:
@@ -429,6 +445,10 @@ class _Search:
             gain = 0
             order = list(range(len(self.layers)))
             for r in order + order[::-1]:
+                cost = len(self.layers[r]) ** 2
+                if cost > self.work_left:
+                    continue
+                self.work_left -= cost
                 g = _sift_layer(self.layers[r], self.pos, self.up, self.down)
                 if g:
                     self.touch(r)
@@ -461,7 +481,8 @@ def _minimise(starts: list[Layers], search: _Search, sift: bool) -> tuple[Layers
             break
         trying = 0
         for it in range(budget):
-            if trying >= _MIN_QUIT or cur == 0 or search.sweeps_left <= 0:
+            if (trying >= _MIN_QUIT or cur == 0 or search.sweeps_left <= 0
+                    or search.work_left <= 0):
                 break
             trying += 1
             search.sweep(it)
@@ -495,9 +516,12 @@ def order_layers(layer_of: list[int], up: list[list[int]], down: list[list[int]]
     size = count + sum(len(ds) for ds in down)
     search = _Search(up, down, [0] * count, size)
     search.allowance = max(_MIN_SWEEPS, int(search.allowance * min(1.0, effort)))
+    budget = max(_MIN_BUDGET, int(_BUDGET * min(1.0, effort)))
     small = size <= _SMALL and effort >= 1.0
     for comp in _components(count, up):
         search.sweeps_left = search.allowance
+        comp_size = len(comp) + sum(len(down[v]) for v in comp)
+        search.work_left = budget * comp_size // max(size, 1) + 2 * comp_size
         base = min(layer_of[v] for v in comp)
         span = max(layer_of[v] for v in comp) - base + 1
 

@@ -56,6 +56,9 @@ def _align(layers: list[list[int]], nbrs: list[list[int]], back: list[list[int]]
     feeding it bend instead.
     """
     root = list(range(len(idx)))
+    # How many non-leaves every vertex has among its ``back`` neighbours (so a leaf's check is
+    # constant time even next to a vertex of huge degree).
+    non_leaves = [sum(1 for x in back[w] if not leaf[x]) for w in range(len(idx))]
     for layer in layers:
         r = -1  # index of the rightmost neighbour used so far in this layer
         for v in layer:
@@ -75,7 +78,7 @@ def _align(layers: list[list[int]], nbrs: list[list[int]], back: list[list[int]]
                     continue
                 if ((w, v) if v_is_lower else (v, w)) in conflicts:
                     continue
-                if leaf[v] and any(x != v and not leaf[x] for x in back[w]):
+                if leaf[v] and non_leaves[w]:  # v is a leaf, so not among them
                     continue
                 root[v] = root[w]
                 r = idx[w]
