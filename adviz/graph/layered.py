@@ -6,11 +6,17 @@ vertices after them):
 1. cycle removal: edges closing a cycle in a depth-first search are reversed;
 2. layering that minimises the total edge length (so the fewest dummy vertices), e.g. a
    constant feeding only the last op sits right before it;
-3. edges spanning several layers are split by dummy vertices, one per crossed layer;
+3. edges spanning several layers are split by dummy vertices, one per crossed layer.  When
+   these would exceed a budget of a few per node (a value feeding every step of a loop needs
+   quadratically many), the long edges leaving or entering one vertex share one chain of
+   dummies, and if that is not enough the longest edges get none and run on lanes outside the
+   drawing (:mod:`adviz.graph.longedges`);
 4. crossing reduction (:mod:`adviz.graph.ordering`);
 5. coordinate assignment (:mod:`adviz.graph.placement`);
 6. routes: each edge runs through its dummies; a steep piece between two layers gets two bends
    so it leaves and enters at a shallow angle instead of cutting through a neighbour's box.
+   Edges sharing a chain share its route up to where they leave it, without the points where
+   it runs straight on.
 """
 from __future__ import annotations
 
@@ -108,10 +114,11 @@ def _peel_leaves(n: int, out: list[list[int]],
 
 
 # Flow problems with at least this many edges go to HiGHS (scipy's linprog), which solves big
-# ones several times faster than networkx's network simplex (5,000 edges: 0.4 s instead of
-# 1.1 s); below it networkx is quicker (no setup).  Both give the same layerings on every
-# computation graph tried.
-_LP_EDGES = 1500
+# ones several times faster than networkx's network simplex (4,800 edges: 0.2 s instead of
+# 1.7 s), at the price of importing scipy.optimize once (0.3 s).  Small ones stay with
+# networkx, which is quicker there.  Both give the same layerings on every computation graph
+# tried.
+_LP_EDGES = 2000
 
 
 def _flow_edges(n: int, out: list[list[int]], inn: list[list[int]],

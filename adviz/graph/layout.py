@@ -28,7 +28,10 @@ class Layout:
 
     ``routes[(u, v)]`` runs from ``positions[u]`` to ``positions[v]`` inclusive: two points for a
     straight edge; a layered edge also passes through a point on every layer it skips, and a
-    steep piece between two layers bends near both ends (see :mod:`adviz.graph.layered`).
+    steep piece between two layers bends near both ends (see :mod:`adviz.graph.layered`).  In
+    graphs with far more long edges than nodes, edges sharing a bundle skip the points where it
+    runs straight, and the longest edges may run on lanes beside the drawing (then the routes,
+    not the nodes, reach coordinate 0 across the layers).
     """
 
     positions: dict[Hashable, Point]

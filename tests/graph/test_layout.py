@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 
 import networkx as nx
 import pytest
@@ -190,6 +191,131 @@ def test_trivial_graphs():
         one.add_node(("tuple", 1))
         lay = layout(one, method)
         assert lay.positions == {("tuple", 1): (0.0, 0.0)} and lay.routes == {}
+
+
+# --- graphs with edges to every layer -------------------------------------------------------
+
+FAN_OUT_SCRIPT = """import adviz as tf
+x = tf.Variable(1.0)
+with tf.GradientTape() as g:
+    y = x
+    for i in range({n}):
+        y = y * 1.0001 + x
+d = g.gradient(y, x)
+"""
+
+
+def fan_out_graph(n: int) -> nx.DiGraph:
+    """The graph the app draws for a loop in which ``x`` feeds every step: without a bound on
+    dummy vertices its edges alone would need ``n * n`` of them."""
+    from adviz.graph import graph_for_call
+    from adviz.lang import run_script
+
+    trace = run_script(FAN_OUT_SCRIPT.format(n=n))
+    assert trace.error is None
+    return graph_for_call(trace, 0).to_networkx()
+
+
+def app_layout(g: nx.DiGraph, direction: str) -> Layout:
+    """``layout`` as the app calls it."""
+    from adviz.pipeline import SPACING, layout_effort
+
+    node_sep, layer_sep = SPACING[direction]
+    return layout(g, "layered", direction, node_sep=node_sep, layer_sep=layer_sep,
+                  effort=layout_effort(len(g)))
+
+
+def assert_valid_layered(g: nx.DiGraph, lay: Layout, axis: int) -> None:
+    """Every node placed, every edge routed from its tail to its head, flowing along ``axis``."""
+    assert set(lay.positions) == set(g.nodes)
+    assert set(lay.routes) == set(g.edges)
+    for u, v in g.edges:
+        route = lay.routes[(u, v)]
+        assert route[0] == lay.positions[u] and route[-1] == lay.positions[v]
+        assert lay.positions[u][axis] < lay.positions[v][axis]
+        assert all(a[axis] < b[axis] for a, b in zip(route, route[1:]))
+
+
+def assert_routes_avoid_boxes(lay: Layout, axis: int) -> None:
+    wide = (50.0, 22.0) if axis == 0 else (22.0, 50.0)
+    for (u, v), route in lay.routes.items():
+        for p, q in zip(route, route[1:]):
+            for w, centre in lay.positions.items():
+                if w not in (u, v):
+                    assert not segment_hits_box(p, q, centre, BOX, BOX), (u, v, w)
+                    assert not segment_hits_box(p, q, centre, *wide), (u, v, w)
+
+
+@pytest.mark.parametrize("direction, axis", [("LR", 0), ("TB", 1)])
+def test_fan_out_to_every_layer_is_fast(direction, axis):
+    g = fan_out_graph(300)
+    assert len(g) == 901
+    start = time.perf_counter()
+    lay = app_layout(g, direction)
+    assert time.perf_counter() - start < 3.0  # took 7 s with a dummy per crossed layer
+    assert_valid_layered(g, lay, axis)
+    # The fan-out is drawn as one bundle along the chain: nothing crosses.
+    assert count_crossings(lay) == 0
+    assert lay == app_layout(g.copy(), direction)
+
+
+def test_huge_fan_out_completes():
+    g = fan_out_graph(1500)
+    start = time.perf_counter()
+    lay = app_layout(g, "LR")
+    assert time.perf_counter() - start < 10.0  # 1.1 million dummies before: didn't finish
+    assert_valid_layered(g, lay, 0)
+    # Routes of bundled edges drop the points where the bundle runs straight on.
+    assert sum(len(route) for route in lay.routes.values()) < 20 * g.number_of_edges()
+
+
+@pytest.mark.parametrize("direction, axis", [("LR", 0), ("TB", 1)])
+def test_bundled_and_lane_routes_avoid_boxes(direction, axis):
+    fan_out = fan_out_graph(40)  # bundled
+    # Long skips with distinct ends can't share dummies: the longest run on outer lanes.
+    rng = random.Random(3)
+    skips = nx.DiGraph()
+    nx.add_path(skips, range(60))
+    skips.add_edges_from((i, i + rng.randint(5, 40)) for i in range(0, 55))
+    skips.remove_nodes_from([v for v in list(skips) if v >= 60])
+    # Many early values summed at the end: a fan-in bundle.
+    fan_in = nx.DiGraph()
+    nx.add_path(fan_in, range(60))
+    fan_in.add_edges_from((i, "sum") for i in range(0, 60, 2))
+    for g in (fan_out, skips, fan_in):
+        lay = layout(g, "layered", direction)
+        assert_valid_layered(g, lay, axis)
+        assert_routes_avoid_boxes(lay, axis)
+        assert lay == layout(g.copy(), "layered", direction)
+    # Lane edges leave the drawing: some route runs beyond every node across the layers.
+    lay = layout(skips, "layered", direction)
+    across = [p[1 - axis] for p in lay.positions.values()]
+    assert any(min(p[1 - axis] for p in route) < min(across) or
+               max(p[1 - axis] for p in route) > max(across) for route in lay.routes.values())
+    # ... and the drawing, lanes included, starts at 0.
+    points = [p for route in lay.routes.values() for p in route]
+    assert min(p[1 - axis] for p in points) == pytest.approx(0.0)
+
+
+def test_long_back_edges_of_a_big_cycle():
+    g = nx.DiGraph()
+    nx.add_path(g, range(200))
+    g.add_edges_from((i, 0) for i in range(5, 200, 2))  # all reversed into a fan-out of 0
+    lay = layout(g)
+    assert set(lay.routes) == set(g.edges)
+    for (u, v), route in lay.routes.items():
+        assert route[0] == lay.positions[u] and route[-1] == lay.positions[v]
+    assert lay == layout(g)
+
+
+def test_dense_graph_ordering_is_bounded():
+    g = nx.gnp_random_graph(300, 0.05, seed=1, directed=True)
+    dag = nx.DiGraph([(u, v) for u, v in g.edges if u < v])
+    start = time.perf_counter()
+    for graph in (g, dag):
+        lay = layout(graph)
+        assert set(lay.routes) == set(graph.edges)
+    assert time.perf_counter() - start < 6.0
 
 
 # --- count_crossings -------------------------------------------------------------------------
