@@ -21,6 +21,13 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
+LABEL_LIMIT = 32
+
+
+def _subscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _value_of(obj: Any, seen: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """The value an op read (a Variable may have been assigned since), else the current one."""
     if seen and obj._id in seen:
@@ -104,6 +111,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
         keys[leaf._id] = node.id
 
     target_ids = {t._id for t in targets}
+    handles: dict[str, int] = {}
     for rec in chosen:
         parts = [keys.get(n._id, "#") for n in rec.inputs]
         attrs = "".join(f";{k}={v!r}" for k, v in sorted(rec.attrs.items()))
@@ -125,8 +133,14 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
             formula = power_text(_operand(labels[0]), labels[1]) or formula
         name = names.get(rec.output._id)
         is_target = rec.output._id in target_ids
+        label = name or formula
+        if len(label) > LABEL_LIMIT:
+            # Unnamed results nest their inputs' formulas; past a few levels a short handle reads
+            # better (and keeps labels from growing with the depth of the graph).
+            handles[rec.op.name] = handles.get(rec.op.name, 0) + 1
+            label = f"{rec.op.name}{_subscript(handles[rec.op.name])}"
         node = Node(
-            id=node_id, kind=TARGET if is_target else OP, label=name or formula, symbol=rec.op.symbol,
+            id=node_id, kind=TARGET if is_target else OP, label=label, symbol=rec.op.symbol,
             value=rec.output._value, value_text=format_value(rec.output._value),
             recorded=not rec.reason, reason=_op_reason(rec, labels), op=rec.op.name, formula=formula,
             name=name, is_target=is_target, order=order,

@@ -657,3 +657,19 @@ def test_a_variable_shows_the_value_the_call_used_even_after_assign():
     w = next(n for n in graph.nodes.values() if n.label == "w")
     y = next(n for n in graph.nodes.values() if n.label == "y")
     assert float(w.value) == 1.0 and float(y.value) == 2.0
+
+
+def test_deep_unnamed_results_keep_short_labels_and_build_fast():
+    import time
+    from adviz.lang import run_script
+    from adviz.graph import graph_for_call
+    src = ("import adviz as tf\nx = tf.Variable(1.0)\nwith tf.GradientTape() as g:\n    ys = [x]\n"
+           "    for i in range(300):\n        ys = ys + [ys[-1] * 0.5 + ys[i // 2]]\nd = g.gradient(ys[-1], x)\n")
+    trace = run_script(src)
+    assert trace.error is None
+    start = time.perf_counter()
+    graph = graph_for_call(trace, 0)
+    assert time.perf_counter() - start < 10
+    assert len(graph.nodes) > 600
+    assert max(len(n.label) for n in graph.nodes.values()) <= 32
+    assert any(n.label.startswith("add") and n.label[3:].strip("₀₁₂₃₄₅₆₇₈₉") == "" for n in graph.nodes.values())
