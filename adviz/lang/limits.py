@@ -31,6 +31,7 @@ class Limits:
     max_string: int = 1_000_000
     max_output: int = 1_000_000     # characters printed in one run
     max_matmul_work: int = 100_000_000  # m·k·n of one matrix product
+    max_work: int = 20_000_000      # elements produced by all tensor ops of a run (the tape keeps them)
     timeout: float = 5.0            # seconds of wall-clock time
 
 
@@ -48,6 +49,7 @@ class Budget:
         self.limits = limits
         self.ops = 0
         self.iterations = 0
+        self.work = 0          # elements produced by tensor ops so far
         self.deadline = time.monotonic() + limits.timeout
         # Lists and tuples are never changed in place, so their measured size can be kept by id
         # (the entry holds the object, so the id is not reused). The entries are bounded by the
@@ -71,6 +73,13 @@ class Budget:
             raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
 
     # -- sizes -----------------------------------------------------------------------
+    def add_work(self, n: int) -> None:
+        """Count the elements an op is about to produce against the run's total."""
+        self.work += n
+        if self.work > self.limits.max_work:
+            raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements in all "
+                            "(every op's result counts, because the tape keeps it)")
+
     def check_elements(self, n: int, what: str = "the result") -> None:
         if n > self.limits.max_elements:
             raise LangError(f"{what} would have {n:,} elements (the limit is {self.limits.max_elements:,})")
@@ -112,6 +121,7 @@ class Budget:
         except ValueError:
             return  # the operation itself reports the mismatch, naming both shapes
         self.check_elements(_elements(shape))
+        self.add_work(_elements(shape))
 
     def check_matmul(self, a: Any, b: Any) -> None:
         sa, sb = array_shape(a), array_shape(b)

@@ -13,7 +13,7 @@ from ..engine import (FUNCTIONS, OPS, GradientTape, Tensor, UnconnectedGradients
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
 from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
 from .errors import LangError
-from .limits import Budget, describe
+from .limits import array_shape, Budget, describe
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
 
 
@@ -50,6 +50,10 @@ def op_check(op: Any) -> Check:
             budget.check_matmul(*tensors)
         elif op.arity == 2 and len(tensors) == 2:
             budget.check_broadcast(*tensors)
+        elif tensors:
+            shape = array_shape(tensors[0])
+            if shape is not None:
+                budget.add_work(int(np.prod(shape, dtype=np.int64)))
         if "shape" in op.attrs and op.name != "reshape":
             budget.check_shape(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
     return check

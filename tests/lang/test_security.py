@@ -225,3 +225,14 @@ def test_declared_values_are_sized_before_use():
 def test_array_scalars_do_not_slip_past_size_checks(call):
     trace = run_script(f"import numpy as np\nimport adviz as tf\nx = {call}\n")
     assert trace.error is not None and trace.error.line == 3
+
+
+def test_a_long_tape_over_a_big_tensor_is_stopped_by_the_work_limit():
+    src = ("import tensorflow as tf\nx = tf.Variable(tf.ones((1000000,)))\nwith tf.GradientTape() as g:\n"
+           "    y = x\n    for i in range(700):\n        y = y * 1.0001\n    s = tf.reduce_sum(y)\n"
+           "print(g.gradient(s, x).shape)\n")
+    start = time.perf_counter()
+    trace = run_script(src)
+    assert time.perf_counter() - start < 10
+    assert trace.error is not None and "computes too much" in trace.error.message
+    assert trace.error.line == 6
