@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .graph import DIRECTIONS, METHODS
 from .pipeline import KINDS, Document, VariableSpec
@@ -149,25 +149,30 @@ def _sync_folder(folder: Path) -> None:
 
 
 # -- reading ------------------------------------------------------------------------
-def load_session(path: str | os.PathLike[str]) -> Session:
-    """Read and check the session at ``path``; SessionError with a one-line reason if it is not one."""
-    path = Path(path)
+def _read_limited(path: Path, limit: int, what: str, too_large: Callable[[int], str]) -> bytes:
+    """The bytes of ``path``, refusing folders, missing files and anything over ``limit`` bytes."""
     try:
         if path.is_dir():
-            raise SessionError("this is a folder, not a session file")
+            raise SessionError(f"this is a folder, not a {what}")
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            if size > MAX_BYTES:
-                raise SessionError(_too_large(size))
-            raw = handle.read(MAX_BYTES + 1)       # a file that grows (or lies about its size) is cut off here
+            if size > limit:
+                raise SessionError(too_large(size))
+            raw = handle.read(limit + 1)       # a file that grows (or lies about its size) is cut off here
     except FileNotFoundError:
         raise SessionError("no such file") from None
     except IsADirectoryError:
-        raise SessionError("this is a folder, not a session file") from None
+        raise SessionError(f"this is a folder, not a {what}") from None
     except OSError as exc:
         raise SessionError(f"cannot read it: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise SessionError(_too_large(len(raw)))
+    if len(raw) > limit:
+        raise SessionError(too_large(len(raw)))
+    return raw
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """Read and check the session at ``path``; SessionError with a one-line reason if it is not one."""
+    raw = _read_limited(Path(path), MAX_BYTES, "session file", _too_large)
     return loads(raw)
 
 
@@ -375,20 +380,8 @@ def _show(value: Any) -> str:
 
 def load_text(path: str | os.PathLike[str]) -> str:
     """The text of a tape script or of function lines (``.py``, ``.txt``), with the same refusals as a session."""
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise SessionError("this is a folder, not a file")
-        with path.open("rb") as handle:
-            raw = handle.read(4 * MAX_TEXT + 1)        # UTF-8 needs at most 4 bytes a character
-    except FileNotFoundError:
-        raise SessionError("no such file") from None
-    except IsADirectoryError:
-        raise SessionError("this is a folder, not a file") from None
-    except OSError as exc:
-        raise SessionError(f"cannot read it: {exc.strerror or exc}") from None
-    if len(raw) > 4 * MAX_TEXT:
-        raise SessionError(f"the file is larger than {MAX_TEXT:,} characters")
+    raw = _read_limited(Path(path), 4 * MAX_TEXT, "file",        # UTF-8 needs at most 4 bytes a character
+                        lambda _size: f"the file is larger than {MAX_TEXT:,} characters")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -68,6 +68,19 @@ class Highlighter(QSyntaxHighlighter):
                 self.setFormat(start, end - start, operator)
 
 
+def line_highlight(cursor: QTextCursor, colour: str, alpha: int) -> QTextEdit.ExtraSelection:
+    """A full-width background on the lines ``cursor`` covers."""
+    selection = QTextEdit.ExtraSelection()
+    fmt = QTextCharFormat()
+    background = QColor(colour)
+    background.setAlpha(alpha)
+    fmt.setBackground(background)
+    fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+    selection.format = fmt
+    selection.cursor = cursor
+    return selection
+
+
 class CodeEditor(QPlainTextEdit):
     """A plain-text editor for functions or tape scripts, with one error marker at a time."""
 
@@ -156,12 +169,4 @@ class CodeEditor(QPlainTextEdit):
         fmt.setToolTip(message)
         selection.format = fmt
         selection.cursor = cursor
-        line_sel = QTextEdit.ExtraSelection()
-        line_fmt = QTextCharFormat()
-        bg = QColor("#e11d48")
-        bg.setAlpha(28)
-        line_fmt.setBackground(bg)
-        line_fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        line_sel.format = line_fmt
-        line_sel.cursor = QTextCursor(block)
-        self.setExtraSelections([line_sel, selection])
+        self.setExtraSelections([line_highlight(QTextCursor(block), "#e11d48", 28), selection])

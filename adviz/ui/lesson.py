@@ -5,9 +5,12 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
                                QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
+
+from .editor import line_highlight
+
 
 def _lessons_dir() -> Path:
     """The shipped lessons: beside the source tree, or where an installed wheel put them."""
@@ -170,18 +173,10 @@ class LessonPanel(QWidget):
         if not start.isValid():
             self.code.setExtraSelections([])
             return
-        selection = QTextEdit.ExtraSelection()
-        fmt = QTextCharFormat()
-        colour = QColor("#f59e0b")
-        colour.setAlpha(60)
-        fmt.setBackground(colour)
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        last = end if end.isValid() else start
         cursor = QTextCursor(start)
-        cursor.setPosition((end if end.isValid() else start).position() + max(0, (end if end.isValid() else start).length() - 1),
-                           QTextCursor.MoveMode.KeepAnchor)
-        selection.format = fmt
-        selection.cursor = cursor
-        self.code.setExtraSelections([selection])
+        cursor.setPosition(last.position() + max(0, last.length() - 1), QTextCursor.MoveMode.KeepAnchor)
+        self.code.setExtraSelections([line_highlight(cursor, "#f59e0b", 60)])
         self.code.setTextCursor(QTextCursor(start))
         self.code.ensureCursorVisible()
 
