@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
 from ..graph import Graph, Layout
 from .scene import BACKWARD, FORWARD, GraphScene
+from .png import PngStream
 from .theme import theme_named
 from .view import paint_legend
 
 MARGIN = 28.0
 MAX_FRAMES = 1500
-MAX_PIXELS = 120_000_000     # about 480 MB of image memory: beyond this, ask for a smaller scale
+MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in memory would need 480 MB)
+BAND_PIXELS = 2_000_000      # PNG files are painted this many pixels at a time
 Progress = Callable[[int, int], bool]
 
 
@@ -98,18 +101,27 @@ class _Frame:
                     break
         self.height = self.source.height() + 2 * MARGIN + self.title_h + self.legend_h
 
-    def paint(self, painter: QPainter, scene: GraphScene, background: bool = True) -> None:
+    def paint(self, painter: QPainter, scene: GraphScene, background: bool = True,
+              band: tuple[float, float] | None = None) -> None:
+        """Draw the page; with ``band`` = (top, bottom), only what lies between those heights."""
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        top, bottom = band if band is not None else (0.0, self.height)
         if background:
-            painter.fillRect(QRectF(0, 0, self.width, self.height), QColor(self.theme.background))
-        if self.options.title:
+            painter.fillRect(QRectF(0, top, self.width, bottom - top), QColor(self.theme.background))
+        if self.options.title and top < MARGIN / 2 + self.title_h:
             painter.setPen(QColor(self.theme.text))
             painter.setFont(self.title_font)
             painter.drawText(QRectF(MARGIN, MARGIN / 2, self.width - 2 * MARGIN, self.title_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.options.title)
         target = QRectF(MARGIN, MARGIN + self.title_h, self.source.width(), self.source.height())
-        scene.render(painter, target, self.source, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.options.legend:
+        # Only the slice of the graph inside the band: the same translation, a shorter rectangle.
+        y0, y1 = max(top, target.top()), min(bottom, target.bottom())
+        if y1 > y0:
+            shift = y0 - target.top()
+            part = QRectF(target.left(), y0, target.width(), y1 - y0)
+            source = QRectF(self.source.left(), self.source.top() + shift, self.source.width(), y1 - y0)
+            scene.render(painter, part, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        if self.options.legend and bottom > self.height - MARGIN / 2 - self.legend_h:
             paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True,
                          columns=self.legend_columns)
 
@@ -123,10 +135,7 @@ def _legend_size(theme, columns: int):
 
 
 def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) -> QImage:
-    size = QSize(max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
-    if size.width() * size.height() > MAX_PIXELS:
-        raise ValueError(f"the picture would be {size.width()} × {size.height()} pixels; "
-                         "choose a smaller scale, or export the current view or as SVG/PDF")
+    size = QSize(*_pixel_size(frame, scale))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent if transparent else QColor(frame.theme.background))
     painter = QPainter(image)
@@ -136,13 +145,52 @@ def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) ->
     return image
 
 
-def render_png(scene: GraphScene, path: Path, options: ExportOptions) -> QImage:
-    frame = _Frame(scene, options)
-    image = _image(scene, frame, options.scale, options.transparent)
-    # Light compression: large pictures save several times faster, for files about 15% larger.
-    if not image.save(str(path), "PNG", 80):
-        raise OSError(f"cannot write {path}")
-    return image
+def _pixel_size(frame: _Frame, scale: float) -> tuple[int, int]:
+    width, height = max(1, round(frame.width * scale)), max(1, round(frame.height * scale))
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"the picture would be {width} × {height} pixels; "
+                         "choose a smaller scale, or export the current view or as SVG/PDF")
+    return width, height
+
+
+def write_png(scene: GraphScene, frame: _Frame, path: Path, scale: float, transparent: bool,
+              progress: Progress | None = None) -> bool:
+    """Paint the page band by band into a streaming PNG; False (and no file) when cancelled.
+
+    Each band is a few megapixels: painting one overlaps with compressing the one before, and
+    memory stays small however large the picture.
+    """
+    width, height = _pixel_size(frame, scale)
+    rows = max(16, min(height, BAND_PIXELS // width))
+    channels = 4 if transparent else 3
+    tile = QImage(width, rows, QImage.Format.Format_ARGB32_Premultiplied if transparent else QImage.Format.Format_RGB32)
+    background = QColor(Qt.GlobalColor.transparent) if transparent else QColor(frame.theme.background)
+    target_format = QImage.Format.Format_RGBA8888 if transparent else QImage.Format.Format_RGB888
+    text = {"Software": "adviz"}
+    if frame.options.title:
+        text["Title"] = frame.options.title
+    bands = range(0, height, rows)
+    with PngStream(path, width, height, channels, dpi=96 * scale, text=text) as out:
+        for k, y in enumerate(bands):
+            tile.fill(background)
+            painter = QPainter(tile)
+            painter.translate(0, -y)
+            painter.scale(scale, scale)
+            frame.paint(painter, scene, background=False, band=(y / scale, (y + rows) / scale))
+            painter.end()
+            converted = tile.convertToFormat(target_format)
+            pixels = np.frombuffer(converted.constBits(), np.uint8, count=converted.sizeInBytes())
+            pixels = pixels.reshape(rows, converted.bytesPerLine())[: min(rows, height - y), : width * channels]
+            out.write(pixels.reshape(-1, width, channels))
+            if progress is not None and not progress(k + 1, len(bands)):
+                out.abort()
+                return False
+    return True
+
+
+def render_png(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> bool:
+    """The page as a PNG at ``options.scale``; False (and no file) when cancelled."""
+    return write_png(scene, _Frame(scene, options), path, options.scale, options.transparent, progress)
 
 
 def render_svg(scene: GraphScene, path: Path, options: ExportOptions) -> None:
@@ -220,8 +268,7 @@ def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progr
     for index in range(n):
         scene.show_step(mode, index, 1.0)
         target = path.with_name(f"{path.stem}-{index:03d}.png")
-        if not _image(scene, frame, options.scale, options.transparent).save(str(target), "PNG"):
-            raise OSError(f"cannot write {target}")
+        write_png(scene, frame, target, options.scale, options.transparent)
         written.append(target)
         if progress is not None and not progress(index + 1, n):
             break
@@ -248,7 +295,7 @@ def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOption
         return path
     scene = make_scene(graph, layout, options)
     if fmt == "png":
-        render_png(scene, path, options)
+        render_png(scene, path, options, progress)
     elif fmt == "svg":
         render_svg(scene, path, options)
     elif fmt == "pdf":

@@ -317,6 +317,7 @@ class EdgeItem(QGraphicsItem):
         self.offset = offset
         self.paint_count = 0
         self._path = QPainterPath()
+        self._segments: list[QLineF] = []     # the same polyline as line segments (fast to stroke)
         self._bounds = QRectF()
         self._label_pos = QPointF()
         self._arrow = QPolygonF()
@@ -369,10 +370,12 @@ class EdgeItem(QGraphicsItem):
             ctrl = mid + QPointF(normal.dx(), normal.dy()) * self.offset
             path.quadTo(ctrl, end)
             approach = ctrl
+            self._segments = []
         else:
-            for p in self.bends:
+            points = [start, *self.bends, end]
+            for p in points[1:]:
                 path.lineTo(p)
-            path.lineTo(end)
+            self._segments = [QLineF(points[k], points[k + 1]) for k in range(len(points) - 1)]
             approach = self.bends[-1] if self.bends else start
         self._path = path
         angle = math.atan2(end.y() - approach.y(), end.x() - approach.x())
@@ -422,10 +425,17 @@ class EdgeItem(QGraphicsItem):
         elif option.state & QStyle.StateFlag.State_Selected:
             width += 1.5
         pen = QPen(colour, width, Qt.PenStyle.SolidLine if self.edge.recorded else Qt.PenStyle.DashLine)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
+        if self.edge.recorded and self._segments:
+            # Solid polylines as separate segments with square caps: the caps cover each bend as a
+            # round join would, and Qt strokes plain lines many times faster than a long path.
+            pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+            painter.setPen(pen)
+            painter.drawLines(self._segments)
+        else:
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(self._path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(self._arrow)
@@ -446,8 +456,10 @@ class EdgeItem(QGraphicsItem):
 
     def _paint_label(self, painter: QPainter) -> None:
         t, st = self.theme, self.state
-        lines = self.label_lines()
         rect = self.label_rect()
+        if painter.hasClipping() and not painter.clipBoundingRect().intersects(rect):
+            return                       # a long edge painted for the part of it that is exposed
+        lines = self.label_lines()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(t.label_bg))
         painter.drawRoundedRect(rect, 4, 4)
