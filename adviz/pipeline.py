@@ -19,7 +19,7 @@ EXAMPLE = "u = x*y\nf = sin(u) + x**2"
 EXAMPLE_VALUES = {"x": "2.0", "y": "3.0"}
 
 # Layer spacing that leaves room for the partial's label on each edge.
-SPACING = {"LR": (110.0, 230.0), "TB": (190.0, 150.0)}
+SPACING = {"LR": (110.0, 260.0), "TB": (190.0, 150.0)}
 
 _SCRIPT = re.compile(r"^\s*(import|from|with|print|for|if|del)\b|GradientTape", re.MULTILINE)
 

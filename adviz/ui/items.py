@@ -10,7 +10,7 @@ from html import escape
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen, QPolygonF)
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
@@ -98,20 +98,41 @@ class NodeItem(QGraphicsItem):
                 w += 10
         self._shape_rect = QRectF(-w / 2, -h / 2, w, h)
         self._line_h = fm_s.height()
+        self._update_bounds()
 
     def shape_rect(self) -> QRectF:
         """The node's body, without badges, in item coordinates."""
         return QRectF(self._shape_rect)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        return self._bounds
+
+    def _update_bounds(self) -> None:
+        """The body and the texts below and above it as they are now (a long adjoint sum is wide)."""
         r = self._shape_rect
         extra_w = max(0.0, 150 - r.width()) / 2
-        return r.adjusted(-extra_w - 6, -22, extra_w + 40, 2 * self._line_h + 14)
+        bounds = r.adjusted(-extra_w - 6, -22, extra_w + 40, 2 * self._line_h + 14)
+        text = self.state.sum_text or self.state.adjoint
+        if text:
+            w = QFontMetricsF(self._small_font).horizontalAdvance("∂ " + text) + 16
+            bounds = bounds.united(QRectF(-w / 2, r.bottom(), w, 2 * self._line_h + 14))
+        if self.node.is_source and self.state.badge and self.node.gradient_text:
+            w = QFontMetricsF(self._badge_font).horizontalAdvance("gradient: " + self.node.gradient_text) + 16
+            bounds = bounds.united(QRectF(r.right() - w / 2, r.top() - 22, w, 22))
+        self._bounds = bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(self._shape_rect, 8, 8)
         return path
+
+    def occupied_rect(self) -> QRectF:
+        """The body with the adjoint below it (and a source's badge above), in scene coordinates."""
+        r = self._shape_rect
+        area = r.adjusted(-6, -4, 6, self._line_h + 12)
+        if self.node.is_source:
+            area = area.united(QRectF(r.right() - 46, r.top() - 22, 92, 22))
+        return area.translated(self.pos())
 
     def boundary_point(self, toward: QPointF) -> QPointF:
         """Where a line from the centre toward ``toward`` (scene coordinates) leaves the body."""
@@ -147,7 +168,12 @@ class NodeItem(QGraphicsItem):
 
     def set_state(self, state: NodeState) -> None:
         if state != self.state:
-            self.state = state
+            if (state.sum_text, state.adjoint, state.badge) != (self.state.sum_text, self.state.adjoint, self.state.badge):
+                self.prepareGeometryChange()
+                self.state = state
+                self._update_bounds()
+            else:
+                self.state = state
             self.update()
 
     # -- painting ---------------------------------------------------------------------
@@ -290,13 +316,13 @@ class NodeItem(QGraphicsItem):
 LABEL_CHARS = 26
 
 
-def short_formula(text: str, limit: int = LABEL_CHARS) -> str:
+def short_formula(text: str, limit: int = LABEL_CHARS, compact: bool = False) -> str:
     """An edge's partial short enough to sit beside it; the full text is in its tooltip.
 
-    ``∂u/∂x = y`` stays as it is; a long one keeps its right-hand side (the arrow already says
-    which derivative it is), cut with an ellipsis if still too long.
+    ``∂u/∂x = y`` stays as it is; a long one (or any, when ``compact``) keeps its right-hand side
+    (the arrow already says which derivative it is), cut with an ellipsis if still too long.
     """
-    if len(text) <= limit:
+    if len(text) <= limit and not (compact and " = " in text):
         return text
     rhs = text.split(" = ", 1)[-1]
     rhs = "∂ = " + rhs
@@ -304,7 +330,11 @@ def short_formula(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 class EdgeItem(QGraphicsItem):
-    """An input flowing into an op: an arrow with its local partial, and the product while it plays."""
+    """An input flowing into an op: an arrow with its local partial, and the product while it plays.
+
+    The text sits on a separate :class:`EdgeLabel` stacked above every arrow, so no line crosses
+    a label; ``label_t`` says where along the arrow (0 at the input, 1 at the op) it sits.
+    """
 
     def __init__(self, edge: Edge, src: NodeItem, dst: NodeItem, theme: Theme,
                  bends: list[QPointF] | None = None, offset: float = 0.0) -> None:
@@ -316,16 +346,21 @@ class EdgeItem(QGraphicsItem):
         self.bends = list(bends or [])
         self.offset = offset
         self.paint_count = 0
+        self.label_t = 0.5
+        self.label_offset = QPointF()       # from the arrow, when the label sits beside it
+        self.compact_label = False          # only the right-hand side of the partial: for tight spots
         self._path = QPainterPath()
         self._segments: list[QLineF] = []     # the same polyline as line segments (fast to stroke)
         self._bounds = QRectF()
         self._label_pos = QPointF()
+        self._label_rect = QRectF()
         self._arrow = QPolygonF()
         self.setZValue(1)
         self.setAcceptHoverEvents(True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setToolTip(escape(edge.partial_formula))
         _, self._font, _ = _fonts(theme)
+        self.label = EdgeLabel(self)
         src.edges.append(self)
         dst.edges.append(self)
         self.update_path()
@@ -337,20 +372,48 @@ class EdgeItem(QGraphicsItem):
 
     def set_state(self, state: EdgeState) -> None:
         if state != self.state:
-            if state.product != self.state.product:
-                self.prepareGeometryChange()
-                self.state = state
-                self._update_bounds()
-            else:
-                self.state = state
+            relabel = state.product != self.state.product
+            self.state = state
             self.update()
+            if relabel:
+                self._relabel()
+            else:
+                self.label.update()
+
+    def has_label(self) -> bool:
+        """A literal's edge carries no gradient: its partial only clutters (shown when selected)."""
+        return self.src.node.kind != LITERAL or self.isSelected()
 
     def label_lines(self) -> list[str]:
         """The text beside the edge: its partial, and the chain-rule product once it has played."""
-        lines = [short_formula(self.edge.partial_formula)]
+        lines = [short_formula(self.edge.partial_formula, compact=self.compact_label)]
         if self.state.product:
             lines.append(self.state.product)
         return lines
+
+    def label_size(self, lines: list[str]) -> QSizeF:
+        fm = QFontMetricsF(self._font)
+        return QSizeF(max(fm.horizontalAdvance(s) for s in lines) + 10, fm.height() * len(lines) + 4)
+
+    def path(self) -> QPainterPath:
+        return QPainterPath(self._path)
+
+    def set_label_t(self, t: float, compact: bool | None = None, offset: QPointF | None = None) -> None:
+        """Put the label at ``t`` of the way along the arrow (shifted by ``offset``, compact if asked)."""
+        if compact is not None:
+            self.compact_label = compact
+        if offset is not None:
+            self.label_offset = QPointF(offset)
+        self.label_t = min(1.0, max(0.0, t))
+        self._label_pos = self._path.pointAtPercent(self.label_t) + self.label_offset
+        self._relabel()
+
+    def _relabel(self) -> None:
+        self.label.prepareGeometryChange()
+        size = self.label_size(self.label_lines())
+        self._label_rect = QRectF(self._label_pos.x() - size.width() / 2, self._label_pos.y() - size.height() / 2,
+                                  size.width(), size.height())
+        self.label.update()
 
     def update_path(self) -> None:
         """Recompute the arrow between the two nodes' current positions."""
@@ -383,39 +446,32 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF([end,
                                  end - QPointF(math.cos(angle - 0.45) * size, math.sin(angle - 0.45) * size),
                                  end - QPointF(math.cos(angle + 0.45) * size, math.sin(angle + 0.45) * size)])
-        self._label_pos = path.pointAtPercent(0.5)
-        self._update_bounds()
+        self._label_pos = path.pointAtPercent(self.label_t) + self.label_offset
+        self._bounds = path.boundingRect().adjusted(-12, -12, 12, 12)
         self.update()
+        self._relabel()
 
     def label_rect(self) -> QRectF:
         """Where the label is drawn, in scene coordinates."""
-        fm = QFontMetricsF(self._font)
-        lines = self.label_lines()
-        w = max(fm.horizontalAdvance(s) for s in lines) + 10
-        h = fm.height() * len(lines) + 4
-        return QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - h / 2, w, h)
+        return QRectF(self._label_rect)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
         return self._bounds
-
-    def _update_bounds(self) -> None:
-        # Computed when the path or the label changes, not on every paint (it is asked often).
-        r = self._path.boundingRect().adjusted(-12, -12, 12, 12)
-        fm = QFontMetricsF(self._font)
-        w = max(fm.horizontalAdvance(short_formula(self.edge.partial_formula)),
-                fm.horizontalAdvance(self.state.product or "")) + 16
-        label = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - fm.height() - 4, w, 2 * fm.height() + 8)
-        self._bounds = r.united(label)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
         return stroker.createStroke(self._path)
 
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.label.prepareGeometryChange()     # its shape: a literal's label shows when selected
+            self.label.update()
+        return super().itemChange(change, value)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         self.paint_count += 1
         t, st = self.theme, self.state
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         colour = QColor(t.edge if self.edge.recorded else t.edge_dim)
         width = 1.4 * t.line_scale
         if st.active:
@@ -448,18 +504,11 @@ class EdgeItem(QGraphicsItem):
             dot = self._path.pointAtPercent(st.forward)
             painter.setBrush(QColor(t.forward))
             painter.drawEllipse(dot, 5, 5)
-        if lod < TEXT_LOD * 1.4:
-            return
-        # A literal's edge carries no gradient: its partial only clutters (shown when selected).
-        if self.src.node.kind != LITERAL or self.isSelected():
-            self._paint_label(painter)
 
-    def _paint_label(self, painter: QPainter) -> None:
+    def paint_label(self, painter: QPainter) -> None:
         t, st = self.theme, self.state
-        rect = self.label_rect()
-        if painter.hasClipping() and not painter.clipBoundingRect().intersects(rect):
-            return                       # a long edge painted for the part of it that is exposed
         lines = self.label_lines()
+        rect = self.label_rect()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(t.label_bg))
         painter.drawRoundedRect(rect, 4, 4)
@@ -475,4 +524,41 @@ class EdgeItem(QGraphicsItem):
             y += fm.height()
 
 
-__all__ = ["NodeItem", "EdgeItem", "NodeState", "EdgeState", "SOURCE_KINDS"]
+class EdgeLabel(QGraphicsItem):
+    """An edge's text: its partial, and ``upstream × local = contribution`` once its step has played.
+
+    Stacked above all arrows and below all nodes. Clicking it selects its edge.
+    """
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.setZValue(1.5)
+        self.setAcceptHoverEvents(True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setToolTip(escape(edge.edge.partial_formula))
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        return self.edge._label_rect.adjusted(-1, -1, 1, 1)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        if self.edge.has_label():
+            path.addRect(self.edge.label_rect())
+        return path
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        scene = self.scene()
+        if scene is not None:
+            scene.clearSelection()
+        self.edge.setSelected(True)
+        event.accept()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD * 1.4:
+            return
+        if self.edge.has_label():
+            self.edge.paint_label(painter)
+
+
+__all__ = ["NodeItem", "EdgeItem", "EdgeLabel", "NodeState", "EdgeState", "SOURCE_KINDS"]

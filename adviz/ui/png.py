@@ -1,28 +1,32 @@
-"""A streaming PNG writer: rows go in band by band, compression runs on a second thread.
+"""A streaming PNG writer: rows go in band by band, bands are compressed on worker threads.
 
 Large exports (a 200-node graph at 2x is about 50 megapixels) spend most of their time in
-the encoder. Qt and Pillow pick a filter for every row by trying all five and compress on the
-calling thread; here rows are left unfiltered (zlib finds the repeats of a picture of flat
-colours by itself, see :func:`scanlines`), zlib compresses at its fastest level on a worker thread while the caller
-paints the next band, and no full-size image is ever held in memory. The file is written
-beside its destination and moved into place only when complete.
+the encoder. Qt and Pillow pick a filter for every row by trying all five and compress the
+whole image as one stream on the calling thread. Here rows are left unfiltered (zlib finds
+the repeats of a picture of flat colours by itself, see :func:`scanlines`), and each band is
+deflated on its own, on worker threads, while the caller paints the next band. The bands'
+deflate streams are joined as pigz joins them: every band but the last ends on a byte
+boundary without a final block (a full flush), and none refers back into another band, so
+their concatenation is one valid deflate stream. No full-size image is ever held in memory,
+and the file is written beside its destination and moved into place only when complete.
 
-The format is PNG 1.2: signature, IHDR, pHYs (pixels per metre), optional tEXt, IDAT chunks
-holding one zlib stream of filtered rows, IEND. Qt-free: rows are numpy arrays.
+The format is PNG 1.2: signature, IHDR, pHYs (pixels per metre), tEXt/iTXt, IDAT chunks
+holding one zlib stream (RFC 1950) of scanlines, IEND. Qt-free: rows are numpy arrays.
 """
 from __future__ import annotations
 
+import collections
 import os
-import queue
 import struct
-import threading
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-BUFFERS = 3                  # filtered bands in flight between the caller and the compressing thread
+WORKERS = 2                  # compressing threads; the caller paints meanwhile
+IN_FLIGHT = 4                # bands handed to the workers and not yet written
 NONE = 0                     # PNG filter type 0: the pixels as they are
 LEVEL = 1                    # zlib's fastest level: flat-colour pictures still shrink about 30 times
 ZLIB_HEADER = b"\x78\x01"     # deflate, 32 KB window, fastest level (RFC 1950)
@@ -58,11 +62,18 @@ def scanlines(rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+def deflate_band(data) -> bytes:
+    """One band as a raw deflate stream that another band's stream may follow."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
 class PngStream:
     """Write a ``width`` × ``height`` RGB (3 channels) or RGBA (4) PNG, band by band, top to bottom.
 
     Use as a context manager; :meth:`write` takes the next rows as a (rows, width, channels)
-    uint8 array. On an exception inside the ``with`` block nothing is left at ``path``.
+    uint8 array. On an exception inside the ``with`` block nothing is left at ``path``, and a
+    file already there stays as it was.
     """
 
     def __init__(self, path: str | Path, width: int, height: int, channels: int = 3,
@@ -77,17 +88,13 @@ class PngStream:
         self.finished = False            # closed or aborted: nothing more to do
         self._partial = self.path.with_name(f".{self.path.name}.partial")
         self._file = open(self._partial, "wb")
-        self._error: BaseException | None = None
-        self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
-        # Filtered bands are written into a few reused buffers: fresh ones for every band would
-        # cost the kernel zeroing new pages, and waiting for a free one paces the caller.
-        self._free: queue.Queue[np.ndarray] = queue.Queue()
-        self._buffers = 0
-        # A raw deflate stream inside a zlib wrapper written here: the checksum is summed on the
-        # caller's thread, so the compressing thread only compresses.
-        self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         self._checksum = zlib.adler32(b"")
-        self._pending_header = ZLIB_HEADER
+        self._header = ZLIB_HEADER       # goes in front of the first compressed bytes
+        # Bands in flight, oldest first, with the buffer each was copied into. Buffers are
+        # reused: fresh ones for every band would cost the kernel zeroing new pages.
+        self._pending: collections.deque[tuple[Future, np.ndarray]] = collections.deque()
+        self._free: list[np.ndarray] = []
+        self._pool: ThreadPoolExecutor | None = None
         try:
             header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)
             self._file.write(SIGNATURE + _chunk(b"IHDR", header))
@@ -99,82 +106,76 @@ class PngStream:
         except BaseException:
             self._discard()
             raise
-        self._thread = threading.Thread(target=self._compress, name="adviz-png", daemon=True)
-        self._thread.start()
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="adviz-png")
 
-    # -- the compressing thread ----------------------------------------------------------
-    def _compress(self) -> None:
-        while True:
-            data = self._queue.get()
-            if data is None:
-                return
-            if self._error is not None:
-                continue                                    # drain: the caller will see the error
-            try:
-                packed = self._compressor.compress(data)
-                if packed:
-                    self._file.write(_chunk(b"IDAT", self._pending_header + packed))
-                    self._pending_header = b""
-            except BaseException as error:                  # a full disk, a closed file
-                self._error = error
-            finally:
-                self._free.put(data.base if data.base is not None else data)
-
-    # -- the caller's side -----------------------------------------------------------------
     def write(self, rows: np.ndarray) -> None:
         """Append ``rows`` (rows × width × channels, uint8) below those already written."""
+        if self.finished:
+            raise ValueError("the PNG stream is closed")
         if rows.ndim != 3 or rows.shape[1:] != (self.width, self.channels) or rows.dtype != np.uint8:
             raise ValueError(f"expected rows of {self.width} × {self.channels} uint8, got {rows.shape} {rows.dtype}")
         if self.rows_written + rows.shape[0] > self.height:
             raise ValueError("more rows than the picture's height")
-        self._raise_pending()
-        data = scanlines(rows, self._buffer(rows.shape[0]))
+        while len(self._pending) >= IN_FLIGHT:
+            self._write_oldest()
+        buffer = self._buffer(rows.shape[0])
+        data = scanlines(rows, buffer)
         self._checksum = zlib.adler32(data, self._checksum)
-        self._queue.put(data)
+        self._pending.append((self._pool.submit(deflate_band, data), buffer))
         self.rows_written += rows.shape[0]
+        while self._pending and self._pending[0][0].done():
+            self._write_oldest()
 
     def _buffer(self, height: int) -> np.ndarray:
-        if self._buffers < BUFFERS and self._free.empty():
-            self._buffers += 1
-            return np.empty((height, 1 + self.width * self.channels), np.uint8)
-        buffer = self._free.get()
-        if buffer.shape[0] < height:
-            buffer = np.empty((height, 1 + self.width * self.channels), np.uint8)
-        return buffer
+        row = 1 + self.width * self.channels
+        while self._free:
+            buffer = self._free.pop()
+            if buffer.shape[0] >= height:
+                return buffer
+        return np.empty((height, row), np.uint8)
+
+    def _write_oldest(self) -> None:
+        future, buffer = self._pending.popleft()
+        packed = future.result()                  # a worker's error is raised here
+        self._free.append(buffer)
+        if packed:
+            self._file.write(_chunk(b"IDAT", self._header + packed))
+            self._header = b""
 
     def close(self) -> None:
         """Finish the file and move it into place."""
         if self.finished:
             return
-        self.finished = True
-        self._queue.put(None)
-        self._thread.join()
-        self._raise_pending()
-        if self.rows_written != self.height:
-            self._discard()
-            raise ValueError(f"{self.rows_written} rows written of {self.height}")
         try:
-            tail = self._pending_header + self._compressor.flush() + struct.pack(">I", self._checksum)
+            while self._pending:
+                self._write_oldest()
+            if self.rows_written != self.height:
+                raise ValueError(f"{self.rows_written} rows written of {self.height}")
+            # An empty final block closes the deflate stream; the checksum closes the zlib one.
+            tail = self._header + zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush() + struct.pack(">I", self._checksum)
             self._file.write(_chunk(b"IDAT", tail) + _chunk(b"IEND", b""))
             self._file.close()
             os.replace(self._partial, self.path)
         except BaseException:
-            self._discard()
+            self.abort()
             raise
+        finally:
+            self.finished = True
+            self._shutdown()
 
     def abort(self) -> None:
         """Stop and leave nothing behind."""
         self.finished = True
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        for future, _buffer in self._pending:
+            future.cancel()
+        self._shutdown()
+        self._pending.clear()
         self._discard()
 
-    def _raise_pending(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            self._discard()
-            raise error
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _discard(self) -> None:
         try:
@@ -196,4 +197,4 @@ class PngStream:
             self.abort()
 
 
-__all__ = ["PngStream", "scanlines"]
+__all__ = ["PngStream", "scanlines", "deflate_band"]

@@ -7,7 +7,8 @@ from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Sig
 from PySide6.QtWidgets import QGraphicsScene
 
 from ..graph import Graph, Layout, format_value
-from .items import EdgeItem, EdgeState, NodeItem, NodeState
+from ..graph.model import LITERAL
+from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
 from .theme import Theme
 
 BACKWARD, FORWARD = "backward", "forward"
@@ -34,6 +35,7 @@ class GraphScene(QGraphicsScene):
         self._base_nodes: dict[str, NodeState] = {}
         self._base_edges: dict[str, EdgeState] = {}
         self._animation: QVariantAnimation | None = None
+        self._final_products: dict[str, str] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     # -- building -------------------------------------------------------------------
@@ -68,10 +70,13 @@ class GraphScene(QGraphicsScene):
             bends = [QPointF(x, y) for x, y in route[1:-1]] if count == 1 else []
             item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target], self.theme, bends, offset)
             self.addItem(item)
+            self.addItem(item.label)
             self.edges[edge.id] = item
         self._cumulative_for = -1
         self._base_for = ()
         self.step, self.progress = 0, 1.0
+        self._final_products = self._all_products()
+        self.place_labels()
         self.show_step(self.mode, 0, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
 
@@ -79,7 +84,67 @@ class GraphScene(QGraphicsScene):
         """Positions of the nodes the user dragged, to keep across rebuilds."""
         return {nid: item.pos() for nid, item in self.nodes.items() if item.moved_by_user}
 
+    # -- edge labels ------------------------------------------------------------------
+    def _all_products(self) -> dict[str, str]:
+        """Each edge's ``upstream × local = contribution`` as its step shows it."""
+        products: dict[str, str] = {}
+        for step in (self.graph.backward if self.graph is not None else ()):
+            for eid in step.edges:
+                if eid in self.edges:
+                    products[eid] = self._product(step, eid)
+        return products
+
+    def place_labels(self) -> None:
+        """Put each edge's label where it covers no node and no other label, if there is such a place.
+
+        Candidates lie along the arrow, the middle first; a long edge routed through a bundle
+        tries the end of its last stretch first, where it is alone. Labels are sized for their
+        last step (partial and product), so playing never makes them collide.
+        """
+        grid = _RectGrid(160.0)
+        for node in self.nodes.values():
+            r = node.occupied_rect()
+            grid.add((r.left(), r.top(), r.right(), r.bottom()))
+        order = sorted(self.edges.values(), key=lambda e: (bool(e.bends), e.path().length()))
+        for item in order:
+            if item.src.node.kind == LITERAL:
+                continue
+            product = self._final_products.get(item.edge.id)
+            path = item.path()
+            candidates = _label_candidates(path, bool(item.bends))
+            best = (float("inf"), 0.5, None, False, (0.0, 0.0))
+            # The full partial on the arrow first; where it cannot fit, only its right-hand side
+            # ("∂ = cos(u)"); then beside the arrow, just clear of it.
+            for compact, beside in ((False, False), (True, False), (False, True), (True, True)):
+                first = short_formula(item.edge.partial_formula, compact=compact)
+                if compact and first == short_formula(item.edge.partial_formula):
+                    continue
+                size = item.label_size([first, product] if product else [first])
+                half_w, half_h = size.width() / 2, size.height() / 2
+                floor = 1.0 if beside else 0.0          # beside the arrow: a little worse than on it
+                for t in candidates[:9] if beside else candidates:
+                    p = path.pointAtPercent(t)
+                    for dx, dy in _beside(path, t, half_w, half_h) if beside else ((0.0, 0.0),):
+                        x, y = p.x() + dx, p.y() + dy
+                        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+                        cost = grid.overlap(box) + floor
+                        if cost < best[0]:
+                            best = (cost, t, box, compact, (dx, dy))
+                            if cost == floor:
+                                break
+                    if best[0] == floor:
+                        break
+                if best[0] <= 1.0:
+                    break
+            _cost, t, box, compact, (dx, dy) = best
+            if box is not None:
+                grid.add(box)
+            offset = QPointF(dx, dy)
+            if abs(t - item.label_t) > 1e-9 or compact != item.compact_label or offset != item.label_offset:
+                item.set_label_t(t, compact, offset)
+
     def node_moved(self, item: NodeItem) -> None:
+        self.place_labels()
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
         self.nodeMoved.emit(item.node.id)
 
@@ -108,6 +173,7 @@ class GraphScene(QGraphicsScene):
 
         def done() -> None:
             step(1.0)
+            self.place_labels()
             self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
             self.layoutAnimationFinished.emit()
 
@@ -229,3 +295,73 @@ class GraphScene(QGraphicsScene):
 
     def bounding_rect(self) -> QRectF:
         return self.itemsBoundingRect()
+
+
+def _beside(path, t: float, half_w: float, half_h: float) -> tuple[tuple[float, float], ...]:
+    """Offsets that put a label just clear of the arrow at ``t``: above and below a flat stretch,
+    left and right of a steep one."""
+    angle = path.angleAtPercent(t) % 180.0
+    if angle < 45 or angle > 135:
+        return (0.0, -(half_h + 6)), (0.0, half_h + 6)
+    return (-(half_w + 6), 0.0), (half_w + 6, 0.0)
+
+
+def _label_candidates(path, routed: bool) -> list[float]:
+    """Places along an arrow (fractions of its length) to try for its label, best first."""
+    fractions = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]
+    length = path.length()
+    if length <= 0:
+        return fractions
+    # Then every 24 units along a long arrow (at most 60 places): a crowded stretch has gaps.
+    count = min(60, int(length / 24))
+    fractions += sorted((k / count for k in range(1, count)), key=lambda t: abs(t - 0.5)) if count > 2 else []
+    if not routed or path.elementCount() < 3:
+        return fractions
+    points = [path.elementAt(k) for k in range(path.elementCount())]
+    last = ((points[-1].x - points[-2].x) ** 2 + (points[-1].y - points[-2].y) ** 2) ** 0.5
+    first = ((points[1].x - points[0].x) ** 2 + (points[1].y - points[0].y) ** 2) ** 0.5
+    ends = [1 - last * 0.5 / length, 1 - last * 0.3 / length, first * 0.5 / length]
+    return ends + fractions
+
+
+class _RectGrid:
+    """Rectangles (left, top, right, bottom) bucketed by a coarse grid: how much of a new one is covered."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def _keys(self, box: tuple[float, float, float, float]):
+        c = self.cell
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield i, j
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def overlap(self, box: tuple[float, float, float, float]) -> float:
+        left, top, right, bottom = box
+        c = self.cell
+        i0, i1, j0, j1 = int(left // c), int(right // c), int(top // c), int(bottom // c)
+        cells = self.cells
+        total = 0.0
+        seen = None
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                for other in cells.get((i, j), ()):
+                    w = (right if right < other[2] else other[2]) - (left if left > other[0] else other[0])
+                    if w <= 0:
+                        continue
+                    h = (bottom if bottom < other[3] else other[3]) - (top if top > other[1] else other[1])
+                    if h <= 0:
+                        continue
+                    if i1 > i0 or j1 > j0:          # a rectangle in several cells counts once
+                        if seen is None:
+                            seen = set()
+                        if id(other) in seen:
+                            continue
+                        seen.add(id(other))
+                    total += w * h
+        return total

@@ -1,0 +1,100 @@
+"""Edge labels: placed where they cover no other label, drawn above every arrow, never cut off."""
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPointF, Qt
+
+from adviz.pipeline import Document, VariableSpec, compute
+from adviz.ui.export import ExportOptions, export, make_scene
+from adviz.ui.items import EdgeItem, EdgeLabel, NodeItem
+
+TOUR = "u = x*y\nv = sin(u) + exp(x)\nw = v * log(y) + u**2\nf = tanh(w) + x/y"
+
+
+def fan_out(terms):
+    """x and y feed every term: long edges share bundles, where midpoints would pile up."""
+    lines = [f"a{k} = sin(x * {k + 1}) * y" for k in range(terms)]
+    lines.append("f = " + " + ".join(f"a{k}" for k in range(terms)))
+    return "\n".join(lines)
+
+
+def scene_for(text, y="1.5", **options):
+    out = compute(Document(text, [VariableSpec("x", "0.5"), VariableSpec("y", y)]))
+    return out, make_scene(out.graph, out.layout, ExportOptions(**options))
+
+
+@pytest.mark.parametrize("text", [TOUR, fan_out(12)])
+def test_labels_do_not_cover_each_other(qapp, text):
+    _, scene = scene_for(text)                      # at the last step: every label has its product
+    labels = [e.label_rect() for e in scene.edges.values() if e.has_label()]
+    assert len(labels) > 10
+    assert all(len(e.label_lines()) == 2 for e in scene.edges.values() if e.has_label())
+    clashes = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:] if a.intersects(b)]
+    assert clashes == []
+
+
+def test_a_label_sits_on_its_own_arrow_or_just_beside_it(qapp):
+    _, scene = scene_for(fan_out(12))
+    routed = [e for e in scene.edges.values() if e.bends and e.has_label()]
+    assert routed
+    on = 0
+    for edge in scene.edges.values():
+        point = edge.path().pointAtPercent(edge.label_t)
+        rect = edge.label_rect()
+        assert rect.adjusted(-8, -8, 8, 8).contains(point)         # touching its arrow
+        on += rect.contains(point)
+    assert on >= 0.8 * len(scene.edges)                           # most sit right on it
+
+
+def test_labels_stack_between_arrows_and_nodes(qapp):
+    _, scene = scene_for(TOUR)
+    edge = next(iter(scene.edges.values()))
+    node = next(iter(scene.nodes.values()))
+    assert isinstance(edge.label, EdgeLabel) and edge.label.scene() is scene
+    assert edge.zValue() < edge.label.zValue() < node.zValue()
+    # What is drawn at a label's centre, top first: the label, not an arrow passing under it.
+    labelled = next(e for e in scene.edges.values() if e.has_label())
+    top = scene.items(labelled.label_rect().center(), Qt.ItemSelectionMode.IntersectsItemShape,
+                      Qt.SortOrder.DescendingOrder)
+    assert not isinstance(top[0], EdgeItem)
+
+
+def test_clicking_a_label_selects_its_edge(window, qtbot):
+    from .conftest import show
+    show(window, qtbot, "f = sin(x*y)")
+    window.view.fit()
+    edge = next(e for e in window.scene.edges.values() if e.has_label())
+    window.view.zoom_by(3.0)
+    window.view.centerOn(edge.label_rect().center())
+    point = window.view.mapFromScene(edge.label_rect().center())
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert edge.isSelected()
+
+
+def test_a_wide_adjoint_sum_widens_its_node(qapp):
+    from PySide6.QtGui import QFontMetricsF
+    _, scene = scene_for("f = x*y + x*y*3.7", y="-123456.7")     # sums in scientific notation
+    x = next(n for n in scene.nodes.values() if n.node.label == "x")
+    sums = [k for k in range(scene.schedule_length()) if (scene.show_step("backward", k), x.state.sum_text)[1]]
+    assert sums, "x gathers two contributions: some step shows their sum"
+    scene.show_step("backward", sums[-1])
+    text = "∂ " + x.state.sum_text
+    width = QFontMetricsF(x._small_font).horizontalAdvance(text)
+    assert width > 170                                   # wider than a node's usual extent
+    assert x.boundingRect().width() >= width
+    assert scene.itemsBoundingRect().left() <= x.pos().x() - width / 2
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_nothing_is_cut_off_at_the_picture_edge(qapp, tmp_path, theme):
+    """Every step of a graph whose first node gathers a long sum: the border stays background."""
+    out, scene = scene_for("f = x*y + x*y*3.7", y="-123456.7", theme=theme)
+    for step in range(scene.schedule_length()):
+        path = export(out.graph, out.layout, tmp_path / f"s{step}.png",
+                      ExportOptions(theme=theme, scale=1.0, step=step, legend=False))
+        pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
+        background = pixels[0, 0]
+        border = np.concatenate([pixels[:8].reshape(-1, 3), pixels[-8:].reshape(-1, 3),
+                                 pixels[:, :8].reshape(-1, 3), pixels[:, -8:].reshape(-1, 3)])
+        assert np.abs(border - background).max() <= 2, f"something touches the border at step {step}"
+        assert pixels.std() > 10
