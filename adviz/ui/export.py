@@ -16,6 +16,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from ..graph import Graph, Layout
 from .scene import BACKWARD, FORWARD, GraphScene
+from .items import EdgeLabel, NodeItem
 from .png import PngStream
 from .theme import theme_named
 from .view import paint_legend
@@ -80,7 +81,10 @@ class _Frame:
     def __init__(self, scene: GraphScene, options: ExportOptions) -> None:
         self.options = options
         self.theme = scene.theme
-        self.source = QRectF(options.source_rect) if options.source_rect else scene.itemsBoundingRect()
+        if options.source_rect:
+            self.source = whole_items(scene, QRectF(options.source_rect))
+        else:
+            self.source = scene.itemsBoundingRect()
         if self.source.isEmpty():
             self.source = QRectF(0, 0, 200, 100)
         self.title_font = QFont()
@@ -124,6 +128,21 @@ class _Frame:
         if self.options.legend and bottom > self.height - MARGIN / 2 - self.legend_h:
             paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True,
                          columns=self.legend_columns)
+
+
+def whole_items(scene: GraphScene, rect: QRectF) -> QRectF:
+    """``rect`` grown so that no node and no label it touches is cut at its edge (arrows may be)."""
+    for _ in range(4):
+        grown = QRectF(rect)
+        for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem) or (isinstance(item, EdgeLabel) and item.edge.has_label()):
+                bounds = item.sceneBoundingRect()
+                if not rect.contains(bounds):
+                    grown = grown.united(bounds)
+        if grown == rect:
+            break
+        rect = grown
+    return rect
 
 
 def _legend_size(theme, columns: int):

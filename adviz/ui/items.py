@@ -49,16 +49,38 @@ class EdgeState:
     forward: float = 0.0         # forward pass: 0..1, the value travelling to the op
 
 
+_FONTS: dict[float, tuple[QFont, QFont, QFont]] = {}
+_METRICS: dict[int, QFontMetricsF] = {}
+_WIDTHS: dict[tuple[int, str], float] = {}
+
+
 def _fonts(theme: Theme) -> tuple[QFont, QFont, QFont]:
-    title = QFont()
-    title.setPointSizeF(10.5 * theme.font_scale)
-    title.setBold(True)
-    small = QFont()
-    small.setPointSizeF(8.5 * theme.font_scale)
-    tiny = QFont()
-    tiny.setPointSizeF(8.0 * theme.font_scale)
-    tiny.setBold(True)
-    return title, small, tiny
+    """The title, small and badge fonts at the theme's scale (shared by all items; never changed)."""
+    fonts = _FONTS.get(theme.font_scale)
+    if fonts is None:
+        title = QFont()
+        title.setPointSizeF(10.5 * theme.font_scale)
+        title.setBold(True)
+        small = QFont()
+        small.setPointSizeF(8.5 * theme.font_scale)
+        tiny = QFont()
+        tiny.setPointSizeF(8.0 * theme.font_scale)
+        tiny.setBold(True)
+        fonts = _FONTS[theme.font_scale] = (title, small, tiny)
+        for font in fonts:
+            _METRICS[id(font)] = QFontMetricsF(font)
+    return fonts
+
+
+def text_width(font: QFont, text: str) -> float:
+    """How wide ``text`` is in one of the shared fonts (remembered: the same texts recur)."""
+    key = (id(font), text)
+    width = _WIDTHS.get(key)
+    if width is None:
+        if len(_WIDTHS) > 50_000:
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = _METRICS[id(font)].horizontalAdvance(text)
+    return width
 
 
 class NodeItem(QGraphicsItem):
@@ -114,10 +136,10 @@ class NodeItem(QGraphicsItem):
         bounds = r.adjusted(-extra_w - 6, -22, extra_w + 40, 2 * self._line_h + 14)
         text = self.state.sum_text or self.state.adjoint
         if text:
-            w = QFontMetricsF(self._small_font).horizontalAdvance("∂ " + text) + 16
+            w = text_width(self._small_font, "∂ " + text) + 16
             bounds = bounds.united(QRectF(-w / 2, r.bottom(), w, 2 * self._line_h + 14))
         if self.node.is_source and self.state.badge and self.node.gradient_text:
-            w = QFontMetricsF(self._badge_font).horizontalAdvance("gradient: " + self.node.gradient_text) + 16
+            w = text_width(self._badge_font, "gradient: " + self.node.gradient_text) + 16
             bounds = bounds.united(QRectF(r.right() - w / 2, r.top() - 22, w, 22))
         self._bounds = bounds
 
@@ -392,8 +414,8 @@ class EdgeItem(QGraphicsItem):
         return lines
 
     def label_size(self, lines: list[str]) -> QSizeF:
-        fm = QFontMetricsF(self._font)
-        return QSizeF(max(fm.horizontalAdvance(s) for s in lines) + 10, fm.height() * len(lines) + 4)
+        height = _METRICS[id(self._font)].height()
+        return QSizeF(max(text_width(self._font, s) for s in lines) + 10, height * len(lines) + 4)
 
     def path(self) -> QPainterPath:
         return QPainterPath(self._path)

@@ -61,6 +61,24 @@ def test_current_view_region_is_smaller(window, qtbot, tmp_path):
     assert part.width < whole.width
 
 
+def test_current_view_never_cuts_a_node_or_label(window, qtbot):
+    from adviz.ui.export import _Frame
+    show(window, qtbot, TEXT)
+    window.view.zoom_by(3.0)
+    middle = window.scene.itemsBoundingRect().center()
+    node = min(window.scene.nodes.values(), key=lambda n: (n.pos() - middle).manhattanLength())
+    window.view.centerOn(node.sceneBoundingRect().topLeft())      # the view's edge runs through it
+    options = window.export_options(region="view", scale=1.0)
+    assert not options.source_rect.contains(node.sceneBoundingRect())
+    frame = _Frame(window.scene, options)
+    touched = [i for i in window.scene.nodes.values() if i.sceneBoundingRect().intersects(options.source_rect)]
+    touched += [e.label for e in window.scene.edges.values()
+                if e.has_label() and e.label_rect().intersects(options.source_rect)]
+    assert node in touched
+    assert all(frame.source.contains(i.sceneBoundingRect()) for i in touched)
+    assert frame.source.width() < window.scene.itemsBoundingRect().width()   # still a part, not the whole
+
+
 def test_dialog_previews_and_remembers(window, qtbot, settings):
     show(window, qtbot, TEXT)
     dialog = ExportDialog(window, settings)
