@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from html import escape
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
@@ -393,14 +393,33 @@ class EdgeItem(QGraphicsItem):
         self.update_path()
 
     def set_state(self, state: EdgeState) -> None:
-        if state != self.state:
-            relabel = state.product != self.state.product
+        if state == self.state:
+            return
+        old = self.state
+        moving = old.active or (old.forward > 0 and state.forward > 0)      # same colour, dot moved
+        if moving and replace(old, progress=state.progress, forward=state.forward) == state:
+            # Only the travelling dot moved: repaint around where it was and where it is, not
+            # the whole arrow (a long edge's bounds cover much of the graph).
             self.state = state
-            self.update()
-            if relabel:
-                self._relabel()
-            else:
-                self.label.update()
+            for moving in (old, state):
+                dot = self._dot(moving)
+                if dot is not None:
+                    self.update(QRectF(dot.x() - 12, dot.y() - 12, 24, 24))
+            return
+        self.state = state
+        self.update()
+        if state.product != old.product:
+            self._relabel()
+        else:
+            self.label.update()
+
+    def _dot(self, state: EdgeState) -> QPointF | None:
+        """Where the travelling dot is drawn in ``state``, if anywhere."""
+        if state.active and 0 < state.progress < 1:
+            return self._path.pointAtPercent(1 - state.progress)
+        if 0 < state.forward < 1:
+            return self._path.pointAtPercent(state.forward)
+        return None
 
     def has_label(self) -> bool:
         """A literal's edge carries no gradient: its partial only clutters (shown when selected)."""

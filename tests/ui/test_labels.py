@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QRegion
+from PySide6.QtWidgets import QApplication
 
 from adviz.pipeline import Document, VariableSpec, compute
 from adviz.ui.export import ExportOptions, export, make_scene
@@ -98,3 +100,51 @@ def test_nothing_is_cut_off_at_the_picture_edge(qapp, tmp_path, theme):
                                  pixels[:, :8].reshape(-1, 3), pixels[:, -8:].reshape(-1, 3)])
         assert np.abs(border - background).max() <= 2, f"something touches the border at step {step}"
         assert pixels.std() > 10
+
+
+class PaintedRegions(QObject):
+    """Collects the regions a widget is asked to repaint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions = []
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt virtual
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def test_a_moving_dot_repaints_where_it_was_and_where_it_is(window, qtbot):
+    """A frame of the animation repaints around the dot, not the whole (long) arrow."""
+    from adviz.ui.items import EdgeState
+
+    from .conftest import show
+    show(window, qtbot, fan_out(12))
+    window.view.fit()
+    edge = max(window.scene.edges.values(), key=lambda e: e.path().length())
+    edge.set_state(EdgeState(active=True, progress=0.2))
+    spy = PaintedRegions()
+    viewport = window.view.viewport()
+    viewport.installEventFilter(spy)
+    for _ in range(3):                        # let every pending update be painted
+        QApplication.processEvents()
+    viewport.repaint()
+    spy.regions.clear()
+    before = window.view.mapFromScene(edge._dot(edge.state))
+    edge.set_state(EdgeState(active=True, progress=0.7))
+    after = window.view.mapFromScene(edge._dot(edge.state))
+    qtbot.waitUntil(lambda: bool(spy.regions), timeout=2000)
+    painted = QRegion()
+    for region in spy.regions:
+        painted = painted.united(region)
+    assert painted.contains(before) and painted.contains(after)
+    arrow = window.view.mapFromScene(edge.boundingRect()).boundingRect()
+    area = sum(r.width() * r.height() for r in painted)
+    assert area < 0.25 * arrow.width() * arrow.height()
+    # A change of colour (the step is over) repaints the whole arrow.
+    spy.regions.clear()
+    edge.set_state(EdgeState(done=True))
+    qtbot.waitUntil(lambda: bool(spy.regions), timeout=2000)
+    assert any(r.contains(arrow.center()) for r in spy.regions)
+    viewport.removeEventFilter(spy)
