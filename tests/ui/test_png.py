@@ -120,3 +120,20 @@ def test_banded_export_matches_a_single_painting(qapp, tmp_path, monkeypatch, th
     info = Image.open(path).info
     assert info["Title"] == "Six terms" and info["Software"] == "adviz"
     assert info["dpi"] == pytest.approx((144, 144), abs=0.01)            # placed at its on-screen size
+
+
+def test_cancelling_a_png_export_leaves_the_old_file(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr("adviz.ui.export.BAND_PIXELS", 20_000)
+    out = compute(Document("f = sin(x * y) + x", [VariableSpec("x", "0.5"), VariableSpec("y", "2")]))
+    path = tmp_path / "g.png"
+    path.write_bytes(b"yesterday's picture")
+    calls = []
+
+    def progress(done, total):
+        calls.append((done, total))
+        return done < 2
+
+    export(out.graph, out.layout, path, ExportOptions(scale=2.0), progress)
+    assert [done for done, _ in calls] == [1, 2] and calls[0][1] > 2
+    assert path.read_bytes() == b"yesterday's picture"
+    assert list(tmp_path.iterdir()) == [path]
