@@ -78,11 +78,13 @@ def _step_index(step: int | str, n: int) -> int:
 class _Frame:
     """Where the graph, the title and the legend go on the page."""
 
-    def __init__(self, scene: GraphScene, options: ExportOptions) -> None:
+    def __init__(self, scene: GraphScene, options: ExportOptions, animated: bool = False) -> None:
         self.options = options
         self.theme = scene.theme
         if options.source_rect:
             self.source = whole_items(scene, QRectF(options.source_rect))
+        elif animated:
+            self.source = pass_bounds(scene, FORWARD if options.forward else BACKWARD)
         else:
             self.source = scene.itemsBoundingRect()
         if self.source.isEmpty():
@@ -128,6 +130,16 @@ class _Frame:
         if self.options.legend and bottom > self.height - MARGIN / 2 - self.legend_h:
             paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True,
                          columns=self.legend_columns)
+
+
+def pass_bounds(scene: GraphScene, mode: str) -> QRectF:
+    """What every step of the pass covers: a frame of an animation never cuts a sum that one
+    step shows wider than the last."""
+    rect = QRectF()
+    for index in range(scene.schedule_length(mode)):
+        scene.show_step(mode, index, 1.0)
+        rect = rect.united(scene.itemsBoundingRect())
+    return rect
 
 
 def whole_items(scene: GraphScene, rect: QRectF) -> QRectF:
@@ -253,7 +265,7 @@ def frames(scene: GraphScene, options: ExportOptions):
 def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> int:
     """An animated GIF of the pass; returns the number of frames, or 0 when cancelled."""
     from PIL import Image
-    frame = _Frame(scene, options)
+    frame = _Frame(scene, options, animated=True)
     plan = list(frames(scene, options))
     if len(plan) > MAX_FRAMES:
         raise ValueError(f"the animation would have {len(plan)} frames (at most {MAX_FRAMES}); "
@@ -279,8 +291,8 @@ def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: 
 
 
 def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> list[Path]:
-    """One PNG per step: ``OUT-000.png``, ``OUT-001.png``, ... beside ``path``."""
-    frame = _Frame(scene, options)
+    """One PNG per step: ``OUT-000.png``, ``OUT-001.png``, ... beside ``path``; all the same size."""
+    frame = _Frame(scene, options, animated=True)
     mode = FORWARD if options.forward else BACKWARD
     n = scene.schedule_length(mode)
     written = []

@@ -7,7 +7,7 @@ from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
 from adviz.pipeline import Document, VariableSpec, compute
-from adviz.ui.export import ExportOptions, export, make_scene
+from adviz.ui.export import MARGIN, ExportOptions, export, make_scene
 from adviz.ui.items import EdgeItem, EdgeLabel, NodeItem
 
 TOUR = "u = x*y\nv = sin(u) + exp(x)\nw = v * log(y) + u**2\nf = tanh(w) + x/y"
@@ -96,8 +96,9 @@ def test_nothing_is_cut_off_at_the_picture_edge(qapp, tmp_path, theme):
                       ExportOptions(theme=theme, scale=1.0, step=step, legend=False))
         pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
         background = pixels[0, 0]
-        border = np.concatenate([pixels[:8].reshape(-1, 3), pixels[-8:].reshape(-1, 3),
-                                 pixels[:, :8].reshape(-1, 3), pixels[:, -8:].reshape(-1, 3)])
+        edge = int(MARGIN) + 1          # the graph is clipped at the margin: what touches it was cut
+        border = np.concatenate([pixels[:edge].reshape(-1, 3), pixels[-edge:].reshape(-1, 3),
+                                 pixels[:, :edge].reshape(-1, 3), pixels[:, -edge:].reshape(-1, 3)])
         assert np.abs(border - background).max() <= 2, f"something touches the border at step {step}"
         assert pixels.std() > 10
 
@@ -148,3 +149,18 @@ def test_a_moving_dot_repaints_where_it_was_and_where_it_is(window, qtbot):
     qtbot.waitUntil(lambda: bool(spy.regions), timeout=2000)
     assert any(r.contains(arrow.center()) for r in spy.regions)
     viewport.removeEventFilter(spy)
+
+
+def test_every_frame_of_a_sequence_keeps_its_border_clear(qapp, tmp_path):
+    """A step showing a sum wider than the last step's text still fits the animation's frame."""
+    from adviz.ui.export import render_sequence
+    # Exported while the app shows step 0; x*x*x makes a late step show a sum of four numbers.
+    options = ExportOptions(scale=1.0, legend=False, step=0)
+    out, scene = scene_for("f = x*y*2.5 + x*x*x*y", y="-123456.7", step=0, legend=False)
+    files = render_sequence(scene, tmp_path / "s.png", options)
+    assert len(files) == scene.schedule_length() and len({Image.open(f).size for f in files}) == 1
+    for path in files:
+        pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
+        edge = int(MARGIN) + 1          # the graph is clipped at the margin: what touches it was cut
+        border = np.concatenate([pixels[:, :edge].reshape(-1, 3), pixels[:, -edge:].reshape(-1, 3)])
+        assert np.abs(border - pixels[0, 0]).max() <= 2, f"{path.name} is cut at its side"
