@@ -31,7 +31,7 @@ class Limits:
     max_string: int = 1_000_000
     max_output: int = 1_000_000     # characters printed in one run
     max_matmul_work: int = 100_000_000  # m·k·n of one matrix product
-    max_work: int = 20_000_000      # elements produced by all tensor ops of a run (the tape keeps them)
+    max_work: int = 20_000_000      # tensor elements, list items and characters a run makes in all
     timeout: float = 5.0            # seconds of wall-clock time
 
 
@@ -49,7 +49,7 @@ class Budget:
         self.limits = limits
         self.ops = 0
         self.iterations = 0
-        self.work = 0          # elements produced by tensor ops so far
+        self.work = 0          # tensor elements, list items and characters made so far
         self.deadline = time.monotonic() + limits.timeout
         # Lists and tuples are never changed in place, so their measured size can be kept by id
         # (the entry holds the object, so the id is not reused). The entries are bounded by the
@@ -74,25 +74,33 @@ class Budget:
 
     # -- sizes -----------------------------------------------------------------------
     def add_work(self, n: int) -> None:
-        """Count the elements an op is about to produce against the run's total."""
-        self.work += n
+        """Count what an op or a constructor is about to make against the run's total.
+
+        Each value is small on its own (the element limit); this bounds how many of them a run
+        may make, so a loop cannot pile up gigabytes of lists, strings or tensors the tape keeps.
+        """
+        self.work += max(int(n), 0)
         if self.work > self.limits.max_work:
-            raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements in all "
-                            "(every op's result counts, because the tape keeps it)")
+            raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements, "
+                            "list items and characters in all (every result counts: the tape keeps them)")
 
     def check_elements(self, n: int, what: str = "the result") -> None:
         if n > self.limits.max_elements:
             raise LangError(f"{what} would have {n:,} elements (the limit is {self.limits.max_elements:,})")
 
     def check_shape(self, shape: Any, what: str = "the result") -> None:
-        """Refuse a shape argument (int, sequence, tensor) whose element count is over the limit."""
+        """Refuse a shape argument (int, sequence, tensor) whose element count is over the limit;
+        count the tensor about to be made with it."""
         dims = shape_of_argument(shape)
         if dims is not None:
             self.check_elements(_elements(dims), what)
+            self.add_work(_elements(dims))
 
     def check_string(self, n: int) -> None:
+        """Refuse a text over the limit about to be made; count it."""
         if n > self.limits.max_string:
             raise LangError(f"the text would have {n:,} characters (the limit is {self.limits.max_string:,})")
+        self.add_work(n)
 
     def check_int(self, value: int) -> int:
         if value.bit_length() > self.limits.max_int_bits:
@@ -176,15 +184,19 @@ class Budget:
             self._kept -= len(self._sizes.popitem(last=False)[1][0])
 
     def check_container(self, value: Any) -> Any:
+        """Refuse a new list whose items (through nested lists) are over the limit; count its own."""
         items, elements = self.measure(value)
         if items > self.limits.max_elements:
             raise LangError(f"the list would have {items:,} items (the limit is {self.limits.max_elements:,})")
+        self.add_work(len(value))
         return value
 
     def check_convertible(self, value: Any) -> None:
-        """Before a list becomes an array: its element count is within the limit."""
+        """Before a list becomes an array: its element count is within the limit (and counts)."""
         if isinstance(value, (list, tuple, range)):
-            self.check_elements(self.measure(value)[1], "the tensor")
+            elements = self.measure(value)[1]
+            self.check_elements(elements, "the tensor")
+            self.add_work(elements)
 
     def iterate(self, value: Any) -> Iterator[Any]:
         """Iterate a list, tuple, range, string, array or tensor, counting tensor rows as ops."""

@@ -149,7 +149,7 @@ def test_static_refusals_point_at_the_construct():
 
 def test_wall_clock_deadline_is_a_backstop(tmp_path, monkeypatch):
     slow = "x = []\nfor i in range(100000):\n    x = x + [i]"
-    trace = _check(slow, tmp_path, monkeypatch, Limits(timeout=0.2))
+    trace = _check(slow, tmp_path, monkeypatch, Limits(timeout=0.2, max_work=10**12))
     assert "longer than" in trace.error.message
 
 
@@ -225,6 +225,22 @@ def test_declared_values_are_sized_before_use():
 def test_array_scalars_do_not_slip_past_size_checks(call):
     trace = run_script(f"import numpy as np\nimport adviz as tf\nx = {call}\n")
     assert trace.error is not None and trace.error.line == 3
+
+
+@pytest.mark.parametrize("src,line", [
+    ("rows = [[0] * 1000000 for i in range(1000)]\n", 1),               # each list allowed, not all
+    ("import adviz as tf\nts = [tf.ones([1000, 1000]) for i in range(1000)]\n", 2),
+    ("import adviz as tf\nts = [tf.constant([1.0] * 1000000) for i in range(100)]\n", 2),
+    ("s = ['x' * 1000000 for i in range(1000)]\n", 1),
+    ("x = []\nfor i in range(100000):\n    x = x + [i]\n", 3),              # quadratic growth
+])
+def test_many_allowed_values_add_up_to_the_work_limit(src, line):
+    """Values each within the limits, made over and over, stop long before memory runs out."""
+    start = time.perf_counter()
+    trace = run_script(src)
+    assert time.perf_counter() - start < 3
+    assert trace.error is not None and "computes too much" in trace.error.message
+    assert trace.error.line == line
 
 
 def test_a_long_tape_over_a_big_tensor_is_stopped_by_the_work_limit():
