@@ -102,13 +102,14 @@ class Evaluator:
         elif isinstance(op, ast.Mult) and (is_int(a) or is_int(b)):
             seq, n = (a, b) if is_int(b) else (b, a)
             if isinstance(seq, str):
-                budget.check_string(len(seq) * max(n, 0))
+                budget.check_string(len(seq) * max(n, 0), made=len(seq) * max(n - 1, 0))
             elif isinstance(seq, (list, tuple)):
                 items, elements = budget.measure(seq)
                 sizes = items * max(n, 0), elements * max(n, 0)
                 budget.check_elements(sizes[0], "the list")
         elif isinstance(op, ast.Add) and isinstance(a, str) and isinstance(b, str):
-            budget.check_string(len(a) + len(b))
+            # What joining adds is the shorter part: a loop growing a text stays linear.
+            budget.check_string(len(a) + len(b), made=min(len(a), len(b)))
         elif isinstance(op, ast.Add) and isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
             (ia, ea), (ib, eb) = budget.measure(a), budget.measure(b)
             sizes = ia + ib, ea + eb
@@ -128,7 +129,9 @@ class Evaluator:
         elif isinstance(result, (list, tuple)):
             if sizes is not None:
                 budget.remember(result, *sizes)
-            budget.check_container(result)
+            # Count what the operation adds, not the copy: x = x + [i] in a loop stays linear.
+            operands = [len(v) for v in (a, b) if isinstance(v, (list, tuple))]
+            budget.check_container(result, made=len(result) - max(operands, default=0))
         return result
 
     def unaryop(self, node: ast.UnaryOp) -> Any:
@@ -239,7 +242,7 @@ class Evaluator:
         self.budget.check_string(len(text))
         return text
 
-    def formattedvalue(self, node: ast.FormattedValue) -> str:
+    def formattedvalue(self, node: ast.FormattedValue) -> str:  # counted once, by joinedstr
         value = self.eval(node.value)
         spec = self.eval(node.format_spec) if node.format_spec is not None else ""
         self.budget.tick()
@@ -261,7 +264,7 @@ class Evaluator:
                 if len(digits) > 9 or int(digits) > self.limits.max_string:
                     raise LangError(f"the format :{spec} asks for too many characters")
             text = format(value, spec)
-        self.budget.check_string(len(text))
+        self.budget.check_string(len(text), made=0)
         return text
 
 

@@ -7,6 +7,8 @@ operands first, so ``tf.ones((20000, 20000))`` or ``9**9**9**9`` fail at once.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -31,8 +33,10 @@ class Limits:
     max_string: int = 1_000_000
     max_output: int = 1_000_000     # characters printed in one run
     max_matmul_work: int = 100_000_000  # m·k·n of one matrix product
-    max_work: int = 20_000_000      # tensor elements, list items and characters a run makes in all
+    max_work: int = 20_000_000      # tensor elements and characters a run makes in all
+    max_items_made: int = 5_000_000  # list items a run makes in all (each one a Python object or more)
     timeout: float = 5.0            # seconds of wall-clock time
+    max_memory: int = 1_000_000_000  # bytes the process may grow by in one run (a backstop, like the clock)
 
 
 def _elements(shape: tuple[int, ...]) -> int:
@@ -49,28 +53,40 @@ class Budget:
         self.limits = limits
         self.ops = 0
         self.iterations = 0
-        self.work = 0          # tensor elements, list items and characters made so far
+        self.work = 0          # tensor elements and characters made so far
+        self.items_made = 0    # list items made so far
         self.deadline = time.monotonic() + limits.timeout
+        self._memory_start = memory_in_use()
+        self._calls = 0        # clock and memory are read every few calls, not every one
         # Lists and tuples are never changed in place, so their measured size can be kept by id
         # (the entry holds the object, so the id is not reused). The entries are bounded by the
         # items they keep alive, oldest out first.
         self._sizes: OrderedDict[int, tuple[Any, int, int]] = OrderedDict()
         self._kept = 0
+        self._measured = 0     # items walked since the clock was last read
 
     # -- time and counts -------------------------------------------------------------
     def tick(self, n: int = 1) -> None:
         self.ops += n
         if self.ops > self.limits.max_ops:
             raise LangError(f"too many operations (the limit is {self.limits.max_ops:,} per run)")
-        if time.monotonic() > self.deadline:
-            raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
+        self.check_clock()
 
     def loop_tick(self) -> None:
         self.iterations += 1
         if self.iterations > self.limits.max_loop_iterations:
             raise LangError(f"too many loop iterations (the limit is {self.limits.max_loop_iterations:,} per run)")
+        self.check_clock()
+
+    def check_clock(self) -> None:
+        """The backstops: wall-clock time, and (every 64th call) how much the process has grown."""
         if time.monotonic() > self.deadline:
             raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
+        self._calls += 1
+        if self._calls % 64 == 0 and self._memory_start is not None:
+            grown = (memory_in_use() or 0) - self._memory_start
+            if grown > self.limits.max_memory:
+                raise LangError(f"the run uses too much memory (over {self.limits.max_memory / 1e9:g} GB)")
 
     # -- sizes -----------------------------------------------------------------------
     def add_work(self, n: int) -> None:
@@ -80,9 +96,17 @@ class Budget:
         may make, so a loop cannot pile up gigabytes of lists, strings or tensors the tape keeps.
         """
         self.work += max(int(n), 0)
+        self.check_clock()
         if self.work > self.limits.max_work:
-            raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements, "
-                            "list items and characters in all (every result counts: the tape keeps them)")
+            raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements "
+                            "and characters in all (every result counts: the tape keeps them)")
+
+    def add_items(self, n: int) -> None:
+        """Count list items about to be made against the run's total."""
+        self.items_made += max(int(n), 0)
+        self.check_clock()
+        if self.items_made > self.limits.max_items_made:
+            raise LangError(f"the run builds too much: over {self.limits.max_items_made:,} list items in all")
 
     def check_elements(self, n: int, what: str = "the result") -> None:
         if n > self.limits.max_elements:
@@ -96,11 +120,11 @@ class Budget:
             self.check_elements(_elements(dims), what)
             self.add_work(_elements(dims))
 
-    def check_string(self, n: int) -> None:
-        """Refuse a text over the limit about to be made; count it."""
+    def check_string(self, n: int, made: int | None = None) -> None:
+        """Refuse a text over the limit; count the ``made`` characters it adds (all, by default)."""
         if n > self.limits.max_string:
             raise LangError(f"the text would have {n:,} characters (the limit is {self.limits.max_string:,})")
-        self.add_work(n)
+        self.add_work(n if made is None else made)
 
     def check_int(self, value: int) -> int:
         if value.bit_length() > self.limits.max_int_bits:
@@ -154,8 +178,18 @@ class Budget:
             cached = self._sizes.get(id(value))
             if cached is not None and cached[0] is value:
                 return cached[1], cached[2]
+            self._measured += len(value)
+            if self._measured > 50_000:            # walking big nested lists takes time too
+                self._measured = 0
+                self.check_clock()
+            children = value.values() if isinstance(value, dict) else value
+            if set(map(type, children)) <= _SCALARS:   # flat: one item and one element each
+                items = elements = len(value)
+                if isinstance(value, (list, dict)) or len(value) > 8:
+                    self.remember(value, items, elements)
+                return items, elements
             items = elements = 0
-            for child in (value.values() if isinstance(value, dict) else value):
+            for child in children:
                 ci, ce = self.measure(child)
                 items += max(ci, 1)
                 elements += ce
@@ -183,12 +217,13 @@ class Budget:
         while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
             self._kept -= len(self._sizes.popitem(last=False)[1][0])
 
-    def check_container(self, value: Any) -> Any:
-        """Refuse a new list whose items (through nested lists) are over the limit; count its own."""
+    def check_container(self, value: Any, made: int | None = None) -> Any:
+        """Refuse a new list whose items (through nested lists) are over the limit; count the
+        ``made`` items it adds (all its own, by default)."""
         items, elements = self.measure(value)
         if items > self.limits.max_elements:
             raise LangError(f"the list would have {items:,} items (the limit is {self.limits.max_elements:,})")
-        self.add_work(len(value))
+        self.add_items(len(value) if made is None else made)
         return value
 
     def check_convertible(self, value: Any) -> None:
@@ -227,6 +262,25 @@ class Budget:
         if n > self.limits.max_elements:
             raise LangError(f"the sequence has {n:,} items (the limit is {self.limits.max_elements:,})")
         return n
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_SCALARS = frozenset({int, float, bool, complex, type(None), np.float64, np.float32, np.int64, np.int32, np.bool_})
+
+
+def memory_in_use() -> int | None:
+    """Memory this process holds now, in bytes (on Linux; elsewhere its peak so far, or None)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+    except ImportError:                           # Windows: the clock and the counts still hold
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def _range_length(value: range) -> int:

@@ -335,7 +335,7 @@ class _Interpreter(Evaluator):
         pieces = []
         for a in args:
             pieces.append(a if isinstance(a, str) else str(a))
-            self.budget.check_string(len(pieces[-1]))
+            self.budget.check_string(len(pieces[-1]), made=0)      # output has its own limit
         text = sep.join(pieces)
         self.printed += len(text) + len(end)
         if self.printed > self.limits.max_output:

@@ -137,11 +137,15 @@ def _sequence(kind: type) -> Callable[..., Any]:
 
 
 def _enumerate(budget: Budget, iterable: Any, start: int = 0) -> list[tuple[int, Any]]:
-    return list(enumerate(_materialise(budget, iterable), int(start)))
+    items = _materialise(budget, iterable)
+    budget.add_items(3 * len(items))             # a pair (and an index) for every item
+    return list(enumerate(items, int(start)))
 
 
 def _zip(budget: Budget, *iterables: Any) -> list[tuple[Any, ...]]:
-    return list(zip(*[_materialise(budget, it) for it in iterables]))
+    columns = [_materialise(budget, it) for it in iterables]
+    budget.add_items((len(columns) + 1) * min((len(c) for c in columns), default=0))
+    return list(zip(*columns))
 
 
 def _text(fn: Callable[[Any], str]) -> Callable[..., str]:
@@ -154,7 +158,7 @@ def _text(fn: Callable[[Any], str]) -> Callable[..., str]:
 
 def _int(budget: Budget, value: Any = 0) -> int:
     if isinstance(value, str):
-        budget.check_string(len(value))
+        budget.check_string(len(value), made=0)
     return budget.check_int(int(value))
 
 

@@ -135,7 +135,7 @@ class _Frame:
 def pass_bounds(scene: GraphScene, mode: str) -> QRectF:
     """What every step of the pass covers: a frame of an animation never cuts a sum that one
     step shows wider than the last."""
-    rect = QRectF()
+    rect = scene.itemsBoundingRect()
     for index in range(scene.schedule_length(mode)):
         scene.show_step(mode, index, 1.0)
         rect = rect.united(scene.itemsBoundingRect())
@@ -143,18 +143,15 @@ def pass_bounds(scene: GraphScene, mode: str) -> QRectF:
 
 
 def whole_items(scene: GraphScene, rect: QRectF) -> QRectF:
-    """``rect`` grown so that no node and no label it touches is cut at its edge (arrows may be)."""
-    for _ in range(4):
-        grown = QRectF(rect)
-        for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-            if isinstance(item, NodeItem) or (isinstance(item, EdgeLabel) and item.edge.has_label()):
-                bounds = item.sceneBoundingRect()
-                if not rect.contains(bounds):
-                    grown = grown.united(bounds)
-        if grown == rect:
-            break
-        rect = grown
-    return rect
+    """``rect`` grown so that no node and no label it touches is cut at its edge (arrows may be).
+
+    One round only: growing again for what the grown part touches would creep over the graph.
+    """
+    grown = QRectF(rect)
+    for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+        if isinstance(item, NodeItem) or (isinstance(item, EdgeLabel) and item.edge.has_label()):
+            grown = grown.united(item.sceneBoundingRect())
+    return grown
 
 
 def _legend_size(theme, columns: int):
@@ -315,8 +312,11 @@ def preview(graph: Graph, layout: Layout, options: ExportOptions, max_size: tupl
 
 
 def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOptions | None = None,
-           progress: Progress | None = None) -> Path:
-    """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json)."""
+           progress: Progress | None = None) -> Path | None:
+    """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json).
+
+    Returns the path written, or None when ``progress`` cancelled the export (nothing is written).
+    """
     options = options or ExportOptions()
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -326,13 +326,15 @@ def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOption
         return path
     scene = make_scene(graph, layout, options)
     if fmt == "png":
-        render_png(scene, path, options, progress)
+        if not render_png(scene, path, options, progress):
+            return None
     elif fmt == "svg":
         render_svg(scene, path, options)
     elif fmt == "pdf":
         render_pdf(scene, path, options)
     elif fmt == "gif":
-        render_gif(scene, path, options, progress)
+        if not render_gif(scene, path, options, progress):
+            return None
     else:
         raise ValueError(f"unknown export format {path.suffix!r}")
     return path

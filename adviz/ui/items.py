@@ -133,7 +133,8 @@ class NodeItem(QGraphicsItem):
         """The body and the texts below and above it as they are now (a long adjoint sum is wide)."""
         r = self._shape_rect
         extra_w = max(0.0, 150 - r.width()) / 2
-        bounds = r.adjusted(-extra_w - 6, -22, extra_w + 40, 2 * self._line_h + 14)
+        glow = 6 + 3 * self.theme.line_scale          # the "receiving" halo around the body
+        bounds = r.adjusted(-extra_w - glow, -22, extra_w + 40, 2 * self._line_h + 14)
         text = self.state.sum_text or self.state.adjoint
         if text:
             w = text_width(self._small_font, "∂ " + text) + 16
@@ -580,6 +581,8 @@ class EdgeLabel(QGraphicsItem):
         self.setToolTip(escape(edge.edge.partial_formula))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        if not self.edge.has_label():
+            return QRectF()                  # a literal's label, hidden: takes no room in pictures
         return self.edge._label_rect.adjusted(-1, -1, 1, 1)
 
     def shape(self) -> QPainterPath:

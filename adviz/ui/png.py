@@ -72,8 +72,8 @@ class PngStream:
     """Write a ``width`` × ``height`` RGB (3 channels) or RGBA (4) PNG, band by band, top to bottom.
 
     Use as a context manager; :meth:`write` takes the next rows as a (rows, width, channels)
-    uint8 array. On an exception inside the ``with`` block nothing is left at ``path``, and a
-    file already there stays as it was.
+    uint8 array. If writing fails, or an exception leaves the ``with`` block before the stream
+    is closed, nothing is left at ``path`` and a file already there stays as it was.
     """
 
     def __init__(self, path: str | Path, width: int, height: int, channels: int = 3,
@@ -116,15 +116,19 @@ class PngStream:
             raise ValueError(f"expected rows of {self.width} × {self.channels} uint8, got {rows.shape} {rows.dtype}")
         if self.rows_written + rows.shape[0] > self.height:
             raise ValueError("more rows than the picture's height")
-        while len(self._pending) >= IN_FLIGHT:
-            self._write_oldest()
-        buffer = self._buffer(rows.shape[0])
-        data = scanlines(rows, buffer)
-        self._checksum = zlib.adler32(data, self._checksum)
-        self._pending.append((self._pool.submit(deflate_band, data), buffer))
-        self.rows_written += rows.shape[0]
-        while self._pending and self._pending[0][0].done():
-            self._write_oldest()
+        try:
+            while len(self._pending) >= IN_FLIGHT:
+                self._write_oldest()
+            buffer = self._buffer(rows.shape[0])
+            data = scanlines(rows, buffer)
+            self._checksum = zlib.adler32(data, self._checksum)
+            self._pending.append((self._pool.submit(deflate_band, data), buffer))
+            self.rows_written += rows.shape[0]
+            while self._pending and self._pending[0][0].done():
+                self._write_oldest()
+        except BaseException:
+            self.abort()                          # a band is lost: the file must not be finished
+            raise
 
     def _buffer(self, height: int) -> np.ndarray:
         row = 1 + self.width * self.channels

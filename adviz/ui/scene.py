@@ -193,6 +193,7 @@ class GraphScene(QGraphicsScene):
             item.set_theme(theme)
         for item in self.edges.values():
             item.set_theme(theme)
+        self.place_labels()                       # another font scale: other label sizes
         self.update()
 
     # -- steps ----------------------------------------------------------------------

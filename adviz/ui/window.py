@@ -704,12 +704,17 @@ class MainWindow(QMainWindow):
             return not progress_dialog.wasCanceled()
 
         try:
-            self.export_to(path, fmt, dialog.options(), progress)
+            written = self.export_to(path, fmt, dialog.options(), progress)
+            cancelled = progress_dialog.wasCanceled()
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Export", f"Could not export: {exc}")
             return
         finally:
             progress_dialog.close()
+        if cancelled or not written:
+            kept = f" ({len(written)} pictures were written)" if isinstance(written, list) and written else ""
+            self.statusBar().showMessage(f"Export cancelled{kept}", 5000)
+            return
         self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def copy_image(self) -> None:

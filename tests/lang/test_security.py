@@ -227,20 +227,36 @@ def test_array_scalars_do_not_slip_past_size_checks(call):
     assert trace.error is not None and trace.error.line == 3
 
 
-@pytest.mark.parametrize("src,line", [
-    ("rows = [[0] * 1000000 for i in range(1000)]\n", 1),               # each list allowed, not all
-    ("import adviz as tf\nts = [tf.ones([1000, 1000]) for i in range(1000)]\n", 2),
-    ("import adviz as tf\nts = [tf.constant([1.0] * 1000000) for i in range(100)]\n", 2),
-    ("s = ['x' * 1000000 for i in range(1000)]\n", 1),
-    ("x = []\nfor i in range(100000):\n    x = x + [i]\n", 3),              # quadratic growth
+@pytest.mark.parametrize("src,line,message", [
+    ("rows = [[0] * 1000000 for i in range(1000)]\n", 1, "builds too much"),   # each list allowed, not all
+    ("rows = [list(range(10**6)) for i in range(100)]\n", 1, "builds too much"),
+    ("rows = [enumerate(range(10**6)) for i in range(10)]\n", 1, "builds too much"),
+    ("import adviz as tf\nts = [tf.ones([1000, 1000]) for i in range(1000)]\n", 2, "computes too much"),
+    ("import adviz as tf\nts = [tf.constant([1.0] * 1000000) for i in range(100)]\n", 2, "too much"),
+    ("s = ['x' * 1000000 for i in range(1000)]\n", 1, "computes too much"),
 ])
-def test_many_allowed_values_add_up_to_the_work_limit(src, line):
+def test_many_allowed_values_add_up_to_a_run_limit(src, line, message):
     """Values each within the limits, made over and over, stop long before memory runs out."""
     start = time.perf_counter()
     trace = run_script(src)
     assert time.perf_counter() - start < 3
-    assert trace.error is not None and "computes too much" in trace.error.message
+    assert trace.error is not None and message in trace.error.message
     assert trace.error.line == line
+
+
+def test_growing_a_list_or_a_text_in_a_loop_counts_what_is_added():
+    src = ("x = []\ns = ''\nfor i in range(20000):\n    x = x + [i]\n    s = s + 'a'\n"
+           "print(len(x), len(s), len(f'{s}'))\n")
+    trace = run_script(src)
+    assert trace.error is None
+    assert trace.printed[-1].text.strip() == "20000 20000 20000"
+
+
+def test_memory_is_a_backstop(monkeypatch):
+    """Whatever slips past the counts, the process may not grow without bound in one run."""
+    trace = run_script("rows = [list(range(10**5)) for i in range(100)]\n",
+                       limits=Limits(max_memory=20_000_000, max_items_made=10**12))
+    assert trace.error is not None and "too much memory" in trace.error.message
 
 
 def test_a_long_tape_over_a_big_tensor_is_stopped_by_the_work_limit():

@@ -48,7 +48,7 @@ def test_cancelling_a_long_export_stops_it(window, qtbot, tmp_path):
         calls.append(done)
         return done < 3
 
-    window.export_to(tmp_path / "a.gif", "gif", window.export_options(scale=1.0), progress)
+    assert window.export_to(tmp_path / "a.gif", "gif", window.export_options(scale=1.0), progress) is None
     assert calls[-1] == 3
     assert not (tmp_path / "a.gif").exists()
 

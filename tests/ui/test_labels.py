@@ -35,6 +35,15 @@ def test_labels_do_not_cover_each_other(qapp, text):
     assert clashes == []
 
 
+def test_a_theme_with_larger_text_places_labels_again(qapp):
+    from adviz.ui.theme import theme_named
+    _, scene = scene_for(TOUR)
+    scene.set_theme(theme_named("projector"))            # text 35% larger
+    labels = [e.label_rect() for e in scene.edges.values() if e.has_label()]
+    clashes = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:] if a.intersects(b)]
+    assert clashes == []
+
+
 def test_a_label_sits_on_its_own_arrow_or_just_beside_it(qapp):
     _, scene = scene_for(fan_out(12))
     routed = [e for e in scene.edges.values() if e.bends and e.has_label()]

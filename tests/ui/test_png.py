@@ -133,7 +133,34 @@ def test_cancelling_a_png_export_leaves_the_old_file(qapp, tmp_path, monkeypatch
         calls.append((done, total))
         return done < 2
 
-    export(out.graph, out.layout, path, ExportOptions(scale=2.0), progress)
+    assert export(out.graph, out.layout, path, ExportOptions(scale=2.0), progress) is None
     assert [done for done, _ in calls] == [1, 2] and calls[0][1] > 2
     assert path.read_bytes() == b"yesterday's picture"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_failed_band_ends_the_stream_and_keeps_the_old_file(tmp_path, monkeypatch):
+    """After a write fails, closing must not publish a picture with a band missing."""
+    path = tmp_path / "keep.png"
+    path.write_bytes(b"the old picture")
+    real, calls = png.deflate_band, []
+
+    def flaky(data):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return real(data)
+
+    monkeypatch.setattr(png, "deflate_band", flaky)
+    monkeypatch.setattr(png, "IN_FLIGHT", 1)          # each band is written before the next is taken
+    rows = picture(40, 10, 3)
+    stream = PngStream(path, 10, 40, 3)
+    stream.write(rows[:10])
+    with pytest.raises(OSError):
+        for top in range(10, 40, 10):
+            stream.write(rows[top:top + 10])
+    with pytest.raises(ValueError):
+        stream.write(rows[30:40])
+    stream.close()
+    assert path.read_bytes() == b"the old picture"
     assert list(tmp_path.iterdir()) == [path]
