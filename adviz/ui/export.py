@@ -24,7 +24,7 @@ from .view import paint_legend
 MARGIN = 28.0
 MAX_FRAMES = 1500
 MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in memory would need 480 MB)
-BAND_PIXELS = 2_000_000      # PNG files are painted this many pixels at a time
+BAND_PIXELS = 4_000_000      # PNG files are painted this many pixels at a time (16 MB)
 Progress = Callable[[int, int], bool]
 
 

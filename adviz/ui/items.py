@@ -377,6 +377,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = QRectF()
         self._label_pos = QPointF()
         self._label_rect = QRectF()
+        self._label_bounds = QRectF()
         self._arrow = QPolygonF()
         self.setZValue(1)
         self.setAcceptHoverEvents(True)
@@ -455,6 +456,8 @@ class EdgeItem(QGraphicsItem):
         size = self.label_size(self.label_lines())
         self._label_rect = QRectF(self._label_pos.x() - size.width() / 2, self._label_pos.y() - size.height() / 2,
                                   size.width(), size.height())
+        # A hidden label (a literal's, unselected) takes no room in pictures.
+        self._label_bounds = self._label_rect.adjusted(-1, -1, 1, 1) if self.has_label() else QRectF()
         self.label.update()
 
     def update_path(self) -> None:
@@ -507,8 +510,7 @@ class EdgeItem(QGraphicsItem):
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.label.prepareGeometryChange()     # its shape: a literal's label shows when selected
-            self.label.update()
+            self._relabel()                        # a literal's label shows while selected
         return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -581,9 +583,7 @@ class EdgeLabel(QGraphicsItem):
         self.setToolTip(escape(edge.edge.partial_formula))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
-        if not self.edge.has_label():
-            return QRectF()                  # a literal's label, hidden: takes no room in pictures
-        return self.edge._label_rect.adjusted(-1, -1, 1, 1)
+        return self.edge._label_bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
