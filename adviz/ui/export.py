@@ -15,9 +15,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPain
 from PySide6.QtSvg import QSvgGenerator
 
 from ..graph import Graph, Layout
-from .scene import BACKWARD, FORWARD, GraphScene
 from .items import EdgeLabel, NodeItem
 from .png import PngStream
+from .scene import BACKWARD, FORWARD, GraphScene
 from .theme import theme_named
 from .view import paint_legend
 
