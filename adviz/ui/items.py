@@ -379,6 +379,7 @@ class EdgeItem(QGraphicsItem):
         self._label_rect = QRectF()
         self._label_bounds = QRectF()
         self._arrow = QPolygonF()
+        self.dot: FlowDot | None = None     # made when a step first plays along this edge
         self.setZValue(1)
         self.setAcceptHoverEvents(True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -400,20 +401,33 @@ class EdgeItem(QGraphicsItem):
         old = self.state
         moving = old.active or (old.forward > 0 and state.forward > 0)      # same colour, dot moved
         if moving and replace(old, progress=state.progress, forward=state.forward) == state:
-            # Only the travelling dot moved: repaint around where it was and where it is, not
-            # the whole arrow (a long edge's bounds cover much of the graph).
+            # Only the travelling dot moved: it is an item of its own, so the arrow (whose bounds
+            # may cover much of the graph) is not repainted at all.
             self.state = state
-            for moving in (old, state):
-                dot = self._dot(moving)
-                if dot is not None:
-                    self.update(QRectF(dot.x() - 12, dot.y() - 12, 24, 24))
+            self._place_dot()
             return
         self.state = state
         self.update()
+        self._place_dot()
         if state.product != old.product:
             self._relabel()
         else:
             self.label.update()
+
+    def _place_dot(self) -> None:
+        """Show the travelling dot where the state puts it, or hide it."""
+        dot = self._dot(self.state)
+        if dot is None:
+            if self.dot is not None and self.dot.isVisible():
+                self.dot.hide()
+            return
+        if self.dot is None:
+            self.dot = FlowDot(self)
+            if self.scene() is not None:
+                self.scene().addItem(self.dot)
+        self.dot.setPos(dot)
+        self.dot.show()
+        self.dot.update()
 
     def _dot(self, state: EdgeState) -> QPointF | None:
         """Where the travelling dot is drawn in ``state``, if anywhere."""
@@ -495,6 +509,8 @@ class EdgeItem(QGraphicsItem):
         self._bounds = path.boundingRect().adjusted(-12, -12, 12, 12)
         self.update()
         self._relabel()
+        if self.dot is not None:
+            self._place_dot()
 
     def label_rect(self) -> QRectF:
         """Where the label is drawn, in scene coordinates."""
@@ -539,15 +555,8 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(self._arrow)
-        if st.active and 0 < st.progress < 1:
-            # The adjoint travels backward: from the op (end of the arrow) to its input.
-            dot = self._path.pointAtPercent(1 - st.progress)
-            painter.setBrush(QColor(t.flow))
-            painter.drawEllipse(dot, 6 * t.line_scale ** 0.5, 6 * t.line_scale ** 0.5)
-        if st.forward > 0 and st.forward < 1:
-            dot = self._path.pointAtPercent(st.forward)
-            painter.setBrush(QColor(t.forward))
-            painter.drawEllipse(dot, 5, 5)
+
+
 
     def paint_label(self, painter: QPainter) -> None:
         t, st = self.theme, self.state
@@ -599,10 +608,33 @@ class EdgeLabel(QGraphicsItem):
         event.accept()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD * 1.4:
-            return
-        if self.edge.has_label():
+        if self.edge.has_label() and option.levelOfDetailFromTransform(painter.worldTransform()) >= TEXT_LOD * 1.4:
             self.edge.paint_label(painter)
 
 
-__all__ = ["NodeItem", "EdgeItem", "EdgeLabel", "NodeState", "EdgeState", "SOURCE_KINDS"]
+class FlowDot(QGraphicsItem):
+    """The value travelling along an edge while its step plays: the adjoint backward (from the op
+    to its input), or the value forward. Above labels, so it never hides under one."""
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.setZValue(1.7)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        return QRectF(-12, -12, 24, 24)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        t, st = self.edge.theme, self.edge.state
+        painter.setPen(Qt.PenStyle.NoPen)
+        if st.active:
+            painter.setBrush(QColor(t.flow))
+            radius = 6 * t.line_scale ** 0.5
+        else:
+            painter.setBrush(QColor(t.forward))
+            radius = 5.0
+        painter.drawEllipse(QPointF(0, 0), radius, radius)
+
+
+__all__ = ["NodeItem", "EdgeItem", "EdgeLabel", "FlowDot", "NodeState", "EdgeState", "SOURCE_KINDS"]
