@@ -28,7 +28,7 @@ import networkx as nx
 
 from .longedges import dummy_budget, lane_routes, plan_long_edges
 from .ordering import order_layers
-from .placement import assign_coordinates
+from .placement import assign_coordinates, kahn_order
 
 Point = tuple[float, float]
 Routes = dict[tuple[Hashable, Hashable], tuple[Point, ...]]
@@ -70,17 +70,7 @@ def _break_cycles(n: int, out: list[list[int]]) -> set[tuple[int, int]]:
 
 def _topological_order(n: int, out: list[list[int]], inn: list[list[int]]) -> list[int]:
     """Kahn's algorithm, stable with respect to insertion order (the DAG is given as lists)."""
-    indeg = [len(p) for p in inn]
-    queue = deque(v for v in range(n) if indeg[v] == 0)
-    order: list[int] = []
-    while queue:
-        v = queue.popleft()
-        order.append(v)
-        for w in out[v]:
-            indeg[w] -= 1
-            if indeg[w] == 0:
-                queue.append(w)
-    return order
+    return kahn_order(range(n), out, [len(p) for p in inn])
 
 
 def _peel_leaves(n: int, out: list[list[int]],

@@ -12,6 +12,8 @@ order statistics preserve that, so the balanced result does too.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
+from typing import Any
 
 
 def _inner_conflicts(layers: list[list[int]], up: list[list[int]], pos: list[int],
@@ -86,6 +88,24 @@ def _align(layers: list[list[int]], nbrs: list[list[int]], back: list[list[int]]
     return root
 
 
+def kahn_order(vertices: Iterable[Any], successors: Any, indegree: Any) -> list[Any]:
+    """Kahn's algorithm: each vertex after all its predecessors, ties in the order of ``vertices``.
+
+    ``successors[v]`` iterates v's successors; ``indegree[v]`` counts its predecessors (a list or
+    a dict, used up by the sort).
+    """
+    queue = deque(v for v in vertices if indegree[v] == 0)
+    order: list[Any] = []
+    while queue:
+        v = queue.popleft()
+        order.append(v)
+        for w in successors[v]:
+            indegree[w] -= 1
+            if indegree[w] == 0:
+                queue.append(w)
+    return order
+
+
 def _compact(layers: list[list[int]], root: list[int], sep: list[float],
              count: int) -> list[float]:
     """Pack blocks: longest path in the block graph from the left, then push every block right
@@ -108,15 +128,7 @@ def _compact(layers: list[list[int]], root: list[int], sep: list[float],
                     edges[b] = gap
                     indeg[b] += 1
             prev = v
-    queue = deque(b for b, k in indeg.items() if k == 0)
-    order: list[int] = []
-    while queue:
-        a = queue.popleft()
-        order.append(a)
-        for b in succ[a]:
-            indeg[b] -= 1
-            if indeg[b] == 0:
-                queue.append(b)
+    order = kahn_order(list(indeg), succ, indeg)
     x: dict[int, float] = dict.fromkeys(order, 0.0)
     for a in order:
         xa = x[a]
