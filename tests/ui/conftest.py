@@ -8,14 +8,20 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "adviz.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, settings):
+def open_window(qtbot, settings):
+    """A light-themed main window of the usual test size, shown."""
     from adviz.ui.window import MainWindow
     win = MainWindow(settings)
     win.apply_theme("light")
     qtbot.addWidget(win)
     win.resize(1200, 760)
     win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    win = open_window(qtbot, settings)
     yield win
     win.player.pause()
 

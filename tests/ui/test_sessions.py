@@ -17,7 +17,7 @@ from adviz.pipeline import KINDS, Document, VariableSpec
 from adviz.session import Session, load_session, save_session
 from adviz.ui.sessions import SessionController
 
-from .conftest import node_by_label, show
+from .conftest import node_by_label, open_window, show
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = "u = x*y\nf = sin(u) + x**2 + c*y"
@@ -34,14 +34,9 @@ dz = tape.gradient(z, x)
 @pytest.fixture
 def fresh(qtbot, tmp_path):
     """A second window with settings of its own, as after a restart on another machine."""
-    from adviz.ui.window import MainWindow
     folder = tmp_path / "fresh"
     folder.mkdir()
-    win = MainWindow(QSettings(str(folder / "adviz.ini"), QSettings.Format.IniFormat))
-    win.apply_theme("light")
-    qtbot.addWidget(win)
-    win.resize(1200, 760)
-    win.show()
+    win = open_window(qtbot, QSettings(str(folder / "adviz.ini"), QSettings.Format.IniFormat))
     yield win
     win.player.pause()
     win.sessions.mark_clean()
