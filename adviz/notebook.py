@@ -64,8 +64,8 @@ def draw(tape: GradientTape, target: Any = None, sources: Any = None, *, names: 
     Names come from ``names`` ({"x": x, ...}) or, by default, from the caller's variables.
     ``gradient()`` is not called again, so a non-persistent tape is not used up.
     """
-    from .graph import build_graph, layout as compute_layout
-    from .pipeline import SPACING
+    from .graph import build_graph
+    from .model import lay_out
     if not isinstance(tape, GradientTape):
         raise TypeError(f"draw() needs a GradientTape, not {type(tape).__name__}")
     frame = inspect.currentframe()
@@ -88,6 +88,5 @@ def draw(tape: GradientTape, target: Any = None, sources: Any = None, *, names: 
         result = list(bp.gradients)
         call = TapeCall("gradient", target, sources, result, n_records, n_unrecorded, bp)
     graph = build_graph(tape, call, ids, title=title or "")
-    node_sep, layer_sep = SPACING.get(direction, SPACING["LR"])
-    positions = compute_layout(graph.to_networkx(), layout, direction, node_sep=node_sep, layer_sep=layer_sep)
+    positions = lay_out(graph, layout, direction)
     return Drawing(graph, positions, step=step, theme=theme, title=title, legend=legend)

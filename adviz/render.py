@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .graph import DIRECTIONS, METHODS
-from .pipeline import Document, VariableSpec, compute, is_script, run
+from .model import Document, VariableSpec, compute, is_script, run
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
 FORMATS = ("json",) + IMAGE_FORMATS
@@ -58,7 +58,7 @@ def _declaration(text: str, kind: str) -> VariableSpec:
 
 def load_input(value: str) -> str:
     """The text behind INPUT: a file's contents, or INPUT itself as function text."""
-    from .inputs import read_text_input
+    from .model.inputs import read_text_input
     try:
         return read_text_input(value)
     except ValueError as exc:
@@ -78,7 +78,7 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
 
     A session (``.adviz``) brings its document, and its layout and direction unless flags say otherwise.
     """
-    from .inputs import load_session_input
+    from .model.inputs import load_session_input
     try:
         session = load_session_input(args.input)
     except ValueError as exc:

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from PIL import Image  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 
-from adviz.pipeline import Document, VariableSpec, compute  # noqa: E402
+from adviz.model import Document, VariableSpec, compute  # noqa: E402
 from adviz.ui.export import ExportOptions, _Frame, _image, export, make_scene  # noqa: E402
 
 

@@ -5,7 +5,7 @@ import os
 import sys
 from typing import Any
 
-from ..inputs import load_session_input, read_text_input
+from ..model.inputs import load_session_input, read_text_input
 
 def read_input(value: str | None) -> str | None:
     """INPUT is a file (a script or function text) or the function text itself."""

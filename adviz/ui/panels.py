@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ..graph import KIND_LABELS, format_value
-from ..pipeline import KIND_TITLES, KINDS, VariableSpec
+from ..model import KIND_TITLES, KINDS, VariableSpec
 from .editor import CodeEditor
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0)

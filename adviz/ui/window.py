@@ -11,8 +11,8 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, 
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QVBoxLayout, QWidget)
 
-from ..graph import METHODS, format_value, layout as compute_layout
-from ..pipeline import SPACING, Document, Notice, Outcome, VariableSpec, compute, is_script, layout_effort, sync_variables
+from ..graph import METHODS, format_value
+from ..model import Document, Notice, Outcome, VariableSpec, compute, is_script, lay_out, sync_variables
 from .animator import Player
 from .worker import Worker
 from .icons import transport_icon
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
             self.inputs.call.setCurrentIndex(index)
 
     def load_example(self) -> None:
-        from ..pipeline import EXAMPLE
+        from ..model import EXAMPLE
         self.set_text(EXAMPLE)
 
     def current_document(self) -> Document:
@@ -482,16 +482,14 @@ class MainWindow(QMainWindow):
         graph = self.outcome.graph if self.outcome else None
         if graph is None:
             return
-        node_sep, layer_sep = SPACING[self.direction]
-        direction, effort = self.direction, layout_effort(len(graph.nodes))
+        direction = self.direction
         self._layout_request += 1
         request = self._layout_request
         self.statusBar().showMessage(f"Laying out ({LAYOUT_TITLES[method]})…")
 
         def work() -> None:       # on the worker: a large graph's layout takes a while
             try:
-                result = compute_layout(graph.to_networkx(), method, direction, node_sep=node_sep,
-                                        layer_sep=layer_sep, effort=effort)
+                result = lay_out(graph, method, direction)
             except ValueError as exc:
                 result = exc
             self._relay.laidOut.emit(request, graph, result)
@@ -605,7 +603,7 @@ class MainWindow(QMainWindow):
 
     def run_check(self, name: str) -> None:
         """Check the gradient by ``name`` with finite differences, in the background."""
-        from ..check import finite_difference_check
+        from ..model.check import finite_difference_check
         if self.document is None:
             return
         doc = self.document.copy()
@@ -615,7 +613,7 @@ class MainWindow(QMainWindow):
             try:
                 result = finite_difference_check(doc, name)
             except Exception as exc:  # noqa: BLE001
-                from ..check import CheckResult
+                from ..model.check import CheckResult
                 result = CheckResult(name, None, None, message=f"cannot check: {exc}")
             self._relay.checked.emit(result)
 

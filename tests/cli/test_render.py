@@ -67,7 +67,7 @@ def test_pdf_is_one_page(tmp_path):
 
 
 def test_gif_has_one_frame_per_step_plus_inbetweens(tmp_path):
-    from adviz.pipeline import Document, VariableSpec, compute
+    from adviz.model import Document, VariableSpec, compute
     graph = compute(Document(FUNCTION.replace("; ", "\n"), [VariableSpec("x", "2"), VariableSpec("y", "3")])).graph
     steps = len(graph.backward)
     plain = Image.open(render(tmp_path, "plain.gif", "--inbetween", "0"))
@@ -121,7 +121,7 @@ def test_render_runs_headless_in_a_fresh_process(tmp_path):
 
 
 def test_png_sequence_has_one_file_per_step(tmp_path):
-    from adviz.pipeline import Document, VariableSpec, compute
+    from adviz.model import Document, VariableSpec, compute
     graph = compute(Document(FUNCTION.replace("; ", "\n"), [VariableSpec("x", "2"), VariableSpec("y", "3")])).graph
     render(tmp_path, "step.png", "--sequence", "--scale", "1")
     files = sorted(tmp_path.glob("step-*.png"))

@@ -218,7 +218,7 @@ def fan_out_graph(n: int) -> nx.DiGraph:
 
 def app_layout(g: nx.DiGraph, direction: str) -> Layout:
     """``layout`` as the app calls it."""
-    from adviz.pipeline import SPACING, layout_effort
+    from adviz.model import SPACING, layout_effort
 
     node_sep, layer_sep = SPACING[direction]
     return layout(g, "layered", direction, node_sep=node_sep, layer_sep=layer_sep,

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
-from adviz.pipeline import Document, VariableSpec, compute
+from adviz.model import Document, VariableSpec, compute
 from adviz.ui.export import MARGIN, ExportOptions, export, make_scene
 from adviz.ui.items import EdgeItem, EdgeLabel, NodeItem
 

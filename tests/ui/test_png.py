@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from adviz.pipeline import Document, VariableSpec, compute
+from adviz.model import Document, VariableSpec, compute
 from adviz.ui import png
 from adviz.ui.export import ExportOptions, _Frame, _image, export, make_scene
 from adviz.ui.png import PngStream

@@ -13,8 +13,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from adviz.cli import main
-from adviz.pipeline import KINDS, Document, VariableSpec
-from adviz.session import Session, load_session, save_session
+from adviz.model import KINDS, Document, VariableSpec
+from adviz.model.session import Session, load_session, save_session
 from adviz.ui.sessions import SessionController
 
 from .conftest import node_by_label, open_window, show

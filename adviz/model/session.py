@@ -1,7 +1,7 @@
 """Session files (``.adviz``): a document and the way it was being looked at, as versioned JSON. No Qt.
 
 A session file never runs code. Loading checks every field's type and size and builds a
-:class:`~adviz.pipeline.Document`; its text goes through the safe language only when it is computed.
+:class:`~adviz.model.Document`; its text goes through the safe language only when it is computed.
 
 Example::
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .graph import DIRECTIONS, METHODS
-from .pipeline import KINDS, Document, VariableSpec
+from ..graph import DIRECTIONS, METHODS
+from .document import KINDS, Document, VariableSpec
 
 FORMAT = "adviz-session"
 VERSION = 1

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from adviz.pipeline import Document, VariableSpec
-from adviz.session import (FORMAT, MAX_BYTES, Session, SessionError, dumps, load_session, load_text, loads,
+from adviz.model import Document, VariableSpec
+from adviz.model.session import (FORMAT, MAX_BYTES, Session, SessionError, dumps, load_session, load_text, loads,
                            save_session, session_from_dict, session_to_dict)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,7 +297,7 @@ def test_load_text_reads_scripts_and_refuses_bad_files(tmp_path):
 
 
 def test_session_module_imports_no_qt():
-    probe = "import sys, adviz.session, adviz.inputs; print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    probe = "import sys, adviz.model.session, adviz.model.inputs; print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert run.returncode == 0, run.stderr

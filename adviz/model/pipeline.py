@@ -4,54 +4,15 @@ text + variables ──lang──▶ Trace ──graph──▶ Graph ──layo
 """
 from __future__ import annotations
 
-import re
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import Graph, Layout, graph_for_call, layout
-
-KINDS = ("variable", "variable_untrainable", "watched", "constant")
-KIND_TITLES = {"variable": "Variable", "variable_untrainable": "Variable (not trainable)",
-               "watched": "watched constant", "constant": "constant"}
-DEFAULT_VALUE = "1.0"
-EXAMPLE = "u = x*y\nf = sin(u) + x**2"
-EXAMPLE_VALUES = {"x": "2.0", "y": "3.0"}
+from ..graph import Graph, Layout, graph_for_call, layout
+from .document import Document, VariableSpec, declarations, is_script
 
 # Layer spacing that leaves room for the partial's label on each edge.
 SPACING = {"LR": (110.0, 260.0), "TB": (190.0, 150.0)}
-
-_SCRIPT = re.compile(r"^\s*(import|from|with|print|for|if|del)\b|GradientTape", re.MULTILINE)
-
-
-@dataclass
-class VariableSpec:
-    """One declared input: its name, value text, kind, and whether to differentiate by it."""
-
-    name: str
-    value: str = DEFAULT_VALUE
-    kind: str = "variable"
-    source: bool = True
-
-
-@dataclass
-class Document:
-    """Everything the picture depends on."""
-
-    text: str = EXAMPLE
-    variables: list[VariableSpec] = field(default_factory=list)
-    persistent: bool = False
-    watch_accessed_variables: bool = True
-    target: str | None = None
-    call: int = 0
-
-    def copy(self) -> "Document":
-        return replace(self, variables=[replace(v) for v in self.variables])
-
-
-def is_script(text: str) -> bool:
-    """Whether ``text`` is a tape script rather than function lines."""
-    return bool(_SCRIPT.search(text))
 
 
 @dataclass
@@ -68,37 +29,9 @@ class Outcome:
     script: bool = False
 
 
-def sync_variables(text: str, variables: list[VariableSpec],
-                   remembered: dict[str, VariableSpec] | None = None) -> list[VariableSpec]:
-    """The variable list for ``text``: names it uses, in order, keeping known settings.
-
-    A name that disappears is remembered in ``remembered`` so that it comes back as it was.
-    """
-    from .lang import LangError, parse_functions
-    remembered = remembered if remembered is not None else {}
-    for v in variables:
-        remembered[v.name] = v
-    if is_script(text):
-        return list(variables)
-    try:
-        names = parse_functions(text).free_names
-    except LangError:
-        return list(variables)
-    out = []
-    for name in names:
-        spec = remembered.get(name) or VariableSpec(name, EXAMPLE_VALUES.get(name, DEFAULT_VALUE))
-        out.append(spec)
-    return out
-
-
-def declarations(variables: list[VariableSpec]) -> list[Any]:
-    from .lang import Declaration
-    return [Declaration(name=v.name, value=v.value, kind=v.kind) for v in variables]
-
-
 def run(doc: Document) -> Outcome:
     """Run the document through the language: a Trace, or the error."""
-    from .lang import LangError, parse_functions, run_functions, run_script
+    from ..lang import LangError, parse_functions, run_functions, run_script
     out = Outcome(script=is_script(doc.text))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -135,6 +68,16 @@ def layout_effort(nodes: int) -> float:
     return 1.0 if nodes <= 300 else max(0.1, 300 / nodes)
 
 
+def lay_out(graph: Graph, method: str = "layered", direction: str = "LR", seed: int = 0) -> Layout:
+    """The one way a graph is laid out: ``method`` and ``direction`` with room for edge labels.
+
+    Raises ValueError when ``method`` cannot draw this graph (planar on a graph that is not).
+    """
+    node_sep, layer_sep = SPACING.get(direction, SPACING["LR"])
+    return layout(graph.to_networkx(), method, direction, seed=seed, node_sep=node_sep,
+                  layer_sep=layer_sep, effort=layout_effort(len(graph.nodes)))
+
+
 def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0) -> Outcome:
     """Run the document and turn its chosen gradient call into a laid-out graph."""
     out = run(doc)
@@ -145,12 +88,10 @@ def compute(doc: Document, method: str = "layered", direction: str = "LR", seed:
         return out
     index = max(0, min(doc.call, len(trace.calls) - 1))
     out.graph = graph_for_call(trace, index)
-    node_sep, layer_sep = SPACING.get(direction, SPACING["LR"])
     try:
-        out.layout = layout(out.graph.to_networkx(), method, direction, seed=seed,
-                            node_sep=node_sep, layer_sep=layer_sep, effort=layout_effort(len(out.graph.nodes)))
+        out.layout = lay_out(out.graph, method, direction, seed)
     except ValueError as exc:      # e.g. planar on a graph that is not planar
-        out.layout = layout(out.graph.to_networkx(), "layered", direction, node_sep=node_sep, layer_sep=layer_sep)
+        out.layout = lay_out(out.graph, "layered", direction)
         out.error = out.error or Notice(str(exc) + "; showing the layered layout")
     return out
 

@@ -47,6 +47,6 @@ def load_session_input(value: str | None):
 
 
 def load_document_input(value: str | None):
-    """The :class:`~adviz.pipeline.Document` of a session named by INPUT, else None (ValueError if bad)."""
+    """The :class:`~adviz.model.Document` of a session named by INPUT, else None (ValueError if bad)."""
     session = load_session_input(value)
     return session.document if session is not None else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .pipeline import Document, VariableSpec, is_script
+from .document import Document, VariableSpec, declarations, is_script
 
 MAX_ELEMENTS = 64
 TOLERANCE = 1e-5
@@ -25,8 +25,7 @@ class CheckResult:
 
 
 def _target_sum(doc: Document, variables: list[VariableSpec]) -> float:
-    from .lang import parse_functions, run_functions
-    from .pipeline import declarations
+    from ..lang import parse_functions, run_functions
     program = parse_functions(doc.text)
     target = doc.target if doc.target in program.outputs else program.outputs[-1]
     decls = declarations([v for v in variables if v.name in program.free_names])
@@ -38,9 +37,8 @@ def _target_sum(doc: Document, variables: list[VariableSpec]) -> float:
 
 def finite_difference_check(doc: Document, name: str) -> CheckResult:
     """d(sum of the target)/d(name) by the tape (all inputs in float64) and by central differences."""
-    from .lang import parse_functions, run_functions
-    from .lang.functions import literal_value
-    from .pipeline import declarations
+    from ..lang import parse_functions, run_functions
+    from ..lang.functions import literal_value
     if is_script(doc.text):
         return CheckResult(name, None, None, message="The finite-difference check works on typed functions, not scripts.")
     spec = next((v for v in doc.variables if v.name == name), None)
