@@ -13,11 +13,15 @@ class LangError(Exception):
     from the node it was evaluating before the error leaves the package.
     """
 
-    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, col: int = 0, *, kind: str = "runtime",
+                 variable: str | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
+        self.kind = kind               # "value" when an input's value text is at fault
+        self.variable = variable       # that input's name
+        self.detail = detail if detail is not None else message    # the message without the name
 
     def __str__(self) -> str:
         return f"line {self.line}, col {self.col}: {self.message}"

@@ -254,9 +254,11 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
         try:
             value = literal_value(d.value, d.dtype, limits)
         except LangError as exc:
-            raise LangError(f"the value of {d.name!r}: {exc.message}", 1, 1) from None
+            raise LangError(f"the value of {d.name!r}: {exc.message}", 1, 1, kind="value", variable=d.name,
+                            detail=exc.message) from None
         except (TypeError, ValueError) as exc:
-            raise LangError(f"the value of {d.name!r}: {plain_message(exc)}", 1, 1) from None
+            raise LangError(f"the value of {d.name!r}: {plain_message(exc)}", 1, 1, kind="value",
+                            variable=d.name, detail=plain_message(exc)) from None
         if d.kind.startswith("variable"):
             obj = Variable(value, trainable=d.kind == "variable", name=d.name)
         else:

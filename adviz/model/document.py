@@ -44,6 +44,12 @@ class Document:
         return replace(self, variables=[replace(v) for v in self.variables])
 
 
+def content_key(doc: Document) -> tuple:
+    """What an edit changes and undo restores: everything but the chosen gradient call."""
+    return (doc.text, tuple((v.name, v.value, v.kind, v.source) for v in doc.variables), doc.persistent,
+            doc.watch_accessed_variables, doc.target)
+
+
 def is_script(text: str) -> bool:
     """Whether ``text`` is a tape script rather than function lines."""
     return bool(_SCRIPT.search(text))

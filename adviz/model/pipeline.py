@@ -78,6 +78,24 @@ def lay_out(graph: Graph, method: str = "layered", direction: str = "LR", seed: 
                   layer_sep=layer_sep, effort=layout_effort(len(graph.nodes)))
 
 
+def with_moved(layout: Layout, moved: dict[str, tuple[float, float]]) -> Layout:
+    """``layout`` with the nodes in ``moved`` where the user put them; their edges run straight.
+
+    This is the layout the canvas draws and every export paints.
+    """
+    if not moved:
+        return layout
+    positions = dict(layout.positions)
+    positions.update((k, p) for k, p in moved.items() if k in positions)
+    routes = {}
+    for (u, v), route in layout.routes.items():
+        if u in moved or v in moved:
+            routes[(u, v)] = (positions[u], positions[v])
+        else:
+            routes[(u, v)] = route
+    return Layout(positions=positions, routes=routes, method=layout.method, direction=layout.direction)
+
+
 def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0) -> Outcome:
     """Run the document and turn its chosen gradient call into a laid-out graph."""
     out = run(doc)

@@ -1,9 +1,14 @@
-"""Plays a schedule: each step eases in over a short animation, then the next one follows."""
+"""Plays a schedule: each step eases in over a short animation, then the next one follows.
+
+The step and the pass belong to the :class:`~adviz.ui.model.DocumentModel`; the player asks the
+model to move and animates the scene when the model says it moved.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Signal
 
-from .scene import BACKWARD, GraphScene
+from .model import DocumentModel
+from .scene import GraphScene
 
 STEP_MS = 900      # one step at 1x speed
 HOLD_MS = 350      # pause between steps while playing
@@ -16,11 +21,10 @@ class Player(QObject):
     playingChanged = Signal(bool)
     frame = Signal(float)
 
-    def __init__(self, scene: GraphScene, parent: QObject | None = None) -> None:
+    def __init__(self, scene: GraphScene, model: DocumentModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
-        self.mode = BACKWARD
-        self.index = 0
+        self.model = model
         self.speed = 1.0
         self.playing = False
         self.frames = 0
@@ -33,39 +37,41 @@ class Player(QObject):
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
         self._hold.timeout.connect(self._advance)
+        model.stepChanged.connect(self._show)
+        model.modeChanged.connect(lambda _mode: self.pause())
+        model.outcomeChanged.connect(lambda _outcome: self.pause())
+
+    @property
+    def index(self) -> int:
+        return self.model.step
+
+    @property
+    def mode(self) -> str:
+        return self.model.mode
 
     def length(self) -> int:
-        return self.scene.schedule_length(self.mode)
+        return self.model.length()
 
     def set_mode(self, mode: str) -> None:
         """Switch between the backward and the forward pass, starting at its first step."""
-        self.pause()
-        self.mode = mode
-        self.go(0, animate=False)
-
-    def reload(self, keep_step: bool = True) -> None:
-        """A new graph arrived: show the same step if it still exists."""
-        self._anim.stop()
-        n = self.length()
-        self.index = min(self.index, n - 1) if keep_step and n else 0
-        self.scene.show_step(self.mode, self.index, 1.0)
-        self.stepChanged.emit(self.index)
+        self.model.set_mode(mode)
 
     def go(self, index: int, animate: bool = True) -> None:
         """Show step ``index``; animated, the step eases in."""
-        n = self.length()
-        if n == 0:
-            return
-        index = max(0, min(index, n - 1))
-        self._anim.stop()
-        self._hold.stop()
-        self.index = index
-        self.stepChanged.emit(index)
+        self.model.set_step(index, animate)
+
+    def _show(self, index: int, animate: bool) -> None:
+        self._stop()
         if animate:
             self._anim.setDuration(max(30, int(STEP_MS / self.speed)))
             self._anim.start()
         else:
             self.scene.show_step(self.mode, index, 1.0)
+        self.stepChanged.emit(index)
+
+    def _stop(self) -> None:
+        self._anim.stop()
+        self._hold.stop()
 
     def next(self) -> None:
         if self.index < self.length() - 1:

@@ -54,10 +54,9 @@ def make_scene(graph: Graph, layout: Layout, options: ExportOptions) -> GraphSce
     """A scene with the graph at the chosen step, ready to paint."""
     _ensure_app()
     scene = GraphScene(theme_named(options.theme))
-    scene.set_graph(graph, layout)
     mode = FORWARD if options.forward else BACKWARD
-    n = scene.schedule_length(mode)
-    scene.show_step(mode, _step_index(options.step, n), 1.0)
+    steps = graph.forward if mode == FORWARD else graph.backward
+    scene.set_graph(graph, layout, mode, _step_index(options.step, len(steps)))
     return scene
 
 

@@ -8,18 +8,15 @@ from __future__ import annotations
 import math
 from html import escape
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen, QPolygonF)
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, SOURCE_KINDS, TARGET, Edge, Node
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .scene import GraphScene
 
 # Below this zoom, text is not drawn (far zoomed-out graphs stay fast and legible as shapes).
 TEXT_LOD = 0.38
@@ -93,6 +90,8 @@ class NodeItem(QGraphicsItem):
         self.state = NodeState()
         self.edges: list[EdgeItem] = []
         self.moved_by_user = False
+        self.on_moved: Callable[["NodeItem"], None] | None = None     # told when the user drops it elsewhere
+        self._press: QPointF | None = None
         self.paint_count = 0
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -327,12 +326,30 @@ class NodeItem(QGraphicsItem):
                 edge.update_path()
         return super().itemChange(change, value)
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        self._press = self.pos()
+        super().mousePressEvent(event)
+
+    def _dragging(self, event) -> bool:
+        """A drag is a move of the pointer on screen, not a shift of the view under a still pointer
+        (opening the Details panel on a click re-centres the view between press and release)."""
+        moved = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)
+        return moved.manhattanLength() >= QApplication.startDragDistance()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if self._dragging(event):
+            super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt virtual
-        if event.buttonDownScenePos(Qt.MouseButton.LeftButton) != event.scenePos():
+        press = getattr(self, "_press", None)
+        if press is not None and not self._dragging(event):
+            if self.pos() != press:
+                self.setPos(press)      # a click: the node stays where it was
+        elif press is not None and self.pos() != press:
             self.moved_by_user = True
-            scene = self.scene()
-            if scene is not None and hasattr(scene, "node_moved"):
-                scene.node_moved(self)
+            if self.on_moved is not None:
+                self.on_moved(self)
+        self._press = None
         super().mouseReleaseEvent(event)
 
 

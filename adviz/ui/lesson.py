@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
                                QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
@@ -122,20 +122,27 @@ class LessonPanel(QWidget):
         self.previous_button.clicked.connect(lambda: self.go(self.cell - 1))
         self.next_button.clicked.connect(lambda: self.go(self.cell + 1))
         self.calls.currentRowChanged.connect(self._call_row)
-        self._loading = False
 
     def set_trace(self, text: str, trace) -> None:
         """Show a new run of the script, keeping the current cell where possible."""
         self.trace = trace
         if self.code.toPlainText() != text:
             self.code.setPlainText(text)
-        self._loading = True
+        blocker = QSignalBlocker(self.calls)
         self.calls.clear()
         for call in trace.calls:
             mark = "  ⚠" if call.error is not None else ""
             self.calls.addItem(f"{call.index + 1}. line {call.line}: {call.kind}({call.target_text}, {call.sources_text}){mark}")
-        self._loading = False
+        blocker.unblock()
         self.go(min(self.cell, max(0, len(trace.cells) - 1)), emit=False)
+
+    def clear(self) -> None:
+        """No script: nothing to narrate."""
+        self.trace = None
+        self.cell = 0
+        blocker = QSignalBlocker(self.calls)
+        self.calls.clear()
+        blocker.unblock()
 
     def cells(self) -> list:
         return list(self.trace.cells) if self.trace is not None else []
@@ -161,9 +168,9 @@ class LessonPanel(QWidget):
         self.console.moveCursor(QTextCursor.MoveOperation.End)
         calls = [c for c in self.trace.calls if cell.first_line <= c.line <= last]
         if calls and emit:
-            self._loading = True
+            blocker = QSignalBlocker(self.calls)
             self.calls.setCurrentRow(calls[0].index)
-            self._loading = False
+            blocker.unblock()
             self.callChosen.emit(calls[0].index)
 
     def _highlight(self, first: int, last: int) -> None:
@@ -181,5 +188,5 @@ class LessonPanel(QWidget):
         self.code.ensureCursorVisible()
 
     def _call_row(self, row: int) -> None:
-        if not self._loading and row >= 0:
+        if row >= 0:
             self.callChosen.emit(row)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Signal
 from PySide6.QtWidgets import QGraphicsScene
@@ -17,7 +18,7 @@ BACKWARD, FORWARD = "backward", "forward"
 class GraphScene(QGraphicsScene):
     """Items for one :class:`~adviz.graph.Graph`; ``show_step`` puts a schedule step on them."""
 
-    nodeMoved = Signal(str)
+    nodeMoved = Signal(str, float, float)
     layoutAnimationFinished = Signal()
 
     def __init__(self, theme: Theme, parent=None) -> None:
@@ -39,21 +40,23 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     # -- building -------------------------------------------------------------------
-    def set_graph(self, graph: Graph, layout: Layout, keep: dict[str, QPointF] | None = None) -> None:
-        """Replace the items with ``graph`` at ``layout``'s positions (``keep`` wins for moved nodes)."""
+    def set_graph(self, graph: Graph, layout: Layout, mode: str = BACKWARD, step: int = 0,
+                  pinned: Iterable[str] = ()) -> None:
+        """Replace the items with ``graph`` at ``layout``'s positions, showing ``step`` of ``mode``'s pass.
+
+        ``pinned`` nodes were placed by the user: their edges stay straight when they move again.
+        """
         self._stop_animation()
         self.clear()
         self.graph = graph
         self.nodes, self.edges = {}, {}
-        keep = keep or {}
+        pinned = set(pinned)
         for node in sorted(graph.nodes.values(), key=lambda n: n.order):
             item = NodeItem(node, self.theme)
-            if node.id in keep:
-                item.setPos(keep[node.id])
-                item.moved_by_user = True
-            else:
-                x, y = layout.positions.get(node.id, (0.0, 0.0))
-                item.setPos(QPointF(x, y))
+            x, y = layout.positions.get(node.id, (0.0, 0.0))
+            item.setPos(QPointF(x, y))
+            item.moved_by_user = node.id in pinned
+            item.on_moved = self.node_moved
             self.addItem(item)
             self.nodes[node.id] = item
         pairs: dict[tuple[str, str], int] = {}
@@ -77,12 +80,14 @@ class GraphScene(QGraphicsScene):
         self.step, self.progress = 0, 1.0
         self._final_products = self._all_products()
         self.place_labels()
-        self.show_step(self.mode, 0, 1.0)
+        self.show_step(mode, step, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
 
-    def moved_positions(self) -> dict[str, QPointF]:
-        """Positions of the nodes the user dragged, to keep across rebuilds."""
-        return {nid: item.pos() for nid, item in self.nodes.items() if item.moved_by_user}
+    def clear_graph(self) -> None:
+        """No graph: an empty canvas."""
+        self._stop_animation()
+        self.clear()
+        self.graph, self.nodes, self.edges = None, {}, {}
 
     # -- edge labels ------------------------------------------------------------------
     def _all_products(self) -> dict[str, str]:
@@ -144,9 +149,10 @@ class GraphScene(QGraphicsScene):
                 item.set_label_t(t, compact, offset)
 
     def node_moved(self, item: NodeItem) -> None:
+        """The user dropped ``item`` somewhere else: labels make room, and the move is announced."""
         self.place_labels()
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
-        self.nodeMoved.emit(item.node.id)
+        self.nodeMoved.emit(item.node.id, item.pos().x(), item.pos().y())
 
     def animate_to(self, layout: Layout, duration: int = 450) -> None:
         """Move every node to ``layout``'s place, smoothly; moved nodes lose their pins."""

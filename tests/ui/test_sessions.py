@@ -78,7 +78,7 @@ def test_save_then_open_in_a_fresh_window_restores_everything(window, fresh, qtb
     moved_id = node_by_label(graph, "u").id
     item = window.scene.nodes[moved_id]
     item.setPos(QPointF(333.0, -77.5))
-    item.moved_by_user = True
+    window.scene.node_moved(item)          # what dropping a dragged node reports
     window.transport.mode.setCurrentIndex(window.transport.mode.findData("forward"))
     window.player.go(3, animate=False)
     window.apply_theme("dark")
@@ -159,7 +159,7 @@ def test_opening_a_bad_file_changes_nothing_and_says_why(window, qtbot, tmp_path
     bad.write_bytes(content)
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(window.sessions, "_show_error", lambda t, m: errors.append((t, m)))
-    request = window._request
+    request = window.model.requests
     assert window.sessions.open_path(bad) is False
     assert len(errors) == 1
     heading, message = errors[0]
@@ -167,7 +167,7 @@ def test_opening_a_bad_file_changes_nothing_and_says_why(window, qtbot, tmp_path
     assert window.inputs.editor.toPlainText() == "f = x*y"
     assert window.scene.graph is graph and window.scene.nodes == nodes
     assert {nid: i.pos() for nid, i in window.scene.nodes.items()} == positions
-    assert window._request == request, "nothing was recomputed"
+    assert window.model.requests == request, "nothing was recomputed"
     assert window.windowTitle() == title and window.sessions.path == tmp_path / "good.adviz"
     assert str(bad.resolve()) not in window.sessions.recent_files()
 
@@ -275,7 +275,8 @@ def test_autosave_and_recover_after_a_crash(window, qtbot, settings, tmp_path, m
     assert controller.autosave() is True
     assert controller.autosave_path.is_file()
     assert controller.autosave() is False, "unchanged since the last autosave"
-    # The first window never closes cleanly; a new one starts with the same settings.
+    # The first window never closes cleanly: its process ends, and a new one starts with the same settings.
+    controller._slot.release()
     again = MainWindow(settings)
     qtbot.addWidget(again)
     again.show()
@@ -299,6 +300,7 @@ def test_recovery_keeps_the_file_name_and_can_be_declined(window, qtbot, setting
     window.sessions.save_to(path)
     show(window, qtbot, "f = x*y + 1")
     assert window.sessions.autosave()
+    window.sessions._slot.release()          # its process ended without closing the window
     again = MainWindow(settings)
     qtbot.addWidget(again)
     monkeypatch.setattr(again.sessions, "_ask_to_recover", lambda p: True)
@@ -307,6 +309,7 @@ def test_recovery_keeps_the_file_name_and_can_be_declined(window, qtbot, setting
     assert again.sessions.path == path and again.sessions.modified
     assert again.inputs.editor.toPlainText() == "f = x*y + 1"
     assert load_session(path).document.text == "f = x*y", "recovery does not overwrite the saved file"
+    again.sessions._slot.release()
     third = MainWindow(settings)
     qtbot.addWidget(third)
     monkeypatch.setattr(third.sessions, "_ask_to_recover", lambda p: None)     # nobody to ask

@@ -1,0 +1,126 @@
+"""The Details dock: the selected node or edge in full, and a finite-difference check."""
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ..graph import KIND_LABELS, format_value
+
+
+class DetailsPanel(QWidget):
+    """The selected node or edge: formula, full value, adjoint, partial, and a gradient check."""
+
+    checkRequested = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.title = QLabel("<i>Select a node or an edge</i>")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.hide()
+        layout.addWidget(self.table, 1)
+        self.check_button = QPushButton("Check with finite differences")
+        self.check_button.setToolTip("Compare the tape's gradient with central finite differences in float64")
+        self.check_button.clicked.connect(lambda: self.checkRequested.emit(self.node_name))
+        self.check_button.hide()
+        layout.addWidget(self.check_button)
+        self.check_label = QLabel()
+        self.check_label.setWordWrap(True)
+        self.check_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.check_label)
+        layout.addStretch(0)
+        self.node_name = ""
+        self.good, self.bad = "#15803d", "#dc2626"
+
+    def clear(self) -> None:
+        self.title.setText("<i>Select a node or an edge</i>")
+        self.text.setText("")
+        self.table.hide()
+        self.check_button.hide()
+        self.check_label.setText("")
+
+    def show_node(self, node, can_check: bool) -> None:
+        self.title.setText(f"<b>{escape(node.label)}</b> &nbsp;<span style='color:gray'>{escape(KIND_LABELS.get(node.kind, node.kind))}</span>")
+        rows = []
+        if node.formula and node.formula != node.label:
+            rows.append(("formula", f"{escape(node.name or node.label)} = {escape(node.formula)}"))
+        rows.append(("value", escape(node.value_text) + f" &nbsp;<span style='color:gray'>{escape(_shape_text(node.value))}</span>"))
+        if node.adjoint is not None:
+            rows.append(("adjoint", escape(format_value(node.adjoint, digits=6))))
+        if node.is_source:
+            rows.append(("gradient()", escape(node.gradient_text)))
+        if not node.recorded and node.reason:
+            rows.append(("not recorded", f"<i>{escape(node.reason)}</i>"))
+        if node.gradient_op:
+            rows.append(("note", "made by an inner tape's gradient() and recorded on this tape"))
+        self.text.setText(_rows(rows))
+        self._show_array(node.value)
+        self.node_name = node.name or ""
+        self.check_label.setText("")
+        self.check_button.setVisible(can_check and node.is_source and bool(node.name))
+
+    def show_edge(self, edge, source_label: str, target_label: str) -> None:
+        self.title.setText(f"<b>{escape(source_label)} → {escape(target_label)}</b>")
+        rows = [("local partial", escape(edge.partial_formula))]
+        if edge.partial_value is not None:
+            rows.append(("partial value", escape(format_value(edge.partial_value, digits=6))))
+        if edge.contribution is not None:
+            rows.append(("contribution", escape(format_value(edge.contribution, digits=6))
+                         + " <span style='color:gray'>(upstream × local partial, summed to the input's shape)</span>"))
+        if not edge.recorded:
+            rows.append(("not recorded", "<i>the tape did not record this op</i>"))
+        self.text.setText(_rows(rows))
+        self._show_array(edge.contribution if edge.contribution is not None else None)
+        self.check_button.hide()
+        self.check_label.setText("")
+
+    def show_check(self, result) -> None:
+        if result is None:
+            self.check_label.setText("")
+            return
+        if getattr(result, "message", ""):
+            self.check_label.setText(escape(result.message))
+            return
+        colour = self.good if result.ok else self.bad
+        verdict = "agrees" if result.ok else "disagrees"
+        analytic = "None" if result.analytic is None else format_value(result.analytic, digits=7)
+        self.check_label.setText(
+            f"tape: {escape(analytic)}<br>finite differences: {escape(format_value(result.numeric, digits=7))}<br>"
+            f"<span style='color:{colour}'><b>relative error {result.rel_error:.2e} — {verdict}</b></span>")
+
+    def _show_array(self, value) -> None:
+        array = None if value is None else np.asarray(value)
+        if array is None or array.ndim == 0 or array.size > 400:
+            self.table.hide()
+            return
+        grid = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
+        self.table.setRowCount(grid.shape[0])
+        self.table.setColumnCount(grid.shape[1])
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                self.table.setItem(i, j, QTableWidgetItem(format_value(grid[i, j], digits=6)))
+        self.table.resizeColumnsToContents()
+        self.table.show()
+
+
+def _shape_text(value) -> str:
+    shape = np.shape(value)
+    return "scalar" if not shape else "shape " + "×".join(str(n) for n in shape)
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td style='color:gray; padding-right:8px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return f"<table>{cells}</table>"
