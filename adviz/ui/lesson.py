@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
-                               QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from .editor import line_highlight
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from ..graph import Graph, Layout, format_value
 from ..graph.model import LITERAL
+from ..graph.texts import adjoints_before, fan_out_sum, product_text
 from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
 from .theme import Theme
 
@@ -224,12 +225,8 @@ class GraphScene(QGraphicsScene):
     def _adjoints_before(self, index: int) -> dict[str, str]:
         """Adjoint texts after steps 0..index-1 (cached for the current index)."""
         if self._cumulative_for != index:
-            texts: dict[str, str] = {}
             assert self.graph is not None
-            for s in self.graph.backward[:index]:
-                for nid, value in s.adjoints.items():
-                    texts[nid] = format_value(value)
-            self._cumulative, self._cumulative_for = texts, index
+            self._cumulative, self._cumulative_for = adjoints_before(self.graph, index), index
         return self._cumulative
 
     def _show_backward(self, index: int, p: float) -> None:
@@ -266,9 +263,7 @@ class GraphScene(QGraphicsScene):
             st.receiving = max(0.0, 1 - abs(p - 0.6) * 2.5) if p < 1 else 0.0
             if nid in cur.accumulated and p > 0.3:
                 # Fan-out: the new contribution visibly adds to what the node already had.
-                parts = [format_value(cur.contributions[e]) for e in cur.edges if self.edges[e].edge.source == nid]
-                total = format_value(value) if arrived else "…"
-                st.sum_text = f"{format_value(cur.accumulated[nid])} + {' + '.join(parts)} = {total}"
+                st.sum_text = fan_out_sum(graph, cur, nid, arrived)
             elif arrived:
                 st.adjoint = format_value(value)
         for nid, st in node_states.items():
@@ -277,13 +272,8 @@ class GraphScene(QGraphicsScene):
             self.edges[eid].set_state(EdgeState(active=True, progress=p, product=self._product(cur, eid)))
 
     def _product(self, step, eid: str) -> str:
-        """``upstream × local = contribution``, short enough to sit on an edge."""
-        edge = self.edges[eid].edge
-        up = format_value(step.upstream, max_items=2, shape=False)
-        c = format_value(step.contributions.get(eid), max_items=2, shape=False)
-        if edge.partial_value is not None:
-            return f"{up} × {format_value(edge.partial_value, max_items=2, shape=False)} = {c}"
-        return f"{up} → {c}"
+        assert self.graph is not None
+        return product_text(self.graph, step, eid)
 
     def _show_forward(self, index: int, p: float) -> None:
         self._base_for = ()

@@ -1,0 +1,301 @@
+"""A node of the graph on the canvas, painted from the graph layer's fields and a step's state."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+from typing import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, TARGET, Node
+from .fonts import TEXT_LOD, shared_fonts, text_width
+from .theme import Theme
+
+
+@dataclass
+class NodeState:
+    """What one node shows at the current step."""
+
+    adjoint: str = ""            # the adjoint known so far
+    sum_text: str = ""           # at fan-out: "4 + 3 = 7" while the step plays
+    active: bool = False         # its adjoint is the one flowing back now
+    receiving: float = 0.0       # 0..1, a contribution is arriving
+    value_hidden: bool = False   # forward pass: not computed yet
+    computing: float = 0.0       # forward pass: 0..1 while its value appears
+    badge: bool = True           # show the gradient() badge of a source
+
+
+class NodeItem(QGraphicsItem):
+    """A value of the graph: its shape says its kind, its text the label, value and adjoint."""
+
+    def __init__(self, node: Node, theme: Theme) -> None:
+        super().__init__()
+        self.node = node
+        self.theme = theme
+        self.state = NodeState()
+        self.edges: list = []           # the EdgeItems that end here, redrawn when the node moves
+        self.moved_by_user = False
+        self.on_moved: Callable[["NodeItem"], None] | None = None     # told when the user drops it elsewhere
+        self._press: QPointF | None = None
+        self.paint_count = 0
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self.setToolTip(self._tooltip())
+        self._measure()
+
+    # -- geometry ---------------------------------------------------------------------
+    def _measure(self) -> None:
+        title, small, _ = shared_fonts(self.theme)
+        self._title_font, self._small_font, self._badge_font = shared_fonts(self.theme)
+        fm_t, fm_s = QFontMetricsF(title), QFontMetricsF(small)
+        label = self.node.label if len(self.node.label) <= 20 else self.node.label[:19] + "…"
+        self._title = label
+        self._value = "= " + self.node.value_text if self.node.kind != LITERAL else ""
+        w = max(fm_t.horizontalAdvance(label), fm_s.horizontalAdvance(self._value)) + 22
+        if self.node.kind == LITERAL:
+            w, h = max(34.0, fm_t.horizontalAdvance(label) + 18), fm_t.height() + 10
+        else:
+            h = fm_t.height() + fm_s.height() + 14
+            w = max(w, 56.0)
+            if self.node.kind in (OP, TARGET):
+                w += 10
+        self._shape_rect = QRectF(-w / 2, -h / 2, w, h)
+        self._line_h = fm_s.height()
+        self._update_bounds()
+
+    def shape_rect(self) -> QRectF:
+        """The node's body, without badges, in item coordinates."""
+        return QRectF(self._shape_rect)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
+        return self._bounds
+
+    def _update_bounds(self) -> None:
+        """The body and the texts below and above it as they are now (a long adjoint sum is wide)."""
+        r = self._shape_rect
+        extra_w = max(0.0, 150 - r.width()) / 2
+        glow = 6 + 3 * self.theme.line_scale          # the "receiving" halo around the body
+        bounds = r.adjusted(-extra_w - glow, -22, extra_w + 40, 2 * self._line_h + 14)
+        text = self.state.sum_text or self.state.adjoint
+        if text:
+            w = text_width(self._small_font, "∂ " + text) + 16
+            bounds = bounds.united(QRectF(-w / 2, r.bottom(), w, 2 * self._line_h + 14))
+        if self.node.is_source and self.state.badge and self.node.gradient_text:
+            w = text_width(self._badge_font, "gradient: " + self.node.gradient_text) + 16
+            bounds = bounds.united(QRectF(r.right() - w / 2, r.top() - 22, w, 22))
+        self._bounds = bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._shape_rect, 8, 8)
+        return path
+
+    def occupied_rect(self) -> QRectF:
+        """The body with the adjoint below it (and a source's badge above), in scene coordinates."""
+        r = self._shape_rect
+        area = r.adjusted(-6, -4, 6, self._line_h + 12)
+        if self.node.is_source:
+            area = area.united(QRectF(r.right() - 46, r.top() - 22, 92, 22))
+        return area.translated(self.pos())
+
+    def boundary_point(self, toward: QPointF) -> QPointF:
+        """Where a line from the centre toward ``toward`` (scene coordinates) leaves the body."""
+        c = self.pos()
+        dx, dy = toward.x() - c.x(), toward.y() - c.y()
+        if dx == 0 and dy == 0:
+            return QPointF(c)
+        r = self._shape_rect
+        hw, hh = r.width() / 2 + 3, r.height() / 2 + 3
+        scale = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+        return QPointF(c.x() + dx * scale, c.y() + dy * scale)
+
+    # -- text -------------------------------------------------------------------------
+    def _tooltip(self) -> str:
+        n = self.node
+        lines = [f"<b>{escape(n.label)}</b> — {KIND_LABELS.get(n.kind, n.kind)}"]
+        if n.formula and n.formula != n.label:
+            lines.append(f"{escape(n.name or '')}{' = ' if n.name else ''}{escape(n.formula)}")
+        lines.append(f"value: {escape(n.value_text)}")
+        if n.is_source:
+            lines.append(f"gradient: {escape(n.gradient_text)}")
+        if n.gradient_op:
+            lines.append("computed by an inner tape's gradient(), recorded on this tape")
+        if not n.recorded and n.reason:
+            lines.append(f"<i>not recorded: {escape(n.reason)}</i>")
+        return "<br>".join(lines)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.prepareGeometryChange()
+        self.theme = theme
+        self._measure()
+        self.update()
+
+    def set_state(self, state: NodeState) -> None:
+        if state != self.state:
+            if (state.sum_text, state.adjoint, state.badge) != (self.state.sum_text, self.state.adjoint, self.state.badge):
+                self.prepareGeometryChange()
+                self.state = state
+                self._update_bounds()
+            else:
+                self.state = state
+            self.update()
+
+    # -- painting ---------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self.paint_count += 1
+        n, t, st = self.node, self.theme, self.state
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        fill = QColor(t.fills.get(n.kind, t.fills["op"]))
+        border = QColor(t.borders.get(n.kind, t.borders["op"]))
+        dim = not n.recorded and n.kind != LITERAL
+        painter.setOpacity(0.55 if dim else 1.0)
+        width = (2.4 if n.kind == TARGET else 1.6) * t.line_scale
+        if st.active:
+            border = QColor(t.active)
+            width = 3.2 * t.line_scale
+        elif st.computing > 0:
+            border = QColor(t.forward)
+            width = 2.8 * t.line_scale
+        if option.state & QStyle.StateFlag.State_Selected:
+            width += 1.2
+            border = border.darker(130) if not t.dark else border.lighter(130)
+        pen = QPen(border, width)
+        if dim or (n.kind == CONSTANT and not n.recorded):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        r = self._shape_rect
+        if n.kind in (OP, TARGET):
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+            if n.kind == TARGET:
+                inner = QPen(border, 1.0 * t.line_scale)
+                painter.setPen(inner)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(r.adjusted(4, 4, -4, -4), r.height() / 2 - 4, r.height() / 2 - 4)
+        elif n.kind == LITERAL:
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        else:
+            painter.drawRoundedRect(r, 6, 6)
+        if st.receiving > 0:
+            glow = QColor(t.flow)
+            glow.setAlphaF(0.35 * st.receiving)
+            painter.setPen(QPen(glow, 6 * t.line_scale))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(r.adjusted(-3, -3, 3, 3), 9, 9)
+        if lod < TEXT_LOD:
+            return
+        painter.setPen(QColor(t.text))
+        painter.setFont(self._title_font)
+        if n.kind == LITERAL:
+            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, self._title)
+        else:
+            top = QRectF(r.left(), r.top() + 4, r.width(), r.height() / 2 - 2)
+            painter.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, self._title)
+            painter.setFont(self._small_font)
+            value = "= ?" if st.value_hidden else self._value
+            colour = QColor(t.bad) if ("nan" in value or "inf" in value) else QColor(t.muted)
+            if st.computing > 0:
+                colour = QColor(t.forward)
+            painter.setPen(colour)
+            bottom = QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 4)
+            painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, value)
+        if n.gradient_op:
+            # Made by an inner tape's gradient() and recorded here: the picture of a second derivative.
+            painter.setFont(self._badge_font)
+            painter.setPen(QColor(t.borders["target"]))
+            painter.drawText(QRectF(r.left() + 6, r.top() + 1, 20, r.height() / 2), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter, "∇")
+        painter.setOpacity(1.0)
+        self._paint_adjoint(painter)
+        if n.is_source and st.badge:
+            self._paint_badge(painter)
+
+    def _paint_adjoint(self, painter: QPainter) -> None:
+        st, t = self.state, self.theme
+        text = st.sum_text or st.adjoint
+        if not text:
+            if self.node.is_source and not self.node.recorded:
+                # Say why on the picture itself: slides have no tooltips.
+                painter.setFont(self._small_font)
+                painter.setPen(QColor(t.muted))
+                r = self._shape_rect
+                painter.drawText(QRectF(r.left() - 40, r.bottom() + 3, r.width() + 80, 18),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "not watched")
+            return
+        text = "∂ " + text
+        painter.setFont(self._small_font)
+        fm = QFontMetricsF(self._small_font)
+        w = fm.horizontalAdvance(text) + 12
+        h = fm.height() + 4
+        r = self._shape_rect
+        box = QRectF(-w / 2, r.bottom() + 5, w, h)
+        colour = QColor(t.flow)
+        painter.setPen(QPen(colour, 1.2 * t.line_scale))
+        bg = QColor(t.background)
+        if st.sum_text or st.receiving > 0:
+            bg = QColor(t.flow)
+            bg.setAlphaF(0.18 + 0.25 * st.receiving)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(t.text))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        n, t = self.node, self.theme
+        if n.gradient_text == "None":
+            text, colour = "gradient: None", QColor(t.badge_none)
+        elif n.gradient_text == "0":
+            text, colour = "gradient: 0", QColor(t.badge_zero)
+        elif n.gradient_text:
+            text, colour = "∇ " + n.gradient_text, QColor(t.badge_grad)
+        else:
+            return
+        painter.setFont(self._badge_font)
+        fm = QFontMetricsF(self._badge_font)
+        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
+        r = self._shape_rect
+        box = QRectF(r.right() - w * 0.5, r.top() - h - 2, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor("#ffffff") if not t.dark else QColor("#0b0c0f"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    # -- interaction ------------------------------------------------------------------
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        self._press = self.pos()
+        super().mousePressEvent(event)
+
+    def _dragging(self, event) -> bool:
+        """A drag is a move of the pointer on screen, not a shift of the view under a still pointer
+        (opening the Details panel on a click re-centres the view between press and release)."""
+        moved = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)
+        return moved.manhattanLength() >= QApplication.startDragDistance()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if self._dragging(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        press = getattr(self, "_press", None)
+        if press is not None and not self._dragging(event):
+            if self.pos() != press:
+                self.setPos(press)      # a click: the node stays where it was
+        elif press is not None and self.pos() != press:
+            self.moved_by_user = True
+            if self.on_moved is not None:
+                self.on_moved(self)
+        self._press = None
+        super().mouseReleaseEvent(event)
