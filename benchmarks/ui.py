@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from PySide6.QtCore import QEventLoop, QPointF, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView  # noqa: E402
 
-from adviz.ui.app import make_app  # noqa: E402
+from adviz.ui.application import make_app  # noqa: E402
 from adviz.ui.window import MainWindow  # noqa: E402
 
 

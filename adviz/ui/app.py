@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from ..model.inputs import load_session_input, read_text_input
+from .application import make_app
 
 def read_input(value: str | None) -> str | None:
     """INPUT is a file (a script or function text) or the function text itself."""
@@ -23,21 +24,6 @@ def read_session(value: str | None):
         return load_session_input(value)
     except ValueError as exc:
         raise SystemExit(f"adviz: {exc}") from None
-
-
-def make_app(argv: list[str] | None = None):
-    """The QApplication, created once, with adviz's names and a consistent style."""
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
-    app = QApplication.instance()
-    if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(argv or [sys.argv[0]])
-    QCoreApplication.setOrganizationName("adviz")
-    QCoreApplication.setApplicationName("adviz")
-    app.setStyle("Fusion")
-    return app
 
 
 def run_app(args: Any) -> int:

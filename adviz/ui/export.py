@@ -46,7 +46,7 @@ class ExportOptions:
 
 
 def _ensure_app():
-    from .app import make_app
+    from .application import make_app
     return make_app()
 
 

@@ -1,22 +1,20 @@
 """The window's actions, menus and toolbar: every command with its shortcut and tooltip, in one place."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow
 
 from ..graph import METHODS
 from .lesson import shipped_lessons
-
-if TYPE_CHECKING:
-    from .window import MainWindow
 
 LAYOUT_TITLES = {"layered": "Layered", "spring": "Spring", "kamada-kawai": "Kamada-Kawai",
                  "spectral": "Spectral", "shell": "Shell", "circular": "Circular", "planar": "Planar"}
 
 
-def make_action(window: "MainWindow", key: str, text: str, shortcut=None, tip: str = "",
+def make_action(window: QMainWindow, key: str, text: str, shortcut=None, tip: str = "",
                 slot: Callable | None = None, checkable: bool = False) -> QAction:
     """An action with its shortcut shown in its tooltip, kept in ``window.actions_by_key[key]``."""
     action = QAction(text, window)
@@ -33,7 +31,7 @@ def make_action(window: "MainWindow", key: str, text: str, shortcut=None, tip: s
     return action
 
 
-def build_actions(w: "MainWindow") -> None:
+def build_actions(w: QMainWindow) -> None:
     """The commands of the transport, the view, editing, export and help."""
     player, view = w.player, w.view
 
@@ -70,7 +68,7 @@ def build_actions(w: "MainWindow") -> None:
     w.actions_by_key["redo"].setEnabled(False)
 
 
-def build_menus(w: "MainWindow") -> None:
+def build_menus(w: QMainWindow) -> None:
     """File, Edit, View, Layout, Playback and Help, and the main toolbar."""
     acts = w.actions_by_key
     bar = w.menuBar()
@@ -129,7 +127,7 @@ def build_menus(w: "MainWindow") -> None:
         toolbar.addSeparator() if key is None else toolbar.addAction(acts[key])
 
 
-def _layout_menu(w: "MainWindow", menu) -> None:
+def _layout_menu(w: QMainWindow, menu) -> None:
     w.layout_group = QActionGroup(w)
     entries = [("layered", "LR", "Layered, left to right", "Ctrl+1"), ("layered", "TB", "Layered, top to bottom", "Ctrl+2")]
     entries += [(m, None, LAYOUT_TITLES[m], f"Ctrl+{i}") for i, m in enumerate(METHODS[1:], start=3)]
@@ -149,7 +147,7 @@ def layout_key(method: str, direction: str) -> str:
     return f"layout_{method}_{direction}" if method == "layered" else f"layout_{method}"
 
 
-def add_cell_actions(w: "MainWindow") -> None:
+def add_cell_actions(w: QMainWindow) -> None:
     """Ctrl+Up / Ctrl+Down step through the lesson's cells."""
     lesson = w.lesson
     prev_cell = QAction("Previous cell", w, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: lesson.go(lesson.cell - 1))

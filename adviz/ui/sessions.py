@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QDateTime, QEvent, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from ..model import Document
 from ..model.session import SUFFIX, THEMES, Session, SessionError, is_session_path, load_session, load_text, save_session
 from .autosave import AutosaveSlot
 from .drops import DropOpener
 from .recent import RecentFiles
-
-if TYPE_CHECKING:
-    from .window import MainWindow
 
 AUTOSAVE_MS = 30_000
 FILTERS = ("adviz files (*.adviz *.py *.txt);;adviz sessions (*.adviz);;"
@@ -47,7 +43,7 @@ class SessionController(QObject):
     DISCARD = QMessageBox.StandardButton.Discard
     CANCEL = QMessageBox.StandardButton.Cancel
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.model = window.model

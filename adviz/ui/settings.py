@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
 
 from ..model import Document, VariableSpec
 
-if TYPE_CHECKING:
-    from .window import MainWindow
 
-
-def restore_settings(w: "MainWindow") -> None:
+def restore_settings(w: QMainWindow) -> None:
     """Geometry, dock layout, legend and playback speed as they were."""
     settings = w.settings
     geometry = settings.value("window/geometry")
@@ -34,7 +31,7 @@ def restore_settings(w: "MainWindow") -> None:
         w.player.set_speed(w.transport.speed.currentData())
 
 
-def save_settings(w: "MainWindow") -> None:
+def save_settings(w: QMainWindow) -> None:
     """Remember the window and the document it shows."""
     settings = w.settings
     settings.setValue("window/geometry", w.saveGeometry())

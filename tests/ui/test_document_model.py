@@ -189,3 +189,13 @@ def test_opening_a_lesson_asks_before_replacing_unsaved_work(window, qtbot, monk
     assert window.open_lesson(shipped_lessons()[0][1]) is False
     assert asked == [1] and window.inputs.editor.toPlainText() == "f = x*y + 3"
     window.sessions.mark_clean()
+
+
+def test_a_new_picture_shows_its_step_once(window, qtbot, monkeypatch):
+    show(window, qtbot, "f = x*y")
+    calls: list = []
+    original = type(window.scene).show_step
+    monkeypatch.setattr(type(window.scene), "show_step",
+                        lambda self, *args, **kw: (calls.append(args), original(self, *args, **kw))[1])
+    show(window, qtbot, "f = x*y + sin(x)")
+    assert len(calls) == 1, calls
