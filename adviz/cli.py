@@ -40,9 +40,13 @@ COMMANDS = {"run": _run, "render": _render}
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``adviz`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
-    return _app(argv)
+    try:
+        code = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else _app(argv)
+        sys.stdout.flush()      # a closed pipe shows here rather than as a traceback at exit
+    except BrokenPipeError:
+        from .lang.cli import quiet_broken_pipe
+        return quiet_broken_pipe()
+    return code
 
 
 if __name__ == "__main__":
