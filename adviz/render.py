@@ -122,6 +122,37 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     return [replace(base, call=k - 1)], count
 
 
+DECLARATIONS = ("--var", "--const", "--watch")
+
+
+def _take_declarations(argv: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """``--var``, ``--const`` and ``--watch`` taken out of ``argv`` before argparse sees it.
+
+    argparse looks ahead from every option to the next one, which takes seconds for ten thousand
+    ``--var`` flags; here they are one pass. Anything unusual (``--var`` followed by an option or by
+    nothing, an abbreviation, anything after ``--``) stays in ``argv`` for argparse to handle or report.
+    """
+    rest: list[str] = []
+    declared: dict[str, list[str]] = {flag[2:]: [] for flag in DECLARATIONS}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        flag, sep, value = arg.partition("=")
+        if flag in DECLARATIONS and sep:
+            declared[flag[2:]].append(value)
+            i += 1
+        elif arg in DECLARATIONS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            declared[arg[2:]].append(argv[i + 1])
+            i += 2
+        else:
+            rest.append(arg)
+            i += 1
+    return rest, declared
+
+
 def _say(line: object) -> None:
     """Print a written path; a reader that went away (``| head -1``) does not stop the writing."""
     try:
@@ -144,7 +175,10 @@ def render_command(argv: Sequence[str]) -> int:
     """
     from .model.files import check_output
     parser = _parser()
-    args = parser.parse_args(list(argv))
+    argv, declared = _take_declarations(list(argv))
+    args = parser.parse_args(argv)
+    for key, values in declared.items():
+        setattr(args, key, values + getattr(args, key))
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")
     inputs = [args.input]

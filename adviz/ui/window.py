@@ -311,10 +311,10 @@ class MainWindow(QMainWindow):
 
     def open_lesson(self, path) -> bool:
         """Open a tape script as a lesson; False (with a message) when it cannot be read."""
-        from pathlib import Path
+        from ..model.session import SessionError, load_text
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = load_text(path)
+        except SessionError as exc:
             QMessageBox.warning(self, "Lesson", f"Cannot open {path}: {exc}")
             return False
         self.lesson.cell = 0
@@ -664,12 +664,13 @@ class MainWindow(QMainWindow):
         if graph is None:
             raise ValueError("there is no graph to export yet")
         path = Path(path)
+        inputs = [self.sessions.path]       # never written over: the session file that is open
         if fmt == "sequence":
             return render_sequence(make_scene(graph, self._current_layout(), options), path.with_suffix(".png"),
-                                   options, progress)
+                                   options, progress, inputs)
         if path.suffix.lower() != "." + fmt:
             path = path.with_suffix("." + fmt)
-        return export(graph, self._current_layout(), path, options, progress)
+        return export(graph, self._current_layout(), path, options, progress, inputs)
 
     def export_dialog(self) -> None:
         """Ask what to export and where, then write it with progress and a way to cancel."""
