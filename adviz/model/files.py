@@ -240,6 +240,19 @@ def _test_pause(point: str) -> None:
 _pause_count = 0
 
 
+def _link(fd: int, name: Path) -> None:
+    """Give the anonymous file ``fd`` the name ``name`` (``linkat`` of /proc/self/fd/FD, following the link).
+
+    A dir_fd makes Python call ``linkat`` with ``AT_SYMLINK_FOLLOW``; plain ``link`` would try to link
+    the /proc entry itself and fail.
+    """
+    folder = os.open(name.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
 _anonymous_ok: bool | None = None     # whether O_TMPFILE files can be given a name here; None: not tried yet
 
 
@@ -256,11 +269,16 @@ def _open_anonymous(folder: Path, mode: int) -> int | None:
             return None
         raise
     if _anonymous_ok is None:
-        # Naming an anonymous file goes through /proc: try once, before any data is at stake.
+        # Naming an anonymous file goes through /proc: try once, on a throwaway file (a file that was
+        # named and unnamed again cannot be named a second time), before any data is at stake.
         probe = folder / f".{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
         try:
-            os.link(f"/proc/self/fd/{fd}", probe)
-            os.unlink(probe)
+            spare = os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), mode)
+            try:
+                _link(spare, probe)
+                os.unlink(probe)
+            finally:
+                os.close(spare)
             _anonymous_ok = True
         except OSError:
             _anonymous_ok = False
@@ -345,7 +363,7 @@ class AtomicFile:
             _test_pause("sync")
             if self._named is None:
                 name = temp_name(self.path)
-                os.link(f"/proc/self/fd/{self.file.fileno()}", name)
+                _link(self.file.fileno(), name)
                 self._named = name
             _test_pause("link")
             self.file.close()
