@@ -153,13 +153,15 @@ def _take_declarations(argv: list[str]) -> tuple[list[str], dict[str, list[str]]
     return rest, declared
 
 
-def _say(line: object) -> None:
-    """Print a written path; a reader that went away (``| head -1``) does not stop the writing."""
+def _say(line: object) -> int:
+    """Print a written path: 0, or BROKEN_PIPE when stdout's reader went away (``| head -1``), which
+    does not stop the writing."""
+    from .lang.cli import quiet_broken_pipe
     try:
         print(line)
     except BrokenPipeError:
-        from .lang.cli import quiet_broken_pipe
-        quiet_broken_pipe()
+        return quiet_broken_pipe()
+    return 0
 
 
 def _outputs_for(out: Path, count: int) -> list[Path]:
@@ -183,6 +185,7 @@ def render_command(argv: Sequence[str]) -> int:
     fmt = out.suffix.lower().lstrip(".")
     inputs = [args.input]
     current = out          # the file being written, for a message
+    status = 0             # BROKEN_PIPE once stdout is closed
     try:
         if fmt not in FORMATS:
             raise RenderError(f"unknown output format {out.suffix or '(none)'!r}; use one of "
@@ -223,14 +226,14 @@ def render_command(argv: Sequence[str]) -> int:
                 if args.sequence:
                     for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options,
                                                    inputs=inputs):
-                        _say(written)
+                        status = status or _say(written)
                     continue
                 export(outcome.graph, outcome.layout, path, options, inputs=inputs)
-            _say(path)
+            status = status or _say(path)
     except (RenderError, ValueError) as exc:      # ValueError: a step out of range, a picture too large, a refusal
         print(f"adviz render: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"adviz render: cannot write {current}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
+    return status

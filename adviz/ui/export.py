@@ -140,6 +140,25 @@ class _Frame:
                          columns=self.legend_columns)
 
 
+class _Painted:
+    """A QPainter on ``device`` for a ``with`` block; raises OSError if Qt could not begin or end
+    (a device that failed to open), so a failed painting is never a silent, empty file."""
+
+    def __init__(self, device, what: str) -> None:
+        self.device, self.what = device, what
+
+    def __enter__(self) -> QPainter:
+        self.painter = QPainter()
+        if not self.painter.begin(self.device):
+            raise OSError(f"cannot start painting the {self.what}")
+        return self.painter
+
+    def __exit__(self, kind, error, trace) -> None:
+        ended = self.painter.end()
+        if kind is None and not ended:
+            raise OSError(f"cannot finish painting the {self.what}")
+
+
 def pass_bounds(scene: GraphScene, mode: str) -> QRectF:
     """What every step of the pass covers: a frame of an animation never cuts a sum that one
     step shows wider than the last."""
@@ -164,20 +183,17 @@ def whole_items(scene: GraphScene, rect: QRectF) -> QRectF:
 
 def _legend_size(theme, columns: int):
     image = QImage(1, 1, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    size = paint_legend(painter, theme, QPointF(-10000, -10000), columns=columns).size()
-    painter.end()
-    return size
+    with _Painted(image, "legend") as painter:
+        return paint_legend(painter, theme, QPointF(-10000, -10000), columns=columns).size()
 
 
 def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) -> QImage:
     size = QSize(*_pixel_size(frame, scale))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent if transparent else QColor(frame.theme.background))
-    painter = QPainter(image)
-    painter.scale(scale, scale)
-    frame.paint(painter, scene, background=not transparent)
-    painter.end()
+    with _Painted(image, "picture") as painter:
+        painter.scale(scale, scale)
+        frame.paint(painter, scene, background=not transparent)
     return image
 
 
@@ -209,11 +225,10 @@ def write_png(scene: GraphScene, frame: _Frame, path: Path, scale: float, transp
     with PngStream(path, width, height, channels, dpi=96 * scale, text=text) as out:
         for k, y in enumerate(bands):
             tile.fill(background)
-            painter = QPainter(tile)
-            painter.translate(0, -y)
-            painter.scale(scale, scale)
-            frame.paint(painter, scene, background=False, band=(y / scale, (y + rows) / scale))
-            painter.end()
+            with _Painted(tile, "PNG") as painter:
+                painter.translate(0, -y)
+                painter.scale(scale, scale)
+                frame.paint(painter, scene, background=False, band=(y / scale, (y + rows) / scale))
             converted = tile.convertToFormat(target_format)
             pixels = np.frombuffer(converted.constBits(), np.uint8, count=converted.sizeInBytes())
             pixels = pixels.reshape(rows, converted.bytesPerLine())[: min(rows, height - y), : width * channels]
@@ -227,25 +242,6 @@ def write_png(scene: GraphScene, frame: _Frame, path: Path, scale: float, transp
 def render_png(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> bool:
     """The page as a PNG at ``options.scale``; False (and no file) when cancelled."""
     return write_png(scene, _Frame(scene, options), path, options.scale, options.transparent, progress)
-
-
-class _Painted:
-    """A QPainter on ``device`` for a ``with`` block; raises OSError if Qt could not begin or end
-    (a device that failed to open), so a failed painting is never a silent, empty file."""
-
-    def __init__(self, device, what: str) -> None:
-        self.device, self.what = device, what
-
-    def __enter__(self) -> QPainter:
-        self.painter = QPainter()
-        if not self.painter.begin(self.device):
-            raise OSError(f"cannot start painting the {self.what}")
-        return self.painter
-
-    def __exit__(self, kind, error, trace) -> None:
-        ended = self.painter.end()
-        if kind is None and not ended:
-            raise OSError(f"cannot finish painting the {self.what}")
 
 
 def _buffer() -> QBuffer:
