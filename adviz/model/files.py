@@ -271,7 +271,7 @@ def _open_anonymous(folder: Path, mode: int) -> int | None:
     if _anonymous_ok is None:
         # Naming an anonymous file goes through /proc: try once, on a throwaway file (a file that was
         # named and unnamed again cannot be named a second time), before any data is at stake.
-        probe = folder / f".{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        probe = folder / f".probe.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
         try:
             spare = os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), mode)
             try:
