@@ -13,7 +13,7 @@ def _run(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="adviz run", description="Run a GradientTape script safely and print what it prints.")
     parser.add_argument("file", help="a tape script (.py)")
     args = parser.parse_args(argv)
-    from .lang.cli import run_command
+    from .run import run_command
     return run_command(args.file)
 
 
@@ -40,9 +40,13 @@ COMMANDS = {"run": _run, "render": _render}
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``adviz`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
-    return _app(argv)
+    try:
+        code = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else _app(argv)
+        sys.stdout.flush()      # a closed pipe shows here rather than as a traceback at exit
+    except BrokenPipeError:
+        from .run import quiet_broken_pipe
+        return quiet_broken_pipe()
+    return code
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import GradientTape, TapeCall, Tensor, Variable
+from .model.files import read_limited
 
 
 def _names_from(frame: Any) -> dict[int, str]:
@@ -35,7 +36,11 @@ class Drawing:
         return ExportOptions(**values)
 
     def save(self, path: str | os.PathLike, **options: Any) -> Path:
-        """Write PNG, SVG, PDF, GIF or JSON, chosen by the suffix."""
+        """Write PNG, SVG, PDF, GIF or JSON, chosen by the suffix, atomically: a failure leaves what
+        was there before. A suffix adviz cannot write, a folder or a special file is refused (ValueError)
+        before Qt is loaded or anything is opened."""
+        from .model.files import check_output
+        check_output(path, suffixes=(".png", ".svg", ".pdf", ".gif", ".json"))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from .ui.export import export
         return export(self.graph, self.layout, Path(path), self._export_options(**options))
@@ -44,7 +49,7 @@ class Drawing:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"graph.{suffix}"
             self.save(path, **options)
-            return path.read_bytes()
+            return read_limited(path, 1 << 31)
 
     def _repr_svg_(self) -> str:
         return self._render("svg").decode("utf-8")

@@ -88,10 +88,11 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     text = session.document.text if session else load_input(args.input)
     specs = ([_declaration(v, "variable") for v in args.var] + [_declaration(v, "constant") for v in args.const]
              + [_declaration(v, "watched") for v in args.watch])
-    names = [s.name for s in specs]
-    duplicate = next((n for n in names if names.count(n) > 1), None)
-    if duplicate:
-        raise RenderError(f"{duplicate} is declared more than once")
+    names: set[str] = set()
+    for spec in specs:
+        if spec.name in names:
+            raise RenderError(f"{spec.name} is declared more than once")
+        names.add(spec.name)
     base = Document(text=text, variables=specs, persistent=args.persistent, target=args.target)
     if session is not None:     # flags override the session's declarations and choices
         doc = session.document
@@ -121,25 +122,89 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     return [replace(base, call=k - 1)], count
 
 
+DECLARATIONS = ("--var", "--const", "--watch")
+
+
+def _take_declarations(argv: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """``--var``, ``--const`` and ``--watch`` taken out of ``argv`` before argparse sees it.
+
+    argparse looks ahead from every option to the next one, which takes seconds for ten thousand
+    ``--var`` flags; here they are one pass. Anything unusual (``--var`` followed by an option or by
+    nothing, an abbreviation, anything after ``--``) stays in ``argv`` for argparse to handle or report.
+    """
+    rest: list[str] = []
+    declared: dict[str, list[str]] = {flag[2:]: [] for flag in DECLARATIONS}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        flag, sep, value = arg.partition("=")
+        if flag in DECLARATIONS and sep:
+            declared[flag[2:]].append(value)
+            i += 1
+        elif arg in DECLARATIONS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            declared[arg[2:]].append(argv[i + 1])
+            i += 2
+        else:
+            rest.append(arg)
+            i += 1
+    return rest, declared
+
+
+def _say(line: object) -> int:
+    """Print a written path: 0, or BROKEN_PIPE when stdout's reader went away (``| head -1``), which
+    does not stop the writing."""
+    from .run import quiet_broken_pipe
+    try:
+        print(line)
+    except BrokenPipeError:
+        return quiet_broken_pipe()
+    return 0
+
+
+def _outputs_for(out: Path, count: int) -> list[Path]:
+    return [out] if count == 1 else [out.with_name(f"{out.stem}-{k + 1}{out.suffix}") for k in range(count)]
+
+
 def render_command(argv: Sequence[str]) -> int:
-    """Entry point of ``adviz render``; returns the exit status."""
+    """Entry point of ``adviz render``; returns the exit status.
+
+    Every output is refused before anything is opened when it is the input (by name, symlink or
+    hard link) or has a suffix adviz does not write; each file is written atomically, so a failure
+    leaves what was there before.
+    """
+    from .model.files import check_output
     parser = _parser()
-    args = parser.parse_args(list(argv))
+    argv, declared = _take_declarations(list(argv))
+    args = parser.parse_args(argv)
+    for key, values in declared.items():
+        setattr(args, key, values + getattr(args, key))
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")
+    inputs = [args.input]
+    current = out          # the file being written, for a message
+    status = 0             # BROKEN_PIPE once stdout is closed
     try:
         if fmt not in FORMATS:
             raise RenderError(f"unknown output format {out.suffix or '(none)'!r}; use one of "
                               + ", ".join("." + f for f in FORMATS))
+        check_output(out, inputs)
         if not 1 <= args.scale <= 4:
             raise RenderError("--scale must be between 1 and 4")
         if not 0.5 <= args.fps <= 60:
             raise RenderError("--fps must be between 0.5 and 60")
         if not 0 <= args.inbetween <= 30:
             raise RenderError("--inbetween must be between 0 and 30")
+        if args.sequence and fmt != "png":
+            raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
         docs, _count = documents(args)
-        paths = [out] if len(docs) == 1 else [out.with_name(f"{out.stem}-{k + 1}{out.suffix}") for k in range(len(docs))]
+        paths = _outputs_for(out, len(docs))
+        for path in paths:
+            check_output(path, inputs)
         for doc, path in zip(docs, paths):
+            current = path
             outcome = compute(doc, args.layout, args.direction)
             if outcome.graph is None:
                 error = outcome.error
@@ -150,7 +215,8 @@ def render_command(argv: Sequence[str]) -> int:
                       file=sys.stderr)
             if fmt == "json":
                 from .graph import dumps
-                path.write_text(dumps(outcome.graph, outcome.layout) + "\n", encoding="utf-8")
+                from .model.files import write_text
+                write_text(path, dumps(outcome.graph, outcome.layout) + "\n")
             else:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 from .ui.export import ExportOptions, export, make_scene, render_sequence
@@ -158,17 +224,16 @@ def render_command(argv: Sequence[str]) -> int:
                                         inbetween=args.inbetween, forward=args.forward, title=args.title,
                                         transparent=args.transparent, legend=not args.no_legend)
                 if args.sequence:
-                    if fmt != "png":
-                        raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
-                    for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options):
-                        print(written)
+                    for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options,
+                                                   inputs=inputs):
+                        status = status or _say(written)
                     continue
-                export(outcome.graph, outcome.layout, path, options)
-            print(path)
-    except (RenderError, ValueError) as exc:      # ValueError: a step out of range, a picture too large
+                export(outcome.graph, outcome.layout, path, options, inputs=inputs)
+            status = status or _say(path)
+    except (RenderError, ValueError) as exc:      # ValueError: a step out of range, a picture too large, a refusal
         print(f"adviz render: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"adviz render: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"adviz render: cannot write {current}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
+    return status

@@ -1,33 +1,40 @@
 """Reading INPUT arguments: a file, or text typed on the command line (no Qt)."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import stat
+
+from .files import ReadError, TooLarge, read_limited
 
 INPUT_LIMIT = 1_000_000   # characters
+SUFFIXES = (".py", ".adviz", ".txt")
 
 
 def read_text_input(value: str) -> str:
     """A file's text when ``value`` names one, else ``value`` itself (``;`` separates lines).
 
-    Raises ValueError with a one-line message for a missing, unreadable or oversized file.
+    Raises ValueError with a one-line message for a missing, unreadable or oversized file, and for
+    a name that is not a regular file (a folder, a named pipe, a device), which is never opened.
     """
-    path = Path(value)
+    looks_like_a_path = value.endswith(SUFFIXES) or os.sep in value or not any(c in value for c in "=()*+ ")
     try:
-        is_file = path.is_file()
+        mode: int | None = os.stat(value).st_mode
     except (OSError, ValueError):
-        is_file = False
-    if is_file:
+        mode = None
+    if mode is not None and (stat.S_ISREG(mode) or looks_like_a_path):
         try:
-            with path.open("r", encoding="utf-8") as handle:
-                text = handle.read(INPUT_LIMIT + 1)
+            raw = read_limited(value, 4 * INPUT_LIMIT)      # UTF-8 needs at most 4 bytes a character
+            text = raw.decode("utf-8-sig")
+        except TooLarge:
+            raise ValueError(f"{value}: larger than {INPUT_LIMIT:,} characters") from None
+        except ReadError as exc:
+            raise ValueError(f"{value}: {exc}") from None
         except UnicodeDecodeError:
             raise ValueError(f"{value}: not a UTF-8 text file") from None
-        except OSError as exc:
-            raise ValueError(f"{value}: {exc.strerror or exc}") from None
         if len(text) > INPUT_LIMIT:
             raise ValueError(f"{value}: larger than {INPUT_LIMIT:,} characters")
-        return text
-    if value.endswith((".py", ".adviz", ".txt")) and not any(c in value for c in "=()*+ "):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    if value.endswith(SUFFIXES) and not any(c in value for c in "=()*+ "):
         raise ValueError(f"{value}: no such file")
     return "\n".join(part.strip() for part in value.split(";"))
 

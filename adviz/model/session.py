@@ -16,13 +16,13 @@ import json
 import math
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from ..graph import DIRECTIONS, METHODS
 from .document import KINDS, Document, VariableSpec
+from .files import ReadError, TooLarge, read_limited, write_bytes
 
 FORMAT = "adviz-session"
 VERSION = 1
@@ -87,87 +87,45 @@ def session_to_dict(session: Session) -> dict[str, Any]:
 
 def dumps(session: Session) -> str:
     """``session`` as JSON text; SessionError if it could not be read back."""
+    return encode(session).decode("utf-8")
+
+
+def encode(session: Session) -> bytes:
+    """The bytes of ``session``'s file; SessionError if :func:`loads` would refuse them (a field too
+    long, text that is not UTF-8, a file over :data:`MAX_BYTES`): what can be saved can be opened."""
     data = session_to_dict(session)
-    session_from_dict(data)     # never write a file this module would refuse to open
+    session_from_dict(data)     # the field checks first: their messages name the field
     try:
-        return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-    except (TypeError, ValueError) as exc:
+        raw = (json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except (TypeError, ValueError) as exc:     # UnicodeEncodeError (a lone surrogate) is a ValueError
         raise SessionError(f"cannot save this session: {exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise SessionError(f"cannot save this session: {_too_large(len(raw))}")
+    loads(raw)
+    return raw
 
 
 def save_session(path: str | os.PathLike[str], session: Session) -> None:
-    """Write ``session`` to ``path`` atomically: the old file stays whole until the new one is complete.
-
-    The JSON goes to a temporary file in the same folder, is flushed and fsynced, then renamed over
-    ``path``; on any failure the temporary file is removed. OS errors become a SessionError.
-    """
+    """Write ``session`` to ``path`` atomically (:func:`adviz.model.files.write_bytes`): the old file
+    stays whole until the new one is complete, keeps its permission bits, and a failure or a kill
+    leaves no temporary file. OS errors become a SessionError."""
     path = Path(path)
-    data = dumps(session).encode("utf-8")
-    temp = None
+    data = encode(session)
     try:
-        fd, temp = _create_temp(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        temp = None
+        write_bytes(path, data)
     except OSError as exc:
         raise SessionError(f"cannot save {path.name}: {exc.strerror or exc}") from None
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-    _sync_folder(path.parent)
-
-
-def _create_temp(path: Path) -> tuple[int, str]:
-    # O_EXCL with the umask's permissions (unlike mkstemp's 0600): the saved file is an ordinary document.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temp = str(path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"))
-        try:
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); where folders cannot be opened, there is nothing to do."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- reading ------------------------------------------------------------------------
 def _read_limited(path: Path, limit: int, what: str, too_large: Callable[[int], str]) -> bytes:
-    """The bytes of ``path``, refusing folders, missing files and anything over ``limit`` bytes."""
+    """The bytes of ``path`` (:func:`adviz.model.files.read_limited`), refusals as SessionErrors."""
     try:
-        if path.is_dir():
-            raise SessionError(f"this is a folder, not a {what}")
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                raise SessionError(too_large(size))
-            raw = handle.read(limit + 1)       # a file that grows (or lies about its size) is cut off here
-    except FileNotFoundError:
-        raise SessionError("no such file") from None
-    except IsADirectoryError:
-        raise SessionError(f"this is a folder, not a {what}") from None
-    except OSError as exc:
-        raise SessionError(f"cannot read it: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise SessionError(too_large(len(raw)))
-    return raw
+        return read_limited(path, limit, what)
+    except TooLarge as exc:
+        raise SessionError(too_large(exc.size)) from None
+    except ReadError as exc:
+        raise SessionError(str(exc)) from None
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -397,4 +355,4 @@ def is_session_path(path: str | os.PathLike[str]) -> bool:
 
 
 __all__ = ["FORMAT", "VERSION", "SUFFIX", "MAX_BYTES", "Session", "SessionError", "save_session", "load_session",
-           "loads", "dumps", "session_to_dict", "session_from_dict", "load_text", "is_session_path"]
+           "loads", "dumps", "encode", "session_to_dict", "session_from_dict", "load_text", "is_session_path"]

@@ -26,10 +26,40 @@ def read_session(value: str | None):
         raise SystemExit(f"adviz: {exc}") from None
 
 
+def screenshot_suffixes() -> tuple[str, ...]:
+    """The suffixes (``.png``, ``.jpg``, ...) Qt can write a picture of the window as."""
+    from PySide6.QtGui import QImageWriter
+    return tuple("." + bytes(f).decode("ascii", "replace").lower() for f in QImageWriter.supportedImageFormats())
+
+
+def check_screenshot(out: str, source: str | None, step: str | None) -> str | None:
+    """Why ``--screenshot OUT`` cannot be taken, before anything is opened or read; else None."""
+    from pathlib import Path
+    from ..model.files import OutputRefused, check_output
+    suffix = Path(out).suffix.lower()
+    if suffix in (".adviz", ".py", ".txt", ".json"):
+        return (f"--screenshot {out}: the picture would be written over {out}; give the picture's name first: "
+                f"adviz --screenshot OUT.png {out}")
+    try:
+        check_output(out, [source], screenshot_suffixes())
+    except OutputRefused as exc:
+        return str(exc)
+    if step not in (None, "end"):
+        try:
+            int(step)
+        except ValueError:
+            return f"--step must be a number or 'end', not {step!r}"
+    return None
+
+
 def run_app(args: Any) -> int:
     """``adviz [INPUT] [--screenshot OUT.png [--step N|end]] [--theme ...]``."""
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        problem = check_screenshot(args.screenshot, args.input, args.step)
+        if problem:
+            print(f"adviz: {problem}", file=sys.stderr)
+            return 2
     elif (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
           and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
         # Qt would abort with a platform-plugin error: say what to do instead.
@@ -85,26 +115,39 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None, sessi
         window.set_text(text)
     window.recompute()
     loop.exec()
-    if not shown and window.outcome is not None and window.outcome.error is not None:
-        error = window.outcome.error
-        where = f"line {error.line}, col {error.col}: " if getattr(error, "line", 0) else ""
-        print(f"adviz: {where}{getattr(error, 'message', error)}", file=sys.stderr)
+    if not shown:      # an error state is not the picture that was asked for: write nothing
+        error = window.outcome.error if window.outcome is not None else None
+        if error is not None:
+            where = f"line {error.line}, col {error.col}: " if getattr(error, "line", 0) else ""
+            print(f"adviz: {where}{getattr(error, 'message', error)}", file=sys.stderr)
+        print(f"adviz: no picture of the graph, so {out} was not written", file=sys.stderr)
+        window.sessions.mark_clean()
+        window.close()
+        return 1
     if step is not None and window.player.length():
-        if step == "end":
-            index = window.player.length() - 1
-        else:
-            try:
-                index = int(step)
-            except ValueError:
-                print(f"adviz: --step must be a number or 'end', not {step!r}", file=sys.stderr)
-                return 2
+        index = window.player.length() - 1 if step == "end" else int(step)
         window.player.go(index, animate=False)
     window.view.fit()
     app.processEvents()
-    image = window.grab()
-    if not image.save(out):
-        print(f"adviz: cannot write {out}", file=sys.stderr)
+    try:
+        save_picture(window.grab().toImage(), out)
+    except OSError as exc:
+        print(f"adviz: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    window.sessions.mark_clean()     # a screenshot never asks to save
-    window.close()
-    return 0 if shown else 1
+    finally:
+        window.sessions.mark_clean()     # a screenshot never asks to save
+        window.close()
+    return 0
+
+
+def save_picture(image, out: str) -> None:
+    """Write the QImage ``image`` to ``out`` in the format its suffix names, atomically; OSError if Qt
+    cannot encode it (the previous file stays as it was)."""
+    from pathlib import Path
+    from PySide6.QtCore import QBuffer, QIODevice
+    from ..model.files import write_bytes
+    buffer = QBuffer()
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if not buffer.open(QIODevice.OpenModeFlag.WriteOnly) or not image.save(buffer, fmt):
+        raise OSError(f"Qt cannot write the picture as {fmt or 'an image without a suffix'}")
+    write_bytes(out, bytes(buffer.data()))

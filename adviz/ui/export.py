@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
 from ..graph import Graph, Layout
+from ..model.files import atomic_write, check_output, write_bytes
 from .items import EdgeLabel, NodeItem
-from .png import PngStream
+from .png import PngStream, printable
 from .scene import BACKWARD, FORWARD, GraphScene
 from .theme import theme_named
 from .view import paint_legend
@@ -25,6 +26,7 @@ MARGIN = 28.0
 MAX_FRAMES = 1500
 MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in memory would need 480 MB)
 BAND_PIXELS = 4_000_000      # PNG files are painted this many pixels at a time (16 MB)
+SUFFIXES = (".png", ".svg", ".pdf", ".gif", ".json")
 Progress = Callable[[int, int], bool]
 
 
@@ -43,6 +45,12 @@ class ExportOptions:
     legend: bool = True
     source_rect: QRectF | None = None   # the current view, in scene coordinates; None: the whole graph
     gif_max_side: int = 1600       # GIF frames are scaled down to at most this many pixels a side
+
+    def __post_init__(self) -> None:
+        # A title is one line of text: control characters would make an SVG that is not XML and a
+        # PNG text chunk that is not one.
+        if self.title is not None:
+            self.title = printable(self.title)
 
 
 def _ensure_app():
@@ -131,6 +139,25 @@ class _Frame:
                          columns=self.legend_columns)
 
 
+class _Painted:
+    """A QPainter on ``device`` for a ``with`` block; raises OSError if Qt could not begin or end
+    (a device that failed to open), so a failed painting is never a silent, empty file."""
+
+    def __init__(self, device, what: str) -> None:
+        self.device, self.what = device, what
+
+    def __enter__(self) -> QPainter:
+        self.painter = QPainter()
+        if not self.painter.begin(self.device):
+            raise OSError(f"cannot start painting the {self.what}")
+        return self.painter
+
+    def __exit__(self, kind, error, trace) -> None:
+        ended = self.painter.end()
+        if kind is None and not ended:
+            raise OSError(f"cannot finish painting the {self.what}")
+
+
 def pass_bounds(scene: GraphScene, mode: str) -> QRectF:
     """What every step of the pass covers: a frame of an animation never cuts a sum that one
     step shows wider than the last."""
@@ -155,20 +182,17 @@ def whole_items(scene: GraphScene, rect: QRectF) -> QRectF:
 
 def _legend_size(theme, columns: int):
     image = QImage(1, 1, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    size = paint_legend(painter, theme, QPointF(-10000, -10000), columns=columns).size()
-    painter.end()
-    return size
+    with _Painted(image, "legend") as painter:
+        return paint_legend(painter, theme, QPointF(-10000, -10000), columns=columns).size()
 
 
 def _image(scene: GraphScene, frame: _Frame, scale: float, transparent: bool) -> QImage:
     size = QSize(*_pixel_size(frame, scale))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent if transparent else QColor(frame.theme.background))
-    painter = QPainter(image)
-    painter.scale(scale, scale)
-    frame.paint(painter, scene, background=not transparent)
-    painter.end()
+    with _Painted(image, "picture") as painter:
+        painter.scale(scale, scale)
+        frame.paint(painter, scene, background=not transparent)
     return image
 
 
@@ -200,11 +224,10 @@ def write_png(scene: GraphScene, frame: _Frame, path: Path, scale: float, transp
     with PngStream(path, width, height, channels, dpi=96 * scale, text=text) as out:
         for k, y in enumerate(bands):
             tile.fill(background)
-            painter = QPainter(tile)
-            painter.translate(0, -y)
-            painter.scale(scale, scale)
-            frame.paint(painter, scene, background=False, band=(y / scale, (y + rows) / scale))
-            painter.end()
+            with _Painted(tile, "PNG") as painter:
+                painter.translate(0, -y)
+                painter.scale(scale, scale)
+                frame.paint(painter, scene, background=False, band=(y / scale, (y + rows) / scale))
             converted = tile.convertToFormat(target_format)
             pixels = np.frombuffer(converted.constBits(), np.uint8, count=converted.sizeInBytes())
             pixels = pixels.reshape(rows, converted.bytesPerLine())[: min(rows, height - y), : width * channels]
@@ -220,30 +243,52 @@ def render_png(scene: GraphScene, path: Path, options: ExportOptions, progress: 
     return write_png(scene, _Frame(scene, options), path, options.scale, options.transparent, progress)
 
 
-def render_svg(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+def _buffer() -> QBuffer:
+    buffer = QBuffer()
+    if not buffer.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise OSError("cannot open a memory buffer")
+    return buffer
+
+
+def svg_bytes(scene: GraphScene, options: ExportOptions) -> bytes:
+    """The page as SVG, with real text."""
     frame = _Frame(scene, options)
+    buffer = _buffer()
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(round(frame.width), round(frame.height)))
     generator.setViewBox(QRectF(0, 0, frame.width, frame.height))
     generator.setTitle(options.title or "adviz graph")
     generator.setDescription("A computation graph and its backward pass, drawn by adviz")
-    painter = QPainter(generator)
-    frame.paint(painter, scene, background=not options.transparent)
-    painter.end()
+    with _Painted(generator, "SVG") as painter:
+        frame.paint(painter, scene, background=not options.transparent)
+    return bytes(buffer.data())
 
 
-def render_pdf(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+def pdf_bytes(scene: GraphScene, options: ExportOptions) -> bytes:
+    """The page as a one-page vector PDF."""
     frame = _Frame(scene, options)
-    writer = QPdfWriter(str(path))
+    buffer = _buffer()
+    writer = QPdfWriter(buffer)
     writer.setResolution(72)
     writer.setPageSize(QPageSize(QSizeF(frame.width, frame.height), QPageSize.Unit.Point))
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
     writer.setTitle(options.title or "adviz graph")
     writer.setCreator("adviz")
-    painter = QPainter(writer)
-    frame.paint(painter, scene)
-    painter.end()
+    with _Painted(writer, "PDF") as painter:
+        frame.paint(painter, scene)
+    del writer
+    return bytes(buffer.data())
+
+
+def render_svg(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+    """Write the page as SVG to ``path``, atomically."""
+    write_bytes(path, svg_bytes(scene, options))
+
+
+def render_pdf(scene: GraphScene, path: Path, options: ExportOptions) -> None:
+    """Write the page as PDF to ``path``, atomically."""
+    write_bytes(path, pdf_bytes(scene, options))
 
 
 def frames(scene: GraphScene, options: ExportOptions):
@@ -281,21 +326,31 @@ def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: 
     for k, (_mode, _index, t) in enumerate(plan):
         if t == 1.0:
             duration[k] = int(1000 / options.fps * 6)     # hold each finished step
-    images[0].save(str(path), save_all=True, append_images=images[1:], duration=duration, loop=0,
-                   optimize=False, disposal=1)
+    with atomic_write(path) as out:
+        images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0,
+                       optimize=False, disposal=1)
     return len(images)
 
 
-def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> list[Path]:
-    """One PNG per step: ``OUT-000.png``, ``OUT-001.png``, ... beside ``path``; all the same size."""
-    frame = _Frame(scene, options, animated=True)
+def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None,
+                    inputs: Iterable[str | Path | None] = ()) -> list[Path]:
+    """One PNG per step: ``OUT-000.png``, ``OUT-001.png``, ... beside ``path``; all the same size.
+
+    Each picture is written atomically; none is written when one of the names is an input.
+    """
     mode = FORWARD if options.forward else BACKWARD
     n = scene.schedule_length(mode)
+    path = Path(path)
+    targets = [path.with_name(f"{path.stem}-{index:03d}.png") for index in range(n)]
+    inputs = list(inputs)
+    for target in targets:
+        check_output(target, inputs, SUFFIXES)
+    frame = _Frame(scene, options, animated=True)
     written = []
-    for index in range(n):
+    for index, target in enumerate(targets):
         scene.show_step(mode, index, 1.0)
-        target = path.with_name(f"{path.stem}-{index:03d}.png")
-        write_png(scene, frame, target, options.scale, options.transparent)
+        if not write_png(scene, frame, target, options.scale, options.transparent):
+            break
         written.append(target)
         if progress is not None and not progress(index + 1, n):
             break
@@ -311,17 +366,22 @@ def preview(graph: Graph, layout: Layout, options: ExportOptions, max_size: tupl
 
 
 def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOptions | None = None,
-           progress: Progress | None = None) -> Path | None:
+           progress: Progress | None = None, inputs: Iterable[str | Path | None] = ()) -> Path | None:
     """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json).
 
     Returns the path written, or None when ``progress`` cancelled the export (nothing is written).
+    The file is written atomically: a failure, a cancel or a kill leaves what was there before.
+    A path that is one of ``inputs`` (or links to one), or whose suffix is not one of these formats,
+    is refused with :class:`~adviz.model.files.OutputRefused` (a ValueError) before anything is opened.
     """
     options = options or ExportOptions()
     path = Path(path)
+    check_output(path, inputs, SUFFIXES)
     fmt = path.suffix.lower().lstrip(".")
     if fmt == "json":
         from ..graph import dumps
-        path.write_text(dumps(graph, layout) + "\n", encoding="utf-8")
+        from ..model.files import write_text
+        write_text(path, dumps(graph, layout) + "\n")
         return path
     scene = make_scene(graph, layout, options)
     if fmt == "png":

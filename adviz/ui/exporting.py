@@ -47,11 +47,13 @@ class Exporting:
         if graph is None or layout is None:
             raise ValueError("there is no graph to export yet")
         path = Path(path)
+        inputs = [self.model.path]       # never written over: the session file that is open
         if fmt == "sequence":
-            return render_sequence(make_scene(graph, layout, options), path.with_suffix(".png"), options, progress)
+            return render_sequence(make_scene(graph, layout, options), path.with_suffix(".png"), options, progress,
+                                   inputs)
         if path.suffix.lower() != "." + fmt:
             path = path.with_suffix("." + fmt)
-        return export(graph, layout, path, options, progress)
+        return export(graph, layout, path, options, progress, inputs)
 
     def export_dialog(self) -> None:
         """Ask what to export and where, then write it with progress and a way to cancel."""

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from ..model.files import ReadError, read_limited
 from .editor import line_highlight
 
 
@@ -69,8 +70,8 @@ def shipped_lessons() -> list[tuple[str, Path]]:
     out = []
     for path in sorted(LESSONS_DIR.glob("*.py")):
         try:
-            head = path.read_text(encoding="utf-8")[:4000]
-        except OSError:
+            head = read_limited(path, 1_000_000).decode("utf-8", "replace")[:4000]
+        except ReadError:
             continue
         out.append((lesson_title(head, path.stem.replace("_", " ")), path))
     return out

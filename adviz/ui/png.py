@@ -9,7 +9,8 @@ several times faster than zlib) where it is installed, while the caller paints t
 deflate streams are joined as pigz joins them: every band but the last ends on a byte
 boundary without a final block (a full flush), and none refers back into another band, so
 their concatenation is one valid deflate stream. No full-size image is ever held in memory,
-and the file is written beside its destination and moved into place only when complete.
+and the file is written atomically (:mod:`adviz.model.files`): a failure, a cancel or a kill leaves
+whatever was at the destination before, and no temporary file.
 
 The format is PNG 1.2: signature, IHDR, pHYs (pixels per metre), tEXt/iTXt, IDAT chunks
 holding one zlib stream (RFC 1950) of scanlines, IEND. Qt-free: rows are numpy arrays.
@@ -17,13 +18,15 @@ holding one zlib stream (RFC 1950) of scanlines, IEND. Qt-free: rows are numpy a
 from __future__ import annotations
 
 import collections
-import os
+import re
 import struct
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
+from ..model.files import AtomicFile
 
 try:   # ISA-L writes the same deflate format several times faster than zlib, and sums adler32 faster
     from isal import isal_zlib as fast_zlib
@@ -42,8 +45,19 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
+_SPACES = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as one printable line: line breaks and tabs become spaces, other control characters
+    (which XML 1.0 and PNG text chunks refuse), lone surrogates and non-characters are dropped."""
+    return _CONTROLS.sub("", _SPACES.sub(" ", text))
+
+
 def _text_chunk(key: str, value: str) -> bytes:
     """A tEXt chunk when Latin-1 holds the text, else an iTXt chunk in UTF-8 (a title with ∂ or ∇)."""
+    key, value = printable(key) or "Comment", printable(value)
     keyword = key.encode("latin-1", "replace")[:79]
     try:
         return _chunk(b"tEXt", keyword + b"\0" + value.encode("latin-1"))
@@ -92,8 +106,7 @@ class PngStream:
         self.width, self.height, self.channels = width, height, channels
         self.rows_written = 0
         self.finished = False            # closed or aborted: nothing more to do
-        self._partial = self.path.with_name(f".{self.path.name}.partial")
-        self._file = open(self._partial, "wb")
+        self._file = AtomicFile(self.path)
         self._checksum = zlib.adler32(b"")
         self._header = ZLIB_HEADER       # goes in front of the first compressed bytes
         # Bands in flight, oldest first, with the buffer each was copied into. Buffers are
@@ -164,8 +177,7 @@ class PngStream:
             # An empty final block closes the deflate stream; the checksum closes the zlib one.
             tail = self._header + zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush() + struct.pack(">I", self._checksum)
             self._file.write(_chunk(b"IDAT", tail) + _chunk(b"IEND", b""))
-            self._file.close()
-            os.replace(self._partial, self.path)
+            self._file.commit()
         except BaseException:
             self.abort()
             raise
@@ -188,14 +200,7 @@ class PngStream:
             self._pool = None
 
     def _discard(self) -> None:
-        try:
-            self._file.close()
-        except OSError:
-            pass
-        try:
-            self._partial.unlink()
-        except OSError:
-            pass
+        self._file.discard()
 
     def __enter__(self) -> PngStream:
         return self

@@ -6,7 +6,7 @@ import pytest
 from adviz.engine import GradientTape, Tensor, Variable
 from adviz.engine import tape as engine_tape
 from adviz.lang import Cell, GradientCall, LangError, PrintedLine, Script, TapeInfo, Trace, parse_script, run_script
-from adviz.lang.cli import run_command
+from adviz.run import run_command
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEED = SHARED / "seeds" / "automatic_differentiation.py"

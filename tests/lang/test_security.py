@@ -12,7 +12,7 @@ import pytest
 import adviz.lang
 from adviz.engine import tape as engine_tape
 from adviz.lang import Declaration, LangError, Limits, parse_script, run_functions, run_script
-from adviz.lang.cli import run_command
+from adviz.run import run_command
 
 # Refused by the static pass: nothing in the script runs, not even an earlier print.
 STATIC = {

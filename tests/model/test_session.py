@@ -302,3 +302,53 @@ def test_session_module_imports_no_qt():
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+# -- what can be saved can be opened ------------------------------------------------------
+def test_a_session_too_large_to_open_is_never_saved(tmp_path):
+    path = tmp_path / "big.adviz"
+    path.write_bytes(b"the old session")
+    value = "1" * 100_000                        # each value is within its limit; together 30 MB
+    big = Session(Document("f = x", [VariableSpec(f"v{k}", value) for k in range(300)]))
+    with pytest.raises(SessionError, match=r"cannot save this session: the file is too large .* at most 20 MB"):
+        save_session(path, big)
+    assert path.read_bytes() == b"the old session"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.adviz"]
+
+
+def test_text_that_is_not_unicode_is_never_saved(tmp_path):
+    with pytest.raises(SessionError, match="cannot save this session"):
+        save_session(tmp_path / "s.adviz", Session(Document("f = x  # \ud800")))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_keeps_a_private_file_private(tmp_path):
+    path = tmp_path / "work.adviz"
+    save_session(path, sample())
+    path.chmod(0o600)
+    save_session(path, Session(Document("f = x")))
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert load_session(path) == Session(Document("f = x"))
+
+
+def test_a_fifo_named_like_a_session_is_refused_without_waiting(tmp_path):
+    import threading
+    fifo = tmp_path / "work.adviz"
+    os.mkfifo(fifo)
+    errors: list[str] = []
+
+    def load():
+        for reader in (load_session, load_text):
+            try:
+                reader(fifo)
+            except SessionError as exc:
+                errors.append(str(exc))
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():                  # a regression: free the blocked open before failing
+        for _ in range(2):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO blocked")
+    assert errors == ["this is a named pipe (FIFO), not a session file", "this is a named pipe (FIFO), not a file"]
