@@ -9,7 +9,7 @@ import ast
 import inspect
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -47,17 +47,24 @@ def parse_script(text: str, *, limits: Limits = Limits()) -> Script:
     return Script(text, tree, lines, _cells(tree))
 
 
-def run_script(script_or_text: Script | str, *, limits: Limits = Limits()) -> Trace:
+def run_script(script_or_text: Script | str, *, limits: Limits = Limits(), trace: Trace | None = None,
+               on_statement: Callable[[int, int], None] | None = None) -> Trace:
     """Run a tape script. Never raises: a refusal or runtime error is ``trace.error``, and the
-    trace keeps everything that happened before it."""
-    trace = Trace()
+    trace keeps everything that happened before it.
+
+    ``trace`` is filled in when given (its ``printed`` list may pass each line on as it comes);
+    ``on_statement(line, col)`` is told where each statement starts, before it runs.
+    """
+    trace = trace if trace is not None else Trace()
     try:
         script = script_or_text if isinstance(script_or_text, Script) else parse_script(script_or_text, limits=limits)
     except LangError as exc:
         trace.error = exc
         return trace
     trace.cells = list(script.cells)
-    _Interpreter(script, Budget(limits), trace).run()
+    interpreter = _Interpreter(script, Budget(limits), trace)
+    interpreter.on_statement = on_statement
+    interpreter.run()
     return trace
 
 
@@ -101,6 +108,7 @@ class _Interpreter(Evaluator):
         self.tape_index: dict[int, int] = {}
         self.printed = 0
         self.current: ast.stmt | None = None  # the statement running, to place unexpected errors
+        self.on_statement: Callable[[int, int], None] | None = None
         self.statements = {
             ast.Expr: self.s_expr, ast.Assign: self.s_assign, ast.AugAssign: self.s_augassign,
             ast.Delete: self.s_delete, ast.With: self.s_with, ast.For: self.s_for, ast.If: self.s_if,
@@ -130,6 +138,8 @@ class _Interpreter(Evaluator):
         if handler is None:
             raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported")
         self.current = stmt
+        if self.on_statement is not None:
+            self.on_statement(stmt.lineno, stmt.col_offset + 1)
         try:
             handler(stmt)
         except (LangError, *ENGINE_ERRORS) as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..graph import Graph, Layout, graph_for_call, layout
 from .document import Document, VariableSpec, declarations, is_script
@@ -29,14 +29,17 @@ class Outcome:
     script: bool = False
 
 
-def run(doc: Document) -> Outcome:
-    """Run the document through the language: a Trace, or the error."""
+def run(doc: Document, on_statement: Callable[[int, int], None] | None = None) -> Outcome:
+    """Run the document through the language: a Trace, or the error.
+
+    ``on_statement(line, col)`` is told where each statement of a script starts.
+    """
     from ..lang import LangError, parse_functions, run_functions, run_script
     out = Outcome(script=is_script(doc.text))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if out.script:
-            trace = run_script(doc.text)
+            trace = run_script(doc.text, on_statement=on_statement)
             out.trace = trace
             out.calls = [f"{c.index + 1}: line {c.line}  {c.kind}({c.target_text}, {c.sources_text})"
                          for c in trace.calls]
@@ -96,9 +99,10 @@ def with_moved(layout: Layout, moved: dict[str, tuple[float, float]]) -> Layout:
     return Layout(positions=positions, routes=routes, method=layout.method, direction=layout.direction)
 
 
-def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0) -> Outcome:
+def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0,
+            on_statement: Callable[[int, int], None] | None = None) -> Outcome:
     """Run the document and turn its chosen gradient call into a laid-out graph."""
-    out = run(doc)
+    out = run(doc, on_statement)
     trace = out.trace
     if trace is None or not trace.calls:
         if out.error is None and trace is not None and out.script:
