@@ -11,7 +11,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..engine import GradientTape, TapeCall, Tensor, Variable, flatten
-from .formulas import _operand, chain_lines, fill, partial_formula, power_text
+from .formulas import chain_lines, op_formula, operand, partial_formula
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
 from .values import format_value, is_zero
@@ -128,9 +128,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
                 ids[n._id] = lit_id
                 keys[n._id] = lit_id
         labels = [nodes[ids[n._id]].label for n in rec.inputs]
-        formula = fill(rec.op.formula, [_operand(x) for x in labels], rec.attrs)
-        if rec.op.name == "pow":
-            formula = power_text(_operand(labels[0]), labels[1]) or formula
+        formula = op_formula(rec.op, labels, rec.attrs)
         name = names.get(rec.output._id)
         is_target = rec.output._id in target_ids
         label = name or formula
@@ -278,7 +276,7 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             lit.append(in_label)
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
                                      contribution, before, st.adjoints[i]))
-        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{_operand(out_label)} = "
+        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{operand(out_label)} = "
                       f"{format_value(st.upstream)}) flows back into {', '.join(lit)}.")
         step.chain = chain
         schedule.append(step)

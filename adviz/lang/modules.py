@@ -9,9 +9,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine import (FUNCTIONS, OPS, GradientTape, Tensor, UnconnectedGradients, Variable, constant,
+from ..engine import (FUNCTIONS, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
 from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
+from ..engine.ops import exported
 from .errors import LangError
 from .limits import array_shape, Budget, describe
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
@@ -38,23 +39,22 @@ def _constant_check(budget: Budget, args: tuple, kwargs: dict) -> None:
         budget.check_shape(shape)
 
 
-_TENSOR_KEYS = ("x", "y", "a", "b", "input_tensor", "tensor")
-
-
-def op_check(op: Any) -> Check:
+def op_check(op: Op) -> Check:
+    """The size check before calling ``op``: the row's ``size_check`` says which one."""
     def check(budget: Budget, args: tuple, kwargs: dict) -> None:
-        tensors = list(args[: op.arity]) + [kwargs[k] for k in _TENSOR_KEYS if k in kwargs]
+        tensors = list(args[: op.arity]) + [kwargs[k] for k in op.keywords if k in kwargs]
         for t in tensors:
             budget.check_convertible(t)
-        if op.name == "matmul" and len(tensors) == 2:
+        pair = len(tensors) == 2
+        if op.size_check == "matmul" and pair:
             budget.check_matmul(*tensors)
-        elif op.arity == 2 and len(tensors) == 2:
+        elif op.size_check == "broadcast" and pair:
             budget.check_broadcast(*tensors)
         elif tensors:
             shape = array_shape(tensors[0])
             if shape is not None:
                 budget.add_work(int(np.prod(shape, dtype=np.int64)))
-        if "shape" in op.attrs and op.name != "reshape":
+        if op.size_check == "allocate":
             budget.check_shape(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
     return check
 
@@ -62,13 +62,8 @@ def op_check(op: Any) -> Check:
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
     """The op table's functions exported under ``namespace`` ("" is the top level)."""
-    out: dict[str, Any] = {}
-    for op in OPS.values():
-        if op.internal or namespace not in op.exports:
-            continue
-        for name in (op.name,) + op.aliases:
-            out[name] = SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
-    return out
+    return {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+            for name, op in exported(namespace).items()}
 
 
 def _top_level(module: str) -> dict[str, Any]:
