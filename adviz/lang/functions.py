@@ -28,6 +28,8 @@ from .whitelist import SafeFunction
 # the table so that a new row needs no change here.
 FUNCTION_NAMES: tuple[str, ...] = tuple(name for name, op in OP_NAMES.items() if not op.internal)
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+# Every name the function box knows without a declaration: what an editor colours as built in.
+KNOWN_NAMES: tuple[str, ...] = FUNCTION_NAMES + tuple(CONSTANTS)
 KINDS = ("variable", "variable_untrainable", "watched", "constant")
 _CALLABLES = {name: SafeFunction(name, FUNCTIONS[name], op_check(OP_NAMES[name])) for name in FUNCTION_NAMES}
 
