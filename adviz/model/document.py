@@ -15,6 +15,11 @@ KIND_TITLES = {"variable": "Variable", "variable_untrainable": "Variable (not tr
 DEFAULT_VALUE = "1.0"
 EXAMPLE = "u = x*y\nf = sin(u) + x**2"
 EXAMPLE_VALUES = {"x": "2.0", "y": "3.0"}
+# The colour themes a picture is drawn in, and their titles in menus.
+THEMES = ("light", "dark", "projector", "print")
+THEME_TITLES = {"light": "Light", "dark": "Dark", "projector": "Projector", "print": "Print"}
+# What the app's theme setting may hold: a theme, or "system" (light or dark as the desktop is).
+THEME_SETTINGS = ("system",) + THEMES
 
 _SCRIPT = re.compile(r"^\s*(import|from|with|print|for|if|del)\b|GradientTape", re.MULTILINE)
 

@@ -17,8 +17,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from ..graph import METHODS
-from ..model import Document
-from ..model.session import (SUFFIX, THEMES, Session, SessionError, is_session_path, load_session, load_text,
+from ..model import THEMES, Document
+from ..model.session import (SUFFIX, Session, SessionError, is_session_path, load_session, load_text,
                        save_session)
 
 if TYPE_CHECKING:
