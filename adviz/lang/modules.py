@@ -91,7 +91,7 @@ def _top_level(module: str) -> dict[str, Any]:
 # -- numpy: a small read-only subset returning plain arrays and numbers ---------------------
 def _numeric(result: Any) -> Any:
     if isinstance(result, np.ndarray) and result.dtype.kind not in "biuf":
-        raise LangError(f"numpy arrays here hold numbers only, not {result.dtype.name}")
+        raise LangError(f"numpy arrays here hold numbers only, not {result.dtype.name}", kind="type")
     return result
 
 
@@ -106,17 +106,17 @@ def _np(fn: Callable[..., Any], keywords: tuple[str, ...] = (), positional: int 
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if len(args) > positional:
-            raise LangError(f"np.{name}() takes at most {positional} positional argument(s) here")
+            raise LangError(f"np.{name}() takes at most {positional} positional argument(s) here", kind="type")
         for key in kwargs:
             if key not in keywords:
-                raise LangError(f"np.{name}() does not take {key}= here")
+                raise LangError(f"np.{name}() does not take {key}= here", kind="type")
         if dtype_at is not None and len(args) > dtype_at:
             args = args[:dtype_at] + (as_dtype(args[dtype_at]),) + args[dtype_at + 1:]
         if kwargs.get("dtype") is not None:
             kwargs["dtype"] = as_dtype(kwargs["dtype"])
         for a in args:
             if isinstance(a, (str, bytes, dict)) or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
-                raise LangError(f"np.{name}() takes numbers and arrays, not {describe(a)}")
+                raise LangError(f"np.{name}() takes numbers and arrays, not {describe(a)}", kind="type")
         return _numeric(fn(*[np.asarray(a) if isinstance(a, (Tensor, Variable)) else a for a in args], **kwargs))
     return named_as(call, f"np.{name}")
 
@@ -146,11 +146,11 @@ def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     nums = [_scalar(a) for a in args[:3]]
     if not nums or any(n is None for n in nums):
         if any(hasattr(a, "shape") for a in args[:3]):
-            raise LangError("np.arange takes plain numbers (start, stop, step)")
+            raise LangError("np.arange takes plain numbers (start, stop, step)", kind="type")
         return
     start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
     if step == 0 or not all(map(math.isfinite, (start, stop, step))):
-        raise LangError("np.arange needs a finite, non-zero step")
+        raise LangError("np.arange needs a finite, non-zero step", kind="value")
     budget.check_elements(max(0, math.ceil((stop - start) / step)))
 
 
@@ -158,7 +158,7 @@ def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     num = argument(args, kwargs, 2, "num", 50)
     count = _scalar(num)
     if count is None:
-        raise LangError("np.linspace needs a whole number of points")
+        raise LangError("np.linspace needs a whole number of points", kind="value")
     if math.isfinite(count):
         budget.check_elements(int(count))
 
