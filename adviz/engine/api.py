@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .dtypes import as_dtype
 from .ops import OP_NAMES, Op
@@ -35,29 +36,29 @@ def op_function(op: Op) -> Callable[..., Tensor]:
 FUNCTIONS: dict[str, Callable[..., Tensor]] = {name: op_function(op) for name, op in OP_NAMES.items()}
 
 
-def ones(shape: Any, dtype: Any = "float32", name: str | None = None) -> Tensor:
+def ones(shape: ArrayLike, dtype: DTypeLike = "float32", name: str | None = None) -> Tensor:
     """A tensor of ones of ``shape`` (like ``tf.ones``)."""
     return Tensor(np.ones(_shape(shape), dtype=as_dtype(dtype)))
 
 
-def zeros(shape: Any, dtype: Any = "float32", name: str | None = None) -> Tensor:
+def zeros(shape: ArrayLike, dtype: DTypeLike = "float32", name: str | None = None) -> Tensor:
     """A tensor of zeros of ``shape`` (like ``tf.zeros``)."""
     return Tensor(np.zeros(_shape(shape), dtype=as_dtype(dtype)))
 
 
-def ones_like(x: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def ones_like(x: ArrayLike, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """Ones of ``x``'s shape, and of its dtype unless ``dtype`` is given."""
     a = to_array(x)
     return Tensor(np.ones(a.shape, dtype=as_dtype(dtype) if dtype is not None else a.dtype))
 
 
-def zeros_like(x: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def zeros_like(x: ArrayLike, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """Zeros of ``x``'s shape, and of its dtype unless ``dtype`` is given."""
     a = to_array(x)
     return Tensor(np.zeros(a.shape, dtype=as_dtype(dtype) if dtype is not None else a.dtype))
 
 
-def _shape(shape: Any) -> tuple[int, ...]:
+def _shape(shape: ArrayLike) -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
     return tuple(int(s) for s in to_array(shape).reshape(-1))

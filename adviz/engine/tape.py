@@ -76,7 +76,6 @@ class GradientTape(TapeState):
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         super().__init__(watch_accessed_variables)
         self._persistent = bool(persistent)
-        self._explicit: list[Operand] = []
         self._used = False
         self.calls: list[TapeCall] = []
         # When set, each gradient() keeps its backward pass (the steps) in ``calls``.
@@ -116,10 +115,6 @@ class GradientTape(TapeState):
         """Whether ``node`` is watched, or was produced by a recorded op."""
         return node._id in self._watched
 
-    @property
-    def explicitly_watched(self) -> tuple[Operand, ...]:
-        return tuple(self._explicit)
-
     def watch(self, tensor: Any) -> None:
         """Watch a tensor, a Variable, or a nested list of them, so ops on it are recorded."""
         for leaf in flatten(tensor):
@@ -129,7 +124,6 @@ class GradientTape(TapeState):
             if not is_floating(leaf.dtype):
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. adviz.float32), "
                               f"got {leaf.dtype.name}", stacklevel=2)
-            self._explicit.append(leaf)
             self._watch_one(leaf)
 
     def watched_variables(self) -> tuple[Variable, ...]:
@@ -152,7 +146,6 @@ class GradientTape(TapeState):
         self._records.clear()
         self._unrecorded.clear()
         self._watched.clear()
-        self._explicit.clear()
         self._variables.clear()
         self._used = False
 

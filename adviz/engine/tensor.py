@@ -10,6 +10,7 @@ import itertools
 from typing import Any, Callable, Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .dtypes import as_dtype, float32, int32
 
@@ -174,7 +175,7 @@ def format_tensor(prefix: str, value: np.ndarray) -> str:
     return f"{prefix}({sep}{text}, shape={value.shape}, dtype={value.dtype.name})"
 
 
-def to_array(value: Any, dtype: Any = None, hint: np.dtype | None = None) -> np.ndarray:
+def to_array(value: ArrayLike, dtype: DTypeLike = None, hint: np.dtype | None = None) -> np.ndarray:
     """Convert Python numbers, lists and arrays as TensorFlow does: floats become float32, ints int32.
 
     ``hint`` is the dtype of the other operand of a binary op: Python numbers adopt it, and so
@@ -217,7 +218,8 @@ def _describe(value: Any) -> str:
     return text if len(text) < 40 else type(value).__name__
 
 
-def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ArrayLike | None = None,
+             name: str | None = None) -> Tensor:
     """A tensor holding ``value`` (like ``tf.constant``)."""
     array = np.array(to_array(value, dtype))
     if shape is not None:
@@ -225,7 +227,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
     return Tensor(array)
 
 
-def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """``value`` itself when it is a tensor, its current value for a Variable, otherwise a new constant."""
     if isinstance(value, Tensor) and dtype is None:
         return value
@@ -240,8 +242,8 @@ class Variable(Operators):
     __slots__ = ("_value", "_id", "_name", "_trainable", "__weakref__")
     __array_priority__ = 100
 
-    def __init__(self, initial_value: Any, trainable: bool = True, name: str | None = None,
-                 dtype: Any = None) -> None:
+    def __init__(self, initial_value: ArrayLike, trainable: bool = True, name: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         if initial_value is None:
             raise ValueError("initial_value must be specified")
         self._value = Tensor(np.array(to_array(initial_value, dtype)))
@@ -275,17 +277,17 @@ class Variable(Operators):
     def numpy(self) -> np.ndarray:
         return self._value._value.copy()
 
-    def assign(self, value: Any) -> "Variable":
+    def assign(self, value: ArrayLike) -> Variable:
         array = np.array(to_array(value, self.dtype))
         if array.shape != self.shape:
             raise ValueError(f"cannot assign a value of shape {array.shape} to a Variable of shape {self.shape}")
         self._value = Tensor(array)
         return self
 
-    def assign_add(self, delta: Any) -> "Variable":
+    def assign_add(self, delta: ArrayLike) -> Variable:
         return self.assign(self._value._value + to_array(delta, self.dtype))
 
-    def assign_sub(self, delta: Any) -> "Variable":
+    def assign_sub(self, delta: ArrayLike) -> Variable:
         return self.assign(self._value._value - to_array(delta, self.dtype))
 
     def __float__(self) -> float:

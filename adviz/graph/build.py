@@ -6,7 +6,7 @@ reason in words. Numbers come from the engine's backward steps; nothing is re-de
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol, Sequence
 
 import numpy as np
 
@@ -288,7 +288,39 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
     return schedule
 
 
-def graph_for_call(trace: Any, index: int) -> Graph:
+class RecordedCall(Protocol):
+    """One gradient call of a run, as :func:`graph_for_call` reads it (``adviz.lang.GradientCall``)."""
+
+    kind: str
+    tape_index: int
+    target: Any
+    sources: Any
+    target_text: str
+    sources_text: str
+    tape_call: TapeCall | None
+    names: dict[int, str]
+    error: Any
+
+
+class RecordedTape(Protocol):
+    """A tape of a run (``adviz.lang.TapeInfo``)."""
+
+    name: Any
+    tape: GradientTape
+
+
+class RecordedRun(Protocol):
+    """The tapes and gradient calls of a run (``adviz.lang.Trace``); the graph layer does not
+    import the language, so it names only what it reads."""
+
+    @property
+    def calls(self) -> Sequence[RecordedCall]: ...
+
+    @property
+    def tapes(self) -> Sequence[RecordedTape]: ...
+
+
+def graph_for_call(trace: RecordedRun, index: int) -> Graph:
     """The graph of gradient call ``index`` of a language trace (``adviz.lang.Trace``).
 
     A call that raised (a non-persistent tape asked twice) still shows the tape's graph, with

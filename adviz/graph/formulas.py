@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..engine import Op
 from .values import format_number, format_value
@@ -63,8 +64,8 @@ def op_formula(op: Op, labels: list[str], attrs: dict[str, Any]) -> str:
     return (op.formula_text and op.formula_text(ops, labels)) or fill(op.formula, ops, attrs)
 
 
-def chain_lines(target: str, out: str, inp: str, upstream: Any, partial: Any, contribution: Any,
-                before: Any, after: Any) -> list[str]:
+def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: ArrayLike | None,
+                contribution: ArrayLike, before: ArrayLike | None, after: ArrayLike) -> list[str]:
     """The chain rule for one edge of a backward step, with numbers.
 
     ``∂f/∂x = ∂f/∂u · ∂u/∂x = 1 · 3 = 3``; at fan-out a second line adds it to what ``x``

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..engine import FUNCTIONS, OP_NAMES, GradientTape, Tensor, Variable, constant
 from ..engine.dtypes import as_dtype
@@ -176,7 +177,7 @@ def _numeric_array(value: Any, dtype: np.dtype, force: bool = False) -> Any:
     return value
 
 
-def literal_value(value: Any, dtype: Any, limits: Limits = Limits()) -> np.ndarray:
+def literal_value(value: float | str | list[Any], dtype: DTypeLike, limits: Limits = Limits()) -> np.ndarray:
     """A declaration's value as an array: numbers, nested lists, or text of them (``pi/4`` too)."""
     dt = as_dtype(dtype)
     budget = Budget(limits)

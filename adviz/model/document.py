@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..lang import Declaration
 
 KINDS = ("variable", "variable_untrainable", "watched", "constant")
 KIND_TITLES = {"variable": "Variable", "variable_untrainable": "Variable (not trainable)",
@@ -77,7 +80,8 @@ def sync_variables(text: str, variables: list[VariableSpec],
     return out
 
 
-def declarations(variables: list[VariableSpec]) -> list[Any]:
+def declarations(variables: list[VariableSpec]) -> list[Declaration]:
+    """The language's declarations of ``variables`` (their names, value texts and kinds)."""
     from ..lang import Declaration
     return [Declaration(name=v.name, value=v.value, kind=v.kind) for v in variables]
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .session import Session
 
 INPUT_LIMIT = 1_000_000   # characters
 
@@ -32,7 +36,7 @@ def read_text_input(value: str) -> str:
     return "\n".join(part.strip() for part in value.split(";"))
 
 
-def load_session_input(value: str | None):
+def load_session_input(value: str | None) -> Session | None:
     """The session in INPUT when it names a ``.adviz`` file, else None.
 
     Raises ValueError with a one-line message (``FILE: what is wrong``) for a bad session.
@@ -45,8 +49,3 @@ def load_session_input(value: str | None):
     except SessionError as exc:
         raise ValueError(f"{value}: {exc}") from None
 
-
-def load_document_input(value: str | None):
-    """The :class:`~adviz.model.Document` of a session named by INPUT, else None (ValueError if bad)."""
-    session = load_session_input(value)
-    return session.document if session is not None else None
