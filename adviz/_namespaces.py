@@ -1,17 +1,12 @@
 """Build ``adviz``, ``adviz.math``, ``adviz.nn`` and ``adviz.linalg`` from the op table."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
 
-from .engine import FUNCTIONS, OPS
+from .engine import FUNCTIONS, Tensor
+from .engine.ops import exported as exported_ops
 
 
-def exported(namespace: str) -> dict[str, Any]:
+def exported(namespace: str) -> dict[str, Callable[..., Tensor]]:
     """Functions the op table exports under ``namespace`` ("" is the top level)."""
-    out: dict[str, Any] = {}
-    for op in OPS.values():
-        if op.internal or namespace not in op.exports:
-            continue
-        for name in (op.name,) + op.aliases:
-            out[name] = FUNCTIONS[name]
-    return out
+    return {name: FUNCTIONS[name] for name in exported_ops(namespace)}

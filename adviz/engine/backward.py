@@ -1,4 +1,4 @@
-"""The backward pass as data: one :class:`Step` per recorded op, newest first.
+"""The backward pass as data: one :class:`BackwardStep` per recorded op, newest first.
 
 ``GradientTape.gradient`` and the visualiser's animation both run :func:`run_backward`, so the
 picture and the answer come from one computation.
@@ -6,18 +6,29 @@ picture and the answer come from one computation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from .backends import NUMPY, TENSORS, sum_to_shape
+from .backends import NUMPY, TENSORS
 from .dtypes import is_floating
 from .ops import MINUS_ONE, ONE
+from .recording import Operand, Record, differentiating
+from .shapes import Backend, sum_to_shape
 from .tensor import Tensor, Variable
 
 
+class Recorded(Protocol):
+    """What the backward pass reads from a tape."""
+
+    @property
+    def records(self) -> tuple[Record, ...]: ...
+
+    def is_watched(self, node: Operand) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
-class Step:
+class BackwardStep:
     """The adjoint of ``record.output`` flowing back into the record's inputs.
 
     For input ``i`` (``None`` where that input leads to no source): ``partials[i]`` is the local
@@ -27,9 +38,9 @@ class Step:
     """
 
     index: int
-    record: Any
+    record: Record
     upstream: np.ndarray
-    partials: tuple[Any, ...]
+    partials: tuple[np.ndarray | None, ...]
     contributions: tuple[np.ndarray | None, ...]
     adjoints: tuple[np.ndarray | None, ...]
 
@@ -38,17 +49,13 @@ class Step:
 class BackwardPass:
     """The result of one backward pass: its steps, the adjoint of every node id, the gradients."""
 
-    steps: tuple[Step, ...]
+    steps: tuple[BackwardStep, ...]
     adjoints: dict[int, np.ndarray]
     seeds: dict[int, np.ndarray]
-    gradients: tuple[Any, ...]
+    gradients: tuple[Tensor | None, ...]
 
 
-def _node_id(x: Any) -> int:
-    return x._id
-
-
-def _reachable(records: Sequence[Any], sources: set[int]) -> set[int]:
+def _reachable(records: Sequence[Record], sources: set[int]) -> set[int]:
     """Floating-point ids that depend on a source through recorded ops (only these need
     adjoints; an integer value stops the gradient)."""
     reach = set(sources)
@@ -61,7 +68,7 @@ def _reachable(records: Sequence[Any], sources: set[int]) -> set[int]:
     return reach
 
 
-def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[Any] | None,
+def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand], seeds: list[Any] | None,
                  keep_steps: bool) -> BackwardPass:
     """Propagate adjoints from ``targets`` back through ``tape``'s records to ``sources``.
 
@@ -69,11 +76,9 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
     a recorded path joins it to a target. When another tape is recording, the arithmetic runs
     on recorded tensors so that gradients can be differentiated again.
     """
-    from .tape import _STACK
-    m = TENSORS if any(t._recording and not t._stopped for t in _STACK) else NUMPY
-    records = list(tape._records)  # a snapshot: this pass may itself be recorded on the tape
-    watched = tape._watched
-    source_ids = {s._id for s in sources if s._id in watched and is_floating(s.dtype)}
+    m = TENSORS if differentiating() else NUMPY
+    records = tape.records  # a snapshot: this pass may itself be recorded on the tape
+    source_ids = {s._id for s in sources if tape.is_watched(s) and is_floating(s.dtype)}
     reach = _reachable(records, source_ids)
 
     adj: dict[int, Any] = {}
@@ -97,7 +102,7 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
             seed_values[tid] = seed
 
     numeric = m is NUMPY
-    steps: list[Step] = []
+    steps: list[BackwardStep] = []
     for index in range(len(records) - 1, -1, -1):
         rec = records[index]
         g = adj.get(rec.output._id)
@@ -140,7 +145,7 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
             if keep_steps:
                 partials[i], contribs[i], after[i] = p, c, adj[nid]
         if keep_steps:
-            steps.append(Step(index, rec, _arr(g), tuple(_arr(p) for p in partials),
+            steps.append(BackwardStep(index, rec, _arr(g), tuple(_arr(p) for p in partials),
                               tuple(_arr(c) for c in contribs), tuple(_arr(a) for a in after)))
 
     gradients = []
@@ -153,7 +158,7 @@ def run_backward(tape: Any, targets: list[Any], sources: list[Any], seeds: list[
                         {k: _arr(v) for k, v in seed_values.items()}, tuple(gradients))
 
 
-def _arguments(m: Any, inputs: tuple[Any, ...], values: tuple[Tensor, ...], out: Tensor,
+def _arguments(m: Backend, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out: Tensor,
                scalars: bool) -> tuple[list[Any], Any]:
     """What a rule receives for the inputs and the output of one record."""
     if m is TENSORS:

@@ -5,6 +5,12 @@ ops) or its vector-Jacobian product (for structural ops), and what the picture s
 the output's formula and the formula of each local partial. ``{0}``, ``{1}`` stand for the
 inputs' names. Rules take a backend ``m`` (see :mod:`adviz.engine.backends`) so that the same
 rule serves plain numbers and recorded, twice-differentiable tensors.
+
+A row also says everything its callers need to treat it generically: how each attribute is
+converted from what a user passes, the keyword names of its tensor inputs, which size check the
+input language runs before calling it, and, where the template alone reads badly, a hook that
+writes its formula (see :mod:`adviz.engine.notation`). Nothing outside the engine asks an op
+for its name to decide what to do.
 """
 from __future__ import annotations
 
@@ -13,17 +19,34 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .backends import kept_shape, reduced_count
+from .dtypes import as_dtype
+from .notation import FormulaText, PartialText, pow_formula, pow_partial
+from .shapes import Axis, Backend, kept_shape, reduced_count, sum_to_shape
+from .tensor import to_array
 
 # A local partial that is exactly 1 or -1: the contribution is the upstream adjoint itself.
 ONE = "one"
 MINUS_ONE = "minus_one"
 
+# The size check the input language runs before a call (its Budget reads this field):
+SIZE_CHECKS = (
+    "elements",    # the work is the size of the first input
+    "broadcast",   # two inputs broadcast together: the result's size
+    "matmul",      # a matrix product: the multiplications it needs
+    "allocate",    # the first input's size, and the ``shape`` attribute makes a new array
+)
+
 
 @dataclass(frozen=True)
 class Op:
     """One primitive. ``partials[i](m, out, *xs, **attrs)`` is ∂out/∂xs[i] elementwise;
-    structural ops give ``vjps[i](m, g, out, *xs, **attrs)``, the contribution itself."""
+    structural ops give ``vjps[i](m, g, out, *xs, **attrs)``, the contribution itself.
+
+    ``converters[k]`` (or None) turns what a user passes for ``attrs[k]`` into what ``forward``
+    takes; ``keywords`` are the keyword names of the tensor inputs (``x``, ``y``); ``size_check``
+    is one of :data:`SIZE_CHECKS`; ``formula_text`` and ``partial_text`` may improve on the
+    ``formula`` and ``partial_formulas`` templates for particular labels and values.
+    """
 
     name: str
     arity: int
@@ -35,6 +58,11 @@ class Op:
     vjps: tuple[Callable[..., Any], ...] = ()
     attrs: tuple[str, ...] = ()
     defaults: tuple[Any, ...] = ()
+    converters: tuple[Callable[[Any], Any] | None, ...] = ()
+    keywords: tuple[str, ...] = ()
+    size_check: str = ""
+    formula_text: FormulaText | None = None
+    partial_text: PartialText | None = None
     aliases: tuple[str, ...] = ()
     exports: tuple[str, ...] = ("", "math")
     internal: bool = False
@@ -42,6 +70,24 @@ class Op:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "elementwise", not self.vjps)
+        if not self.keywords:
+            object.__setattr__(self, "keywords", ("x", "y")[: self.arity])
+        if not self.size_check:
+            object.__setattr__(self, "size_check", "broadcast" if self.arity == 2 else "elements")
+        if not self.converters:
+            object.__setattr__(self, "converters", (None,) * len(self.attrs))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that reaches this op: its own, then TensorFlow's alternatives."""
+        return (self.name,) + self.aliases
+
+    def convert(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """``attrs`` with each attribute converted as ``forward`` takes it (in place)."""
+        for key, convert in zip(self.attrs, self.converters):
+            if convert is not None:
+                attrs[key] = convert(attrs[key])
+        return attrs
 
     def attrs_from(self, positional: tuple[Any, ...], keywords: dict[str, Any] | None = None) -> dict[str, Any]:
         """Map extra positional and keyword arguments onto this op's attributes, with defaults."""
@@ -63,12 +109,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + np.tanh(0.5 * x))
 
 
-def _mask(m: Any, condition: np.ndarray, like: Any) -> Any:
+def _mask(m: Backend, condition: np.ndarray, like: Any) -> Any:
     raw = m.raw(like)
     return m.const(np.asarray(condition, dtype=raw.dtype))
 
 
-def _log_positive(m: Any, x: Any) -> Any:
+def _log_positive(m: Backend, x: Any) -> Any:
     # d/dy x**y = x**y · ln x, taken as 0 where x <= 0 (as TensorFlow does) instead of nan.
     raw = m.raw(x)
     positive = raw > 0
@@ -78,7 +124,7 @@ def _log_positive(m: Any, x: Any) -> Any:
 
 
 def _matmul_vjp(side: int) -> Callable[..., Any]:
-    def vjp(m: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
+    def vjp(m: Backend, g: Any, out: Any, a: Any, b: Any) -> Any:
         # Vectors become a row (left) or a column (right) so one rule covers every rank:
         # d(A@B)/dA = G @ Bᵀ, d(A@B)/dB = Aᵀ @ G.
         sa, sb = m.shape(a), m.shape(b)
@@ -86,7 +132,6 @@ def _matmul_vjp(side: int) -> Callable[..., Any]:
         b2 = m.reshape(b, sb + (1,)) if len(sb) == 1 else b
         out_shape = np.broadcast_shapes(m.shape(a2)[:-2], m.shape(b2)[:-2]) + (m.shape(a2)[-2], m.shape(b2)[-1])
         g2 = m.reshape(g, out_shape)
-        from .backends import sum_to_shape
         if side == 0:
             return m.reshape(sum_to_shape(m, m.matmul(g2, m.swap(b2)), m.shape(a2)), sa)
         return m.reshape(sum_to_shape(m, m.matmul(m.swap(a2), g2), m.shape(b2)), sb)
@@ -130,12 +175,29 @@ def _index_grad_forward(g, shape=(), index=()):
 
 
 def _cast_forward(x, dtype=None):
-    from .dtypes import as_dtype
     return np.asarray(x).astype(as_dtype(dtype))
 
 
 def _cast_vjp(m, g, out, x, dtype=None):
     return m.cast(g, m.raw(x).dtype)
+
+
+# Attribute converters: what a user may pass, as the forward functions take it.
+def _axis(axis: Any) -> Axis:
+    if axis is None:
+        return None
+    return tuple(int(a) for a in axis) if isinstance(axis, (list, tuple)) else int(axis)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    return tuple(int(s) for s in np.atleast_1d(to_array(shape)))
+
+
+def _perm(perm: Any) -> tuple[int, ...] | None:
+    return None if perm is None else tuple(int(p) for p in perm)
+
+
+_REDUCTION = dict(attrs=("axis", "keepdims"), defaults=(None, False), converters=(_axis, bool))
 
 
 def _row(name, arity, forward, symbol, formula, partial_formulas, partials=(), **kw) -> Op:
@@ -154,7 +216,7 @@ _ROWS = [
     _row("negative", 1, np.negative, "−", "−{0}", ("−1",), (MINUS_ONE,), aliases=("neg",)),
     _row("pow", 2, np.power, "^", "{0}^{1}", ("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
          (lambda m, out, a, b: b * a ** (b - 1), lambda m, out, a, b: out * _log_positive(m, a)),
-         aliases=("power",)),
+         formula_text=pow_formula, partial_text=pow_partial, aliases=("power",)),
     _row("square", 1, np.square, "²", "{0}²", ("2·{0}",), (lambda m, out, x: 2.0 * x,)),
     _row("sqrt", 1, np.sqrt, "√", "√{0}", ("1/(2·√{0})",), (lambda m, out, x: 0.5 / out,)),
     _row("exp", 1, np.exp, "exp", "exp({0})", ("exp({0})",), (lambda m, out, x: out,)),
@@ -179,45 +241,39 @@ _ROWS = [
           lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) > m.raw(b), m.shape(out)), b))),
     # Linear algebra, reductions and shapes: the rule is the contribution itself.
     _row("matmul", 2, np.matmul, "@", "{0} @ {1}", ("(·) @ {1}ᵀ", "{0}ᵀ @ (·)"),
-         vjps=(_matmul_vjp(0), _matmul_vjp(1)), exports=("", "linalg")),
+         vjps=(_matmul_vjp(0), _matmul_vjp(1)), size_check="matmul", exports=("", "linalg")),
     _row("reduce_sum", 1, lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
-         "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), attrs=("axis", "keepdims"), defaults=(None, False),
-         aliases=("sum",)),
+         "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), **_REDUCTION, aliases=("sum",)),
     _row("reduce_mean", 1, lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
-         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), attrs=("axis", "keepdims"),
-         defaults=(None, False), aliases=("mean",)),
+         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), **_REDUCTION, aliases=("mean",)),
     _row("reduce_max", 1, lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims),
-         "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), attrs=("axis", "keepdims"),
-         defaults=(None, False), aliases=("max",)),
+         "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), **_REDUCTION, aliases=("max",)),
     _row("reshape", 1, lambda x, shape=None: np.reshape(x, shape), "reshape", "reshape({0})", ("1",),
          vjps=(lambda m, g, out, x, shape=None: m.reshape(g, m.shape(x)),), attrs=("shape",),
-         defaults=(None,)),
+         defaults=(None,), converters=(_shape,)),
     _row("transpose", 1, _transpose_forward, "ᵀ", "{0}ᵀ", ("1",), vjps=(_transpose_vjp,),
-         attrs=("perm",), defaults=(None,)),
+         attrs=("perm",), defaults=(None,), converters=(_perm,)),
     _row("getitem", 1, lambda x, index=(): np.asarray(x[index]), "[ ]", "{0}[{index}]", ("1 at [{index}]",),
          vjps=(lambda m, g, out, x, index=(): m.index_grad(g, m.shape(x), index),), attrs=("index",),
          defaults=((),), exports=()),
     _row("cast", 1, _cast_forward, "cast", "cast({0})", ("1",), vjps=(_cast_vjp,), attrs=("dtype",),
-         defaults=(None,), exports=("",)),
+         defaults=(None,), converters=(as_dtype,), exports=("",)),
     # Used by the backward pass of other rows, so that it can itself be differentiated.
     _row("broadcast_to", 1, lambda x, shape=(): np.broadcast_to(x, shape), "broadcast", "broadcast({0})",
-         ("1",), vjps=(lambda m, g, out, x, shape=(): _sum_to(m, g, m.shape(x)),), attrs=("shape",),
-         defaults=((),), exports=("",)),
+         ("1",), vjps=(lambda m, g, out, x, shape=(): sum_to_shape(m, g, m.shape(x)),), attrs=("shape",),
+         defaults=((),), size_check="allocate", exports=("",)),
     _row("index_grad", 1, _index_grad_forward, "scatter", "scatter({0})", ("1",),
          vjps=(lambda m, g, out, x, shape=(), index=(): m.getitem(g, index),), attrs=("shape", "index"),
-         defaults=((), ()), exports=(), internal=True),
+         defaults=((), ()), size_check="allocate", exports=(), internal=True),
 ]
-
-
-def _sum_to(m, g, shape):
-    from .backends import sum_to_shape
-    return sum_to_shape(m, g, shape)
-
 
 OPS: dict[str, Op] = {row.name: row for row in _ROWS}
 
 # Every name that reaches an op: its own, TensorFlow's alternatives, and short forms.
-OP_NAMES: dict[str, Op] = {}
-for _op in _ROWS:
-    for _n in (_op.name,) + _op.aliases:
-        OP_NAMES[_n] = _op
+OP_NAMES: dict[str, Op] = {n: op for op in _ROWS for n in op.names}
+
+
+def exported(namespace: str) -> dict[str, Op]:
+    """Every name the table exports under ``namespace`` ("" is the top level, else
+    ``"math"``, ``"nn"``, ``"linalg"``), with its row."""
+    return {n: op for op in _ROWS if not op.internal and namespace in op.exports for n in op.names}

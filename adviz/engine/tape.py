@@ -1,40 +1,19 @@
-"""Recording: the tape stack, :class:`Record` and :class:`GradientTape`."""
+"""The user's side of recording: :class:`GradientTape`, its ``gradient`` and ``jacobian``."""
 from __future__ import annotations
 
 import enum
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 import numpy as np
 
+from .backward import BackwardPass, run_backward
 from .dtypes import is_floating
-from .ops import Op
-from .tensor import Tensor, Variable, next_id, to_array
-
-# Tapes whose ``with`` block is open, innermost last. The only global state of the engine.
-_STACK: list["GradientTape"] = []
-
-Node = Tensor | Variable
-
-
-class Record(NamedTuple):
-    """One executed primitive: ``output = op(*values, **attrs)``.
-
-    ``inputs`` are the objects the op read (a Variable stays a Variable, so its identity is
-    kept), ``values`` the tensors they held at that moment. ``reason`` is empty for a record a
-    tape kept; for one it only saw it says why it was not recorded (``"unwatched"``,
-    ``"stopped"``). Immutable; a named tuple rather than a frozen dataclass because one is made
-    for every recorded op and a tuple is made three times faster.
-    """
-
-    op: Op
-    inputs: tuple[Node, ...]
-    values: tuple[Tensor, ...]
-    output: Tensor
-    attrs: dict[str, Any]
-    reason: str = ""
+from .ops import OPS
+from .recording import Operand, Record, TapeState, apply, pop, push
+from .tensor import Tensor, Variable, next_id
 
 
 @dataclass(frozen=True)
@@ -52,7 +31,7 @@ class TapeCall:
     result: Any
     records: int
     unrecorded: int
-    backward: Any = None
+    backward: BackwardPass | None = None
     # Ids of the tensors the call itself created: recorded on an outer tape, they are gradient ops.
     created: tuple[int, int] = (0, 0)
 
@@ -62,111 +41,6 @@ class UnconnectedGradients(enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
-
-
-def _check_dtypes(op: Op, values: tuple[Tensor, ...]) -> None:
-    first = values[0]._value.dtype
-    for v in values[1:]:
-        if v._value.dtype != first:
-            raise TypeError(
-                f"{op.name}: cannot combine {first.name} and {v._value.dtype.name} tensors "
-                f"(shapes {values[0].shape} and {v.shape}); cast one with adviz.cast")
-
-
-def apply(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
-    """Run ``op`` on ``args`` and let every open tape record (or note) it."""
-    # The hot path of the engine: every op passes here once. Arities 1 and 2 are spelled out
-    # and plain tensor arguments skip the conversion loop.
-    n = len(args)
-    if n == 2:
-        a, b = args
-        if type(a) is Tensor and type(b) is Tensor:
-            inputs = values = args if type(args) is tuple else (a, b)
-        else:
-            inputs, values = _convert(args)
-            a, b = values
-        x, y = a._value, b._value
-        if x.dtype != y.dtype:
-            _check_dtypes(op, values)
-        arrays: tuple[np.ndarray, ...] = (x, y)
-    elif n == 1:
-        a = args[0]
-        if type(a) is Tensor:
-            inputs = values = (a,)
-        else:
-            inputs, values = _convert(args)
-        arrays = (values[0]._value,)
-    else:
-        inputs, values = _convert(args)
-        arrays = tuple([v._value for v in values])
-        _check_dtypes(op, values)
-    try:
-        result = op.forward(*arrays, **attrs)
-    except ValueError as exc:
-        shapes = " and ".join(str(v.shape) for v in values)
-        raise ValueError(f"{op.name}: incompatible shapes {shapes}: {exc}") from None
-    # ufuncs on 0-d arrays return numpy scalars; a fresh ndarray result is used as it is.
-    out = Tensor(result if type(result) is np.ndarray else np.asanyarray(result))
-    if _STACK:
-        _record(op, inputs, values, out, attrs)
-    return out
-
-
-def _convert(args: tuple[Any, ...]) -> tuple[tuple[Node, ...], tuple[Tensor, ...]]:
-    """The inputs an op reads and the tensors they hold: Variables are read (and so watched),
-    numbers and lists become tensors of the first tensor argument's dtype where they fit."""
-    hint = None
-    for a in args:
-        if isinstance(a, Tensor):
-            hint = a._value.dtype
-            break
-        if isinstance(a, Variable):
-            hint = a._value._value.dtype
-            break
-    inputs: list[Node] = []
-    values: list[Tensor] = []
-    for a in args:
-        if isinstance(a, Tensor):
-            inputs.append(a)
-            values.append(a)
-        elif isinstance(a, Variable):
-            read_variable(a)
-            inputs.append(a)
-            values.append(a._value)
-        else:
-            t = Tensor(np.array(to_array(a, hint=hint)))
-            inputs.append(t)
-            values.append(t)
-    return tuple(inputs), tuple(values)
-
-
-def _record(op: Op, inputs: tuple[Node, ...], values: tuple[Tensor, ...], out: Tensor,
-            attrs: dict[str, Any]) -> None:
-    kept = stopped = unwatched = None
-    for tape in _STACK:
-        if tape._stopped:
-            stopped = stopped or Record(op, inputs, values, out, attrs, "stopped")
-            tape._unrecorded.append(stopped)
-            continue
-        watched = tape._watched
-        for n in inputs:
-            if n._id in watched:
-                if kept is None:
-                    kept = Record(op, inputs, values, out, attrs)
-                tape._records.append(kept)
-                watched[out._id] = out
-                break
-        else:
-            unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched")
-            tape._unrecorded.append(unwatched)
-
-
-def read_variable(var: Variable) -> Tensor:
-    """A Variable is being read: tapes that watch accessed variables start watching it."""
-    for tape in _STACK:
-        if tape._watch_accessed and var._trainable and not tape._stopped and var._id not in tape._watched:
-            tape._watch_one(var)
-    return var._value
 
 
 def flatten(structure: Any) -> list[Any]:
@@ -196,19 +70,12 @@ def _unconnected_mode(value: Any) -> UnconnectedGradients:
         raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
 
 
-class GradientTape:
+class GradientTape(TapeState):
     """Records operations on watched tensors so they can be differentiated (``tf.GradientTape``)."""
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        super().__init__(watch_accessed_variables)
         self._persistent = bool(persistent)
-        self._watch_accessed = bool(watch_accessed_variables)
-        self._records: list[Record] = []
-        self._unrecorded: list[Record] = []
-        self._watched: dict[int, Node] = {}
-        self._explicit: list[Node] = []
-        self._variables: list[Variable] = []
-        self._recording = False
-        self._stopped = False
         self._used = False
         self.calls: list[TapeCall] = []
         # When set, each gradient() keeps its backward pass (the steps) in ``calls``.
@@ -219,13 +86,12 @@ class GradientTape:
         if self._recording:
             raise ValueError("Tape is still recording, this can happen if you try to re-enter an already-active tape.")
         self._recording = True
-        _STACK.append(self)
+        push(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._recording = False
-        if self in _STACK:
-            _STACK.remove(self)
+        pop(self)
 
     @property
     def persistent(self) -> bool:
@@ -245,20 +111,9 @@ class GradientTape:
         """Ops that ran inside the block but were not recorded, each with its reason (display only)."""
         return tuple(self._unrecorded)
 
-    def is_watched(self, node: Node) -> bool:
+    def is_watched(self, node: Operand) -> bool:
         """Whether ``node`` is watched, or was produced by a recorded op."""
         return node._id in self._watched
-
-    @property
-    def explicitly_watched(self) -> tuple[Node, ...]:
-        return tuple(self._explicit)
-
-    def _watch_one(self, node: Node) -> None:
-        if node._id in self._watched:
-            return
-        self._watched[node._id] = node
-        if isinstance(node, Variable):
-            self._variables.append(node)
 
     def watch(self, tensor: Any) -> None:
         """Watch a tensor, a Variable, or a nested list of them, so ops on it are recorded."""
@@ -269,7 +124,6 @@ class GradientTape:
             if not is_floating(leaf.dtype):
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. adviz.float32), "
                               f"got {leaf.dtype.name}", stacklevel=2)
-            self._explicit.append(leaf)
             self._watch_one(leaf)
 
     def watched_variables(self) -> tuple[Variable, ...]:
@@ -292,7 +146,6 @@ class GradientTape:
         self._records.clear()
         self._unrecorded.clear()
         self._watched.clear()
-        self._explicit.clear()
         self._variables.clear()
         self._used = False
 
@@ -303,12 +156,11 @@ class GradientTape:
                                "gradients (or jacobians)")
         self._used = True
 
-    def backward(self, target: Any, sources: Any, output_gradients: Any = None):
+    def backward(self, target: Any, sources: Any, output_gradients: Any = None) -> BackwardPass:
         """The backward pass as an explicit list of steps (see :mod:`adviz.engine.backward`).
 
         Does not count as the tape's one use; ``gradient`` sums exactly these steps.
         """
-        from .backward import run_backward
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
                             "Variables or CompositeTensors to be differentiated, but received None.")
@@ -319,7 +171,6 @@ class GradientTape:
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
                  unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
         """d(sum of targets)/d(source) for every source, in the structure of ``sources``."""
-        from .backward import run_backward
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
                             "Variables or CompositeTensors to be differentiated, but received None.")
@@ -343,7 +194,6 @@ class GradientTape:
     def jacobian(self, target: Any, sources: Any,
                  unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
         """d target[i...] / d source[j...] for every element pair: shape target.shape + source.shape."""
-        from .backward import run_backward
         if target is None:
             raise TypeError("Argument `target` should be a Tensor, but received None.")
         mode = _unconnected_mode(unconnected_gradients)
@@ -375,12 +225,11 @@ class GradientTape:
         return out
 
 
-def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Node) -> Tensor:
+def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Operand) -> Tensor:
     """Place the gradient of each target element in its row of the Jacobian.
 
     Built from recorded ops (scatter and add) so that an outer tape can differentiate it.
     """
-    from .ops import OPS
     shape = (len(parts),) + tuple(source.shape)
     total = None
     for k, part in enumerate(parts):
@@ -404,7 +253,7 @@ def _check_seeds(targets: list[Any], seeds: list[Any]) -> list[Any]:
     return seeds
 
 
-def _finish(grad: Any, source: Node, mode: UnconnectedGradients, shape: tuple[int, ...] | None = None) -> Any:
+def _finish(grad: Any, source: Operand, mode: UnconnectedGradients, shape: tuple[int, ...] | None = None) -> Any:
     if grad is not None:
         return grad
     if mode is UnconnectedGradients.ZERO and is_floating(source.dtype):

@@ -1,14 +1,40 @@
-"""Immutable tensors and mutable Variables, both thin wrappers of numpy arrays."""
+"""Immutable tensors and mutable Variables, both thin wrappers of numpy arrays.
+
+Their operators are rows of the op table, run by :func:`adviz.engine.recording.apply`. That
+module builds tensors, so this one cannot import it: it installs itself here through
+:func:`set_op_runner` when the engine is imported, the one place the hook is set.
+"""
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .dtypes import as_dtype, float32, int32
 
 _ids = itertools.count(1)
+
+# How operators run: ``apply(row, operands, attrs)`` with ``row`` from the op table ``_rows``.
+# Both are installed by the recording module (see set_op_runner); until then nothing runs.
+OpRunner = Callable[[Any, tuple[Any, ...], dict[str, Any]], "Tensor"]
+_rows: dict[str, Any] = {}
+
+
+def _not_installed(row: Any, args: tuple[Any, ...], attrs: dict[str, Any]) -> "Tensor":
+    raise RuntimeError("operators need adviz.engine.recording; import adviz.engine")
+
+
+_apply: OpRunner = _not_installed
+
+
+def set_op_runner(apply: OpRunner, rows: dict[str, Any]) -> None:
+    """Install how operators run: ``apply`` and the op table it takes rows of (called once,
+    by :mod:`adviz.engine.recording`)."""
+    global _apply
+    _apply = apply
+    _rows.update(rows)
 
 
 def next_id() -> int:
@@ -19,7 +45,32 @@ def next_id() -> int:
     return value
 
 
-class Tensor:
+class Operators:
+    """The arithmetic of tensors and Variables: each operator is one op-table row."""
+
+    __slots__ = ()
+
+    def __add__(self, other: Any) -> Tensor: return _apply(_rows["add"], (self, other), {})
+    def __radd__(self, other: Any) -> Tensor: return _apply(_rows["add"], (other, self), {})
+    def __sub__(self, other: Any) -> Tensor: return _apply(_rows["subtract"], (self, other), {})
+    def __rsub__(self, other: Any) -> Tensor: return _apply(_rows["subtract"], (other, self), {})
+    def __mul__(self, other: Any) -> Tensor: return _apply(_rows["multiply"], (self, other), {})
+    def __rmul__(self, other: Any) -> Tensor: return _apply(_rows["multiply"], (other, self), {})
+    def __truediv__(self, other: Any) -> Tensor: return _apply(_rows["divide"], (self, other), {})
+    def __rtruediv__(self, other: Any) -> Tensor: return _apply(_rows["divide"], (other, self), {})
+    def __pow__(self, other: Any) -> Tensor: return _apply(_rows["pow"], (self, other), {})
+    def __rpow__(self, other: Any) -> Tensor: return _apply(_rows["pow"], (other, self), {})
+    def __matmul__(self, other: Any) -> Tensor: return _apply(_rows["matmul"], (self, other), {})
+    def __rmatmul__(self, other: Any) -> Tensor: return _apply(_rows["matmul"], (other, self), {})
+    def __neg__(self) -> Tensor: return _apply(_rows["negative"], (self,), {})
+    def __abs__(self) -> Tensor: return _apply(_rows["abs"], (self,), {})
+    def __pos__(self) -> Any: return self
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _apply(_rows["getitem"], (self,), {"index": normalise_index(index)})
+
+
+class Tensor(Operators):
     """An immutable n-dimensional value. Arithmetic on tensors is recorded by active tapes."""
 
     __slots__ = ("_value", "_id", "__weakref__")
@@ -72,7 +123,7 @@ class Tensor:
             raise TypeError("len() of a scalar tensor")
         return len(self._value)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         for i in range(len(self)):
             yield self[i]
 
@@ -93,6 +144,22 @@ class Tensor:
     def __ge__(self, other): return Tensor(np.asarray(self._value >= _raw(other)))
 
 
+def normalise_index(index: Any) -> tuple[Any, ...]:
+    """An index as the ``getitem`` row takes it: a tuple of ints, slices of ints, None and ``...``."""
+    items = index if isinstance(index, tuple) else (index,)
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, slice):
+            out.append(slice(*(None if v is None else int(v) for v in (item.start, item.stop, item.step))))
+        elif item is None or item is Ellipsis:
+            out.append(item)
+        elif isinstance(item, (int, np.integer)) or (isinstance(item, Tensor) and item.dtype.kind in "iu"):
+            out.append(int(item))
+        else:
+            raise TypeError(f"only integers, slices, None and ... can index a tensor, not {type(item).__name__}")
+    return tuple(out)
+
+
 def _raw(x: Any) -> Any:
     if isinstance(x, Tensor):
         return x._value
@@ -108,7 +175,7 @@ def format_tensor(prefix: str, value: np.ndarray) -> str:
     return f"{prefix}({sep}{text}, shape={value.shape}, dtype={value.dtype.name})"
 
 
-def to_array(value: Any, dtype: Any = None, hint: np.dtype | None = None) -> np.ndarray:
+def to_array(value: ArrayLike, dtype: DTypeLike = None, hint: np.dtype | None = None) -> np.ndarray:
     """Convert Python numbers, lists and arrays as TensorFlow does: floats become float32, ints int32.
 
     ``hint`` is the dtype of the other operand of a binary op: Python numbers adopt it, and so
@@ -151,7 +218,8 @@ def _describe(value: Any) -> str:
     return text if len(text) < 40 else type(value).__name__
 
 
-def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+def constant(value: ArrayLike, dtype: DTypeLike = None, shape: ArrayLike | None = None,
+             name: str | None = None) -> Tensor:
     """A tensor holding ``value`` (like ``tf.constant``)."""
     array = np.array(to_array(value, dtype))
     if shape is not None:
@@ -159,7 +227,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
     return Tensor(array)
 
 
-def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def convert_to_tensor(value: ArrayLike, dtype: DTypeLike = None, name: str | None = None) -> Tensor:
     """``value`` itself when it is a tensor, its current value for a Variable, otherwise a new constant."""
     if isinstance(value, Tensor) and dtype is None:
         return value
@@ -168,15 +236,14 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None) ->
     return Tensor(np.array(to_array(value, dtype)))
 
 
-class Variable:
+class Variable(Operators):
     """A mutable, named holder of a tensor value; tapes watch trainable Variables they see read."""
 
     __slots__ = ("_value", "_id", "_name", "_trainable", "__weakref__")
     __array_priority__ = 100
-    _counter = itertools.count()
 
-    def __init__(self, initial_value: Any, trainable: bool = True, name: str | None = None,
-                 dtype: Any = None) -> None:
+    def __init__(self, initial_value: ArrayLike, trainable: bool = True, name: str | None = None,
+                 dtype: DTypeLike = None) -> None:
         if initial_value is None:
             raise ValueError("initial_value must be specified")
         self._value = Tensor(np.array(to_array(initial_value, dtype)))
@@ -204,24 +271,23 @@ class Variable:
         return self.read_value()
 
     def read_value(self) -> Tensor:
-        """The current value as a tensor; inside a tape this reading is recorded."""
-        from .tape import read_variable
-        return read_variable(self)
+        """The current value as a tensor; inside a tape this reading is recorded (an identity op)."""
+        return _apply(_rows["identity"], (self,), {})
 
     def numpy(self) -> np.ndarray:
         return self._value._value.copy()
 
-    def assign(self, value: Any) -> "Variable":
+    def assign(self, value: ArrayLike) -> Variable:
         array = np.array(to_array(value, self.dtype))
         if array.shape != self.shape:
             raise ValueError(f"cannot assign a value of shape {array.shape} to a Variable of shape {self.shape}")
         self._value = Tensor(array)
         return self
 
-    def assign_add(self, delta: Any) -> "Variable":
+    def assign_add(self, delta: ArrayLike) -> Variable:
         return self.assign(self._value._value + to_array(delta, self.dtype))
 
-    def assign_sub(self, delta: Any) -> "Variable":
+    def assign_sub(self, delta: ArrayLike) -> Variable:
         return self.assign(self._value._value - to_array(delta, self.dtype))
 
     def __float__(self) -> float:

@@ -6,12 +6,12 @@ reason in words. Numbers come from the engine's backward steps; nothing is re-de
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol, Sequence
 
 import numpy as np
 
 from ..engine import GradientTape, TapeCall, Tensor, Variable, flatten
-from .formulas import _operand, chain_lines, fill, partial_formula, power_text
+from .formulas import chain_lines, op_formula, operand, partial_formula
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
 from .values import format_value, is_zero
@@ -128,9 +128,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
                 ids[n._id] = lit_id
                 keys[n._id] = lit_id
         labels = [nodes[ids[n._id]].label for n in rec.inputs]
-        formula = fill(rec.op.formula, [_operand(x) for x in labels], rec.attrs)
-        if rec.op.name == "pow":
-            formula = power_text(_operand(labels[0]), labels[1]) or formula
+        formula = op_formula(rec.op, labels, rec.attrs)
         name = names.get(rec.output._id)
         is_target = rec.output._id in target_ids
         label = name or formula
@@ -278,7 +276,7 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             lit.append(in_label)
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
                                      contribution, before, st.adjoints[i]))
-        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{_operand(out_label)} = "
+        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{operand(out_label)} = "
                       f"{format_value(st.upstream)}) flows back into {', '.join(lit)}.")
         step.chain = chain
         schedule.append(step)
@@ -290,7 +288,39 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
     return schedule
 
 
-def graph_for_call(trace: Any, index: int) -> Graph:
+class RecordedCall(Protocol):
+    """One gradient call of a run, as :func:`graph_for_call` reads it (``adviz.lang.GradientCall``)."""
+
+    kind: str
+    tape_index: int
+    target: Any
+    sources: Any
+    target_text: str
+    sources_text: str
+    tape_call: TapeCall | None
+    names: dict[int, str]
+    error: Any
+
+
+class RecordedTape(Protocol):
+    """A tape of a run (``adviz.lang.TapeInfo``)."""
+
+    name: Any
+    tape: GradientTape
+
+
+class RecordedRun(Protocol):
+    """The tapes and gradient calls of a run (``adviz.lang.Trace``); the graph layer does not
+    import the language, so it names only what it reads."""
+
+    @property
+    def calls(self) -> Sequence[RecordedCall]: ...
+
+    @property
+    def tapes(self) -> Sequence[RecordedTape]: ...
+
+
+def graph_for_call(trace: RecordedRun, index: int) -> Graph:
     """The graph of gradient call ``index`` of a language trace (``adviz.lang.Trace``).
 
     A call that raised (a non-persistent tape asked twice) still shows the tape's graph, with

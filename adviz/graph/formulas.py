@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..engine import Op
 from .values import format_number, format_value
@@ -17,16 +18,6 @@ def fill(template: str, labels: list[str], attrs: dict[str, Any] | None = None) 
     if attrs and "index" in attrs:
         text = text.replace("{index}", _index_text(attrs["index"]))
     return text
-
-
-_SUPERSCRIPTS = str.maketrans("0123456789−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def power_text(base: str, exponent: str) -> str | None:
-    """``x²`` for a small whole-number exponent written as a literal, else None."""
-    if exponent.lstrip("−").isdigit() and len(exponent) <= 2:
-        return base + exponent.translate(_SUPERSCRIPTS)
-    return None
 
 
 def _index_text(index: Any) -> str:
@@ -43,7 +34,7 @@ def _index_text(index: Any) -> str:
     return ", ".join(parts)
 
 
-def _operand(label: str) -> str:
+def operand(label: str) -> str:
     """Parenthesise a compound label where it becomes an operand."""
     return f"({label})" if any(c in label for c in " +−-·/^@") and not _wrapped(label) else label
 
@@ -61,38 +52,26 @@ def _wrapped(label: str) -> bool:
 def partial_formula(op: Op, index: int, out_label: str, labels: list[str], attrs: dict[str, Any],
                     values: list[np.ndarray]) -> str:
     """``∂out/∂input = formula``, simplified where the other input is a literal number."""
-    ops = [_operand(x) for x in labels]
-    body = fill(op.partial_formulas[index], ops, attrs)
-    if op.name == "pow" and index == 0 and np.ndim(values[1]) == 0:
-        # x^n with a number n: n·x^(n−1) written out, 2·x rather than 2·x^(2−1).
-        n = float(values[1])
-        lower = n - 1
-        if _is_literal(labels[1]):
-            if lower == 0:
-                body = "1"
-            elif lower == 1:
-                body = f"{format_number(n)}·{ops[0]}"
-            else:
-                body = f"{format_number(n)}·{ops[0]}^{format_number(lower)}"
-    return f"∂{_operand(out_label)}/∂{_operand(labels[index])} = {body}"
+    ops = [operand(x) for x in labels]
+    body = op.partial_text and op.partial_text(index, ops, labels, values, format_number)
+    body = body or fill(op.partial_formulas[index], ops, attrs)
+    return f"∂{operand(out_label)}/∂{operand(labels[index])} = {body}"
 
 
-def _is_literal(label: str) -> bool:
-    try:
-        float(label.replace("−", "-"))
-        return True
-    except ValueError:
-        return False
+def op_formula(op: Op, labels: list[str], attrs: dict[str, Any]) -> str:
+    """The output of ``op`` in terms of its inputs' labels (``x·y``, ``x²``)."""
+    ops = [operand(x) for x in labels]
+    return (op.formula_text and op.formula_text(ops, labels)) or fill(op.formula, ops, attrs)
 
 
-def chain_lines(target: str, out: str, inp: str, upstream: Any, partial: Any, contribution: Any,
-                before: Any, after: Any) -> list[str]:
+def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: ArrayLike | None,
+                contribution: ArrayLike, before: ArrayLike | None, after: ArrayLike) -> list[str]:
     """The chain rule for one edge of a backward step, with numbers.
 
     ``∂f/∂x = ∂f/∂u · ∂u/∂x = 1 · 3 = 3``; at fan-out a second line adds it to what ``x``
     already had: ``∂f/∂x = 4 + 3 = 7``.
     """
-    t, o, i = _operand(target), _operand(out), _operand(inp)
+    t, o, i = operand(target), operand(out), operand(inp)
     if partial is not None:
         line = (f"∂{t}/∂{i} ∋ ∂{t}/∂{o} · ∂{o}/∂{i} = {format_value(upstream)} · "
                 f"{format_value(partial)} = {format_value(contribution)}")

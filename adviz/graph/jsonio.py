@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .layout import Layout
 from .model import Graph, Step
@@ -32,7 +33,7 @@ def _number(x: Any) -> Any:
     return x
 
 
-def array_json(value: Any) -> Any:
+def array_json(value: ArrayLike | None) -> float | bool | str | None | list[Any]:
     """A numpy value as a JSON number or nested list (``None`` stays ``null``)."""
     if value is None:
         return None

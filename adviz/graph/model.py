@@ -98,9 +98,6 @@ class Graph:
     tape: dict[str, Any] = field(default_factory=dict)   # persistent, watch_accessed_variables, name
     error: str = ""
 
-    def in_edges(self, node_id: str) -> list[Edge]:
-        return [e for e in self.edges.values() if e.target == node_id]
-
     def out_edges(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges.values() if e.source == node_id]
 

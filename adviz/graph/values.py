@@ -1,9 +1,8 @@
 """Short, readable text for values shown on nodes and edges."""
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -22,7 +21,7 @@ def format_number(x: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
-def format_value(value: Any, digits: int = 4, max_items: int = 3, shape: bool = True) -> str:
+def format_value(value: ArrayLike | None, digits: int = 4, max_items: int = 3, shape: bool = True) -> str:
     """Scalars as numbers; arrays as ``[a, b, c, …]`` with the shape when they are long or nested.
 
     ``shape=False`` leaves the shape out, for text that sits between other values.
@@ -43,6 +42,6 @@ def format_value(value: Any, digits: int = 4, max_items: int = 3, shape: bool = 
     return body
 
 
-def is_zero(value: Any) -> bool:
+def is_zero(value: ArrayLike | None) -> bool:
     """Whether every element is exactly zero."""
     return value is not None and not np.any(np.asarray(value))

@@ -8,7 +8,7 @@ interpreted from a whitelist. Nothing here ever reaches ``eval``, ``exec`` or ``
 Both runs return a :class:`Trace`; every failure is a :class:`LangError` with a line and column.
 """
 from .errors import LangError
-from .functions import CONSTANTS, FUNCTION_NAMES, Declaration, FunctionProgram, parse_functions, run_functions
+from .functions import CONSTANTS, FUNCTION_NAMES, KNOWN_NAMES, Declaration, FunctionProgram, parse_functions, run_functions
 from .limits import Limits
 from .script import Script, parse_script, run_script
 from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
@@ -16,5 +16,5 @@ from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
 __all__ = [
     "LangError", "Limits", "parse_functions", "run_functions", "Declaration", "parse_script", "run_script",
     "Trace", "TapeInfo", "GradientCall", "Cell", "PrintedLine", "FunctionProgram", "Script",
-    "FUNCTION_NAMES", "CONSTANTS",
+    "FUNCTION_NAMES", "CONSTANTS", "KNOWN_NAMES",
 ]

@@ -50,12 +50,12 @@ FUNCTION_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 def parse(text: str, limits: Limits) -> tuple[ast.Module, list[str]]:
     """``ast.parse`` behind the size and nesting limits; every failure is a LangError."""
     if not isinstance(text, str):
-        raise LangError("the input must be text", 1, 1)
+        raise LangError("the input must be text", 1, 1, kind="type")
     if len(text) > limits.max_source_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_source_bytes:
-        raise LangError(f"the text is too long (the limit is {limits.max_source_bytes:,} bytes)", 1, 1)
+        raise LangError(f"the text is too long (the limit is {limits.max_source_bytes:,} bytes)", 1, 1, kind="limit")
     deep = scan_depth(text, limits.max_depth)
     if deep is not None:
-        raise LangError(f"brackets are nested too deeply (the limit is {limits.max_depth})", *deep)
+        raise LangError(f"brackets are nested too deeply (the limit is {limits.max_depth})", *deep, kind="limit")
     lines = text.splitlines()
     try:
         with warnings.catch_warnings():
@@ -64,14 +64,14 @@ def parse(text: str, limits: Limits) -> tuple[ast.Module, list[str]]:
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = exc.offset or 1
-        message = exc.msg or "invalid syntax"
+        message, kind = exc.msg or "invalid syntax", "syntax"
         if "too many nested" in message:
-            message = f"brackets are nested too deeply (the limit is {limits.max_depth})"
-        raise LangError(message, line, max(col, 1)) from None
+            message, kind = f"brackets are nested too deeply (the limit is {limits.max_depth})", "limit"
+        raise LangError(message, line, max(col, 1), kind=kind) from None
     except (RecursionError, MemoryError):
-        raise LangError("the text is nested too deeply to read", 1, 1) from None
+        raise LangError("the text is nested too deeply to read", 1, 1, kind="limit") from None
     except (ValueError, UnicodeError) as exc:
-        raise LangError(f"the text cannot be read: {exc}", 1, 1) from None
+        raise LangError(f"the text cannot be read: {exc}", 1, 1, kind="syntax") from None
     check_depth(tree, limits, lines)
     return tree, lines
 
@@ -82,7 +82,8 @@ def check_depth(tree: ast.AST, limits: Limits, lines: Sequence[str]) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > limits.max_ast_depth:
-            raise at(node, f"the expression is nested too deeply (the limit is {limits.max_ast_depth} levels)", lines)
+            raise at(node, f"the expression is nested too deeply (the limit is {limits.max_ast_depth} levels)", lines,
+                     "limit")
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -95,8 +96,9 @@ class _Checker:
         self.lines = lines
         self.limits = limits
 
-    def refuse(self, node: ast.AST, message: str) -> LangError:
-        return at(node, message, self.lines)
+    def refuse(self, node: ast.AST, message: str, kind: str = "syntax") -> LangError:
+        """A refusal of ``node``: by default, something the language does not have."""
+        return at(node, message, self.lines, kind)
 
     def expressions(self, nodes: Iterable[ast.AST | None]) -> None:
         for node in nodes:
@@ -111,7 +113,7 @@ class _Checker:
 
     def check_name(self, node: ast.AST, name: str) -> None:
         if name.startswith("__"):
-            raise self.refuse(node, f"names starting with '__' are not available ({name!r})")
+            raise self.refuse(node, f"names starting with '__' are not available ({name!r})", "name")
 
     def expr_Name(self, node: ast.Name) -> None:
         self.check_name(node, node.id)
@@ -124,7 +126,7 @@ class _Checker:
     def check_number(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > self.limits.max_int_bits:
-            raise self.refuse(node, f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+            raise self.refuse(node, f"integer too large (more than {self.limits.max_int_bits:,} bits)", "limit")
 
     def expr_Subscript(self, node: ast.Subscript) -> None:
         self.expressions((node.value, node.slice))
@@ -234,16 +236,16 @@ class ScriptChecker(_Checker):
         for alias in node.names:
             if module_path(alias.name) is None:
                 raise self.refuse(node, f"import of {alias.name!r} is not allowed "
-                                        "(scripts may import tensorflow, adviz and numpy)")
+                                        "(scripts may import tensorflow, adviz and numpy)", "name")
 
     def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = module_path(node.module or "") if not node.level else None
         if module is None:
             raise self.refuse(node, f"import from {node.module or '.'!r} is not allowed "
-                                    "(scripts may import tensorflow, adviz and numpy)")
+                                    "(scripts may import tensorflow, adviz and numpy)", "name")
         for alias in node.names:
             if alias.name not in module.members:
-                raise self.refuse(node, f"{module.name}.{alias.name} is not available in scripts")
+                raise self.refuse(node, f"{module.name}.{alias.name} is not available in scripts", "name")
 
     def target(self, node: ast.AST) -> None:
         if isinstance(node, ast.Name):
@@ -263,13 +265,13 @@ class ScriptChecker(_Checker):
     def check_name(self, node: ast.AST, name: str) -> None:
         super().check_name(node, name)
         if name in FORBIDDEN_NAMES:
-            raise self.refuse(node, f"{name!r} is not available in scripts")
+            raise self.refuse(node, f"{name!r} is not available in scripts", "name")
 
     def expr_Constant(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, str):
             if len(value) > self.limits.max_string:
-                raise self.refuse(node, "the string is too long")
+                raise self.refuse(node, "the string is too long", "limit")
         elif value is not None and value is not Ellipsis and not isinstance(value, (bool, int, float)):
             raise self.refuse(node, f"{type(value).__name__} literals are not supported")
         self.check_number(node)
@@ -295,12 +297,12 @@ class ScriptChecker(_Checker):
 
     def expr_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("_"):
-            raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})")
+            raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
         if node.attr not in ALLOWED_ATTRIBUTES:
-            raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts")
+            raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
         owner = self.static_namespace(node.value)
         if owner is not None and node.attr not in owner.members:
-            raise self.refuse(node, f"{owner.name}.{node.attr} is not available in scripts")
+            raise self.refuse(node, f"{owner.name}.{node.attr} is not available in scripts", "name")
         self.expr(node.value)
 
     def static_namespace(self, node: ast.AST) -> Namespace | None:
@@ -377,7 +379,7 @@ class FunctionChecker(_Checker):
         if not isinstance(node.func, ast.Name):
             raise self.refuse(node.func, "call a function by its plain name, such as sin(x)")
         if node.func.id not in self.functions:
-            raise self.refuse(node.func, f"unknown function {node.func.id!r}")
+            raise self.refuse(node.func, f"unknown function {node.func.id!r}", "name")
         self.expressions(node.args)
         self.keywords(node)
 

@@ -5,23 +5,41 @@ import ast
 from typing import Sequence
 
 
+# What kind of problem a LangError is, so that callers need not read its message:
+ERROR_KINDS = (
+    "syntax",     # the text cannot be read, or uses something the language does not have
+    "name",       # a name is unknown, unavailable, or defined in the wrong place
+    "value",      # a value is unusable (a declared input's value names the input: ``variable``)
+    "type",       # an operation got an argument of the wrong type
+    "limit",      # a size, depth or time limit of the run was reached
+    "runtime",    # anything else that failed while running (the default)
+    "gradient",   # a gradient or jacobian call failed
+)
+
+
 class LangError(Exception):
     """A located problem with a function text or a tape script.
 
     ``line`` and ``col`` are 1-based (``col`` counts characters, not bytes). An error raised
     deep inside a check may not know its place yet (``line == 0``); the interpreter fills it in
     from the node it was evaluating before the error leaves the package.
+
+    ``kind`` is one of :data:`ERROR_KINDS`. ``variable`` is the declared input whose value is
+    wrong (else None), and ``detail`` what is wrong without naming it: the message is
+    ``the value of 'x': <detail>`` for such an error, and ``detail`` equals ``message`` otherwise.
     """
 
     def __init__(self, message: str, line: int = 0, col: int = 0, *, kind: str = "runtime",
                  variable: str | None = None, detail: str | None = None) -> None:
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown LangError kind {kind!r}")
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
-        self.kind = kind               # "value" when an input's value text is at fault
-        self.variable = variable       # that input's name
-        self.detail = detail if detail is not None else message    # the message without the name
+        self.kind = kind
+        self.variable = variable
+        self.detail = message if detail is None else detail
 
     def __str__(self) -> str:
         return f"line {self.line}, col {self.col}: {self.message}"
@@ -32,6 +50,15 @@ class LangError(Exception):
     @property
     def located(self) -> bool:
         return self.line > 0
+
+    def placed(self, line: int, col: int) -> LangError:
+        """The same error at (line, col)."""
+        return LangError(self.message, line, col, kind=self.kind, variable=self.variable, detail=self.detail)
+
+    @classmethod
+    def bad_value(cls, variable: str, detail: str) -> LangError:
+        """A declared input's value cannot be used: ``the value of 'x': <detail>``."""
+        return cls(f"the value of {variable!r}: {detail}", 1, 1, kind="value", variable=variable, detail=detail)
 
 
 # What the engine, numpy and Python's arithmetic raise on bad input; each becomes a LangError.
@@ -51,10 +78,10 @@ def node_position(node: ast.AST | None, lines: Sequence[str] = ()) -> tuple[int,
     return line, offset + 1
 
 
-def at(node: ast.AST | None, message: str, lines: Sequence[str] = ()) -> LangError:
-    """A LangError placed at ``node``."""
+def at(node: ast.AST | None, message: str, lines: Sequence[str] = (), kind: str = "runtime") -> LangError:
+    """A LangError of ``kind`` placed at ``node``."""
     line, col = node_position(node, lines)
-    return LangError(message, line, col)
+    return LangError(message, line, col, kind=kind)
 
 
 def plain_message(exc: BaseException) -> str:
@@ -77,12 +104,24 @@ def plain_message(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def wrap(exc: BaseException, node: ast.AST | None, lines: Sequence[str] = ()) -> LangError:
-    """``exc`` as a LangError at ``node`` (a LangError that already has a place keeps it)."""
+def error_kind(exc: BaseException) -> str:
+    """The kind of LangError an exception from the engine, numpy or Python becomes."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return "limit"
+    if isinstance(exc, TypeError):
+        return "type"
+    return "runtime"
+
+
+def wrap(exc: BaseException, node: ast.AST | None, lines: Sequence[str] = (), kind: str | None = None) -> LangError:
+    """``exc`` as a LangError at ``node`` (a LangError that already has a place keeps it).
+
+    Another exception becomes a LangError of ``kind``, or of :func:`error_kind` when None.
+    """
     if isinstance(exc, LangError):
         if exc.located:
             return exc
         line, col = node_position(node, lines)
         exc.line, exc.col = line, col
         return exc
-    return at(node, plain_message(exc), lines)
+    return at(node, plain_message(exc), lines, kind or error_kind(exc))

@@ -57,7 +57,7 @@ class Evaluator:
     def eval(self, node: ast.AST) -> Any:
         handler = self.handlers.get(type(node))
         if handler is None:
-            raise self.fail(node, f"{type(node).__name__} is not supported here")
+            raise self.fail(node, f"{type(node).__name__} is not supported here", "syntax")
         try:
             return handler(node)
         except LangError as exc:
@@ -65,12 +65,12 @@ class Evaluator:
         except ENGINE_ERRORS as exc:
             raise wrap(exc, node, self.lines) from None
 
-    def fail(self, node: ast.AST, message: str) -> LangError:
-        return at(node, message, self.lines)
+    def fail(self, node: ast.AST, message: str, kind: str = "runtime") -> LangError:
+        return at(node, message, self.lines, kind)
 
     def truth(self, value: Any) -> bool:
         if isinstance(value, np.ndarray) and value.size != 1:
-            raise LangError("the truth value of an array with several elements is ambiguous")
+            raise LangError("the truth value of an array with several elements is ambiguous", kind="value")
         return bool(value)
 
     # -- leaves ------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ class Evaluator:
         """``a op b`` after checking that the result is within the limits."""
         fn = BINARY.get(type(op))
         if fn is None:
-            raise LangError("this operator is not supported")
+            raise LangError("this operator is not supported", kind="syntax")
         self.budget.tick()
         budget = self.budget
         sizes: tuple[int, int] | None = None  # (items, elements) of a list result, known in advance
@@ -98,7 +98,7 @@ class Evaluator:
             if isinstance(op, ast.Pow):
                 budget.check_int_pow(a, b)
             elif isinstance(op, ast.Mult) and a.bit_length() + b.bit_length() > self.limits.max_int_bits + 1:
-                raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+                raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)", kind="limit")
         elif isinstance(op, ast.Mult) and (is_int(a) or is_int(b)):
             seq, n = (a, b) if is_int(b) else (b, a)
             if isinstance(seq, str):
@@ -115,7 +115,7 @@ class Evaluator:
             sizes = ia + ib, ea + eb
             budget.check_elements(sizes[0], "the list")
         if isinstance(op, ast.Mod) and isinstance(a, str):
-            raise LangError("% formatting of strings is not supported; use an f-string")
+            raise LangError("% formatting of strings is not supported; use an f-string", kind="syntax")
         if isinstance(a, ARRAYS) or isinstance(b, ARRAYS):
             budget.check_convertible(a)
             budget.check_convertible(b)
@@ -143,7 +143,7 @@ class Evaluator:
             return -value
         if isinstance(node.op, ast.UAdd):
             return +value
-        raise LangError("this operator is not supported")
+        raise LangError("this operator is not supported", kind="syntax")
 
     def boolop(self, node: ast.BoolOp) -> Any:
         value: Any = None
@@ -160,9 +160,9 @@ class Evaluator:
             right = self.eval(right_node)
             self.budget.tick()
             if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(right, (list, tuple, str, dict, range, np.ndarray)):
-                raise LangError(f"'in' needs a list, tuple, string, dict or range, not {describe(right)}")
+                raise LangError(f"'in' needs a list, tuple, string, dict or range, not {describe(right)}", kind="type")
             if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, str) and not isinstance(left, str):
-                raise LangError("'in' with a string needs a string on the left")
+                raise LangError("'in' with a string needs a string on the left", kind="type")
             result = COMPARE[type(op)](left, right)
             if index < len(node.ops) - 1 and not self.truth(result):
                 return result
@@ -181,7 +181,7 @@ class Evaluator:
 
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if not isinstance(func, SafeFunction):
-            raise LangError(f"{describe(func)} cannot be called")
+            raise LangError(f"{describe(func)} cannot be called", kind="type")
         self.budget.tick()
         if func.special:
             return self.special_call(node, func, args, kwargs)
@@ -190,7 +190,7 @@ class Evaluator:
         return func.invoke(self.budget, tuple(args), kwargs)
 
     def special_call(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        raise LangError(f"{func.name} is not available here")
+        raise LangError(f"{func.name} is not available here", kind="name")
 
     def attribute(self, node: ast.Attribute) -> Any:
         return get_attribute(self.eval(node.value), node.attr)
@@ -207,17 +207,18 @@ class Evaluator:
             if isinstance(index, Tensor):
                 index = int(index)
             if not isinstance(index, (int, slice)):
-                raise LangError(f"a {describe(value)[2:]} is indexed by an integer or a slice, not {describe(index)}")
+                raise LangError(f"a {describe(value)[2:]} is indexed by an integer or a slice, not {describe(index)}",
+                               kind="type")
             return value[index]
         if isinstance(value, dict):
             return value[index]
-        raise LangError(f"{describe(value)} cannot be indexed")
+        raise LangError(f"{describe(value)} cannot be indexed", kind="type")
 
     def slice(self, node: ast.Slice) -> slice:
         parts = [None if n is None else self.eval(n) for n in (node.lower, node.upper, node.step)]
         for p in parts:
             if p is not None and not is_int(p) and not isinstance(p, (Tensor, np.integer)):
-                raise LangError(f"slice bounds are integers, not {describe(p)}")
+                raise LangError(f"slice bounds are integers, not {describe(p)}", kind="type")
         return slice(*[int(p) if p is not None else None for p in parts])
 
     # -- literals --------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ class Evaluator:
         for key_node, value_node in zip(node.keys, node.values):
             key = self.eval(key_node)
             if not isinstance(key, (str, int, float, bool, type(None), tuple)):
-                raise self.fail(key_node, f"dict keys are numbers or strings, not {describe(key)}")
+                raise self.fail(key_node, f"dict keys are numbers or strings, not {describe(key)}", "type")
             out[key] = self.eval(value_node)
         return self.budget.check_container(out)
 
@@ -259,10 +260,10 @@ class Evaluator:
                 value = value[()]
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, str)):
                 raise LangError(f"a format such as :{spec} applies to numbers, not {describe(value)}; "
-                                "use float(x) for a scalar tensor")
+                                "use float(x) for a scalar tensor", kind="type")
             for digits in _DIGITS.findall(spec):
                 if len(digits) > 9 or int(digits) > self.limits.max_string:
-                    raise LangError(f"the format :{spec} asks for too many characters")
+                    raise LangError(f"the format :{spec} asks for too many characters", kind="limit")
             text = format(value, spec)
         self.budget.check_string(len(text), made=0)
         return text
@@ -276,6 +277,7 @@ def _array_index(index: Any) -> Any:
         if isinstance(item, Tensor):
             item = int(item)
         if not (is_int(item) or isinstance(item, (slice, np.integer)) or item is None or item is Ellipsis):
-            raise LangError(f"arrays are indexed by integers, slices, None and ..., not {describe(item)}")
+            raise LangError(f"arrays are indexed by integers, slices, None and ..., not {describe(item)}",
+                           kind="type")
         out.append(item)
     return tuple(out) if isinstance(index, tuple) else out[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..engine import FUNCTIONS, OP_NAMES, GradientTape, Tensor, Variable, constant
 from ..engine.dtypes import as_dtype
@@ -28,6 +29,8 @@ from .whitelist import SafeFunction
 # the table so that a new row needs no change here.
 FUNCTION_NAMES: tuple[str, ...] = tuple(name for name, op in OP_NAMES.items() if not op.internal)
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+# Every name the function box knows without a declaration: what an editor colours as built in.
+KNOWN_NAMES: tuple[str, ...] = FUNCTION_NAMES + tuple(CONSTANTS)
 KINDS = ("variable", "variable_untrainable", "watched", "constant")
 _CALLABLES = {name: SafeFunction(name, FUNCTIONS[name], op_check(OP_NAMES[name])) for name in FUNCTION_NAMES}
 
@@ -75,9 +78,9 @@ def parse_functions(text: str, *, limits: Limits = Limits()) -> FunctionProgram:
             assert isinstance(target, ast.Name)
             name = target.id
             if name in defined_at:
-                raise at(target, f"{name!r} is already defined on line {defined_at[name]}", lines)
+                raise at(target, f"{name!r} is already defined on line {defined_at[name]}", lines, "name")
             if name in _CALLABLES:
-                raise at(target, f"{name!r} is a function name; choose another name", lines)
+                raise at(target, f"{name!r} is a function name; choose another name", lines, "name")
         else:
             name = _fresh_name(used | set(defined_at))
         assert isinstance(stmt, (ast.Assign, ast.Expr))
@@ -87,9 +90,10 @@ def parse_functions(text: str, *, limits: Limits = Limits()) -> FunctionProgram:
     for line_index, (name, expr, line) in enumerate(definitions):
         for node in _names_in_order(expr):
             if node.id in defined_at and defined_at[node.id] >= line and node.id != name:
-                raise at(node, f"{node.id!r} is used before its definition on line {defined_at[node.id]}", lines)
+                raise at(node, f"{node.id!r} is used before its definition on line {defined_at[node.id]}", lines,
+                         "name")
             if node.id == name:
-                raise at(node, f"{name!r} is used in its own definition", lines)
+                raise at(node, f"{name!r} is used in its own definition", lines, "name")
             if node.id not in defined_at and node.id not in CONSTANTS and node.id not in _CALLABLES \
                     and node.id not in free:
                 free[node.id] = None
@@ -126,8 +130,8 @@ class _FunctionEvaluator(Evaluator):
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
         if node.id in _CALLABLES:
-            raise self.fail(node, f"{node.id} is a function; call it as {node.id}(...)")
-        raise self.fail(node, f"name {node.id!r} is not defined")
+            raise self.fail(node, f"{node.id} is a function; call it as {node.id}(...)", "name")
+        raise self.fail(node, f"name {node.id!r} is not defined", "name")
 
     def binary(self, op: ast.operator, a: Any, b: Any) -> Any:
         if is_int(a) and is_int(b) and isinstance(op, (ast.Add, ast.Sub, ast.Mult)):
@@ -136,7 +140,7 @@ class _FunctionEvaluator(Evaluator):
             self.budget.tick()
             x, y = np.float64(a), np.float64(b)
             if isinstance(op, ast.MatMult):
-                raise LangError("@ needs vectors or matrices")
+                raise LangError("@ needs vectors or matrices", kind="type")
             return float({ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
                           ast.Pow: np.power}[type(op)](x, y))
         return super().binary(op, _numeric_array(a, self.dtype), _numeric_array(b, self.dtype))
@@ -145,7 +149,7 @@ class _FunctionEvaluator(Evaluator):
         items = super().list(node)
         for item, element in zip(items, node.elts):
             if not (_plain(item) or isinstance(item, np.ndarray)):
-                raise self.fail(element, f"a list holds numbers only, not {describe(item)}")
+                raise self.fail(element, f"a list holds numbers only, not {describe(item)}", "type")
         self.budget.check_convertible(items)
         return np.asarray(items, dtype=self.dtype)
 
@@ -173,18 +177,18 @@ def _numeric_array(value: Any, dtype: np.dtype, force: bool = False) -> Any:
     return value
 
 
-def literal_value(value: Any, dtype: Any, limits: Limits = Limits()) -> np.ndarray:
+def literal_value(value: float | str | list[Any], dtype: DTypeLike, limits: Limits = Limits()) -> np.ndarray:
     """A declaration's value as an array: numbers, nested lists, or text of them (``pi/4`` too)."""
     dt = as_dtype(dtype)
     budget = Budget(limits)
     if isinstance(value, str):
         tree, lines = parse(value, limits)
         if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-            raise LangError("a value is a number or a list of numbers, such as 2.0 or [1, 2]", 1, 1)
+            raise LangError("a value is a number or a list of numbers, such as 2.0 or [1, 2]", 1, 1, kind="value")
         FunctionChecker(lines, limits, ()).check(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id not in CONSTANTS:
-                raise at(node, f"a value is made of numbers only ({node.id!r} is not a constant)", lines)
+                raise at(node, f"a value is made of numbers only ({node.id!r} is not a constant)", lines, "value")
         with np.errstate(all="ignore"):
             value = _FunctionEvaluator(lines, budget, {}, dt).eval(tree.body[0].value)
     if isinstance(value, (list, tuple)):
@@ -193,7 +197,8 @@ def literal_value(value: Any, dtype: Any, limits: Limits = Limits()) -> np.ndarr
     try:
         array = np.array(value, dtype=dt)
     except (TypeError, ValueError) as exc:
-        raise LangError(f"a value is a number or a list of numbers ({plain_message(exc)})", 1, 1) from None
+        raise LangError(f"a value is a number or a list of numbers ({plain_message(exc)})", 1, 1,
+                        kind="value") from None
     budget.check_elements(array.size, "the value")
     return array
 
@@ -212,7 +217,7 @@ def run_functions(program_or_text: FunctionProgram | str, declarations: Sequence
     try:
         _run(program_or_text, declarations, persistent, watch_accessed_variables, targets, sources, limits, trace)
     except LangError as exc:
-        trace.error = exc if exc.located else LangError(exc.message, 1, 1)
+        trace.error = exc if exc.located else exc.placed(1, 1)
     except Exception as exc:  # nothing but LangError leaves this package
         trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", 1, 1)
     return trace
@@ -226,25 +231,26 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
     declared: dict[str, Declaration] = {}
     for d in declarations:
         if d.name in declared:
-            raise LangError(f"{d.name!r} is declared twice", 1, 1)
+            raise LangError(f"{d.name!r} is declared twice", 1, 1, kind="name")
         if d.kind not in KINDS:
-            raise LangError(f"{d.name!r}: unknown kind {d.kind!r} (use one of {', '.join(KINDS)})", 1, 1)
+            raise LangError(f"{d.name!r}: unknown kind {d.kind!r} (use one of {', '.join(KINDS)})", 1, 1,
+                            kind="value")
         if d.name in program.outputs:
             line = program.definitions[program.outputs.index(d.name)][2]
-            raise LangError(f"{d.name!r} is both declared and defined on line {line}", line, 1)
+            raise LangError(f"{d.name!r} is both declared and defined on line {line}", line, 1, kind="name")
         declared[d.name] = d
     for name in program.free_names:
         if name not in declared:
             node = next(n for _, expr, _ in program.definitions for n in _names_in_order(expr) if n.id == name)
-            raise at(node, f"name {name!r} is not defined", lines)
+            raise at(node, f"name {name!r} is not defined", lines, "name")
     if not program.outputs and targets is None:
-        raise LangError("there is no function to differentiate", 1, 1)
+        raise LangError("there is no function to differentiate", 1, 1, kind="name")
     targets = [program.outputs[-1]] if targets is None else list(targets)
     sources = [d.name for d in declarations] if sources is None else list(sources)
     known = set(program.outputs) | set(declared)
     for name in (*targets, *sources):
         if name not in known:
-            raise LangError(f"{name!r} is neither declared nor defined", 1, 1)
+            raise LangError(f"{name!r} is neither declared nor defined", 1, 1, kind="name")
 
     budget = Budget(limits)
     env: dict[str, Any] = {}
@@ -254,11 +260,9 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
         try:
             value = literal_value(d.value, d.dtype, limits)
         except LangError as exc:
-            raise LangError(f"the value of {d.name!r}: {exc.message}", 1, 1, kind="value", variable=d.name,
-                            detail=exc.message) from None
+            raise LangError.bad_value(d.name, exc.message) from None
         except (TypeError, ValueError) as exc:
-            raise LangError(f"the value of {d.name!r}: {plain_message(exc)}", 1, 1, kind="value",
-                            variable=d.name, detail=plain_message(exc)) from None
+            raise LangError.bad_value(d.name, plain_message(exc)) from None
         if d.kind.startswith("variable"):
             obj = Variable(value, trainable=d.kind == "variable", name=d.name)
         else:
@@ -292,7 +296,7 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
             try:
                 result = tape.gradient(env[target], call.sources)
             except ENGINE_ERRORS as exc:
-                call.error = LangError(plain_message(exc), line, 1)
+                call.error = LangError(plain_message(exc), line, 1, kind="gradient")
                 trace.error = call.error
                 return
             call.result = list(result)

@@ -9,9 +9,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine import (FUNCTIONS, OPS, GradientTape, Tensor, UnconnectedGradients, Variable, constant,
+from ..engine import (FUNCTIONS, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
 from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
+from ..engine.ops import exported
 from .errors import LangError
 from .limits import array_shape, Budget, describe
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
@@ -38,23 +39,22 @@ def _constant_check(budget: Budget, args: tuple, kwargs: dict) -> None:
         budget.check_shape(shape)
 
 
-_TENSOR_KEYS = ("x", "y", "a", "b", "input_tensor", "tensor")
-
-
-def op_check(op: Any) -> Check:
+def op_check(op: Op) -> Check:
+    """The size check before calling ``op``: the row's ``size_check`` says which one."""
     def check(budget: Budget, args: tuple, kwargs: dict) -> None:
-        tensors = list(args[: op.arity]) + [kwargs[k] for k in _TENSOR_KEYS if k in kwargs]
+        tensors = list(args[: op.arity]) + [kwargs[k] for k in op.keywords if k in kwargs]
         for t in tensors:
             budget.check_convertible(t)
-        if op.name == "matmul" and len(tensors) == 2:
+        pair = len(tensors) == 2
+        if op.size_check == "matmul" and pair:
             budget.check_matmul(*tensors)
-        elif op.arity == 2 and len(tensors) == 2:
+        elif op.size_check == "broadcast" and pair:
             budget.check_broadcast(*tensors)
         elif tensors:
             shape = array_shape(tensors[0])
             if shape is not None:
                 budget.add_work(int(np.prod(shape, dtype=np.int64)))
-        if "shape" in op.attrs and op.name != "reshape":
+        if op.size_check == "allocate":
             budget.check_shape(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
     return check
 
@@ -62,13 +62,8 @@ def op_check(op: Any) -> Check:
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
     """The op table's functions exported under ``namespace`` ("" is the top level)."""
-    out: dict[str, Any] = {}
-    for op in OPS.values():
-        if op.internal or namespace not in op.exports:
-            continue
-        for name in (op.name,) + op.aliases:
-            out[name] = SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
-    return out
+    return {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+            for name, op in exported(namespace).items()}
 
 
 def _top_level(module: str) -> dict[str, Any]:
@@ -96,7 +91,7 @@ def _top_level(module: str) -> dict[str, Any]:
 # -- numpy: a small read-only subset returning plain arrays and numbers ---------------------
 def _numeric(result: Any) -> Any:
     if isinstance(result, np.ndarray) and result.dtype.kind not in "biuf":
-        raise LangError(f"numpy arrays here hold numbers only, not {result.dtype.name}")
+        raise LangError(f"numpy arrays here hold numbers only, not {result.dtype.name}", kind="type")
     return result
 
 
@@ -111,17 +106,17 @@ def _np(fn: Callable[..., Any], keywords: tuple[str, ...] = (), positional: int 
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if len(args) > positional:
-            raise LangError(f"np.{name}() takes at most {positional} positional argument(s) here")
+            raise LangError(f"np.{name}() takes at most {positional} positional argument(s) here", kind="type")
         for key in kwargs:
             if key not in keywords:
-                raise LangError(f"np.{name}() does not take {key}= here")
+                raise LangError(f"np.{name}() does not take {key}= here", kind="type")
         if dtype_at is not None and len(args) > dtype_at:
             args = args[:dtype_at] + (as_dtype(args[dtype_at]),) + args[dtype_at + 1:]
         if kwargs.get("dtype") is not None:
             kwargs["dtype"] = as_dtype(kwargs["dtype"])
         for a in args:
             if isinstance(a, (str, bytes, dict)) or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
-                raise LangError(f"np.{name}() takes numbers and arrays, not {describe(a)}")
+                raise LangError(f"np.{name}() takes numbers and arrays, not {describe(a)}", kind="type")
         return _numeric(fn(*[np.asarray(a) if isinstance(a, (Tensor, Variable)) else a for a in args], **kwargs))
     return named_as(call, f"np.{name}")
 
@@ -151,11 +146,11 @@ def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     nums = [_scalar(a) for a in args[:3]]
     if not nums or any(n is None for n in nums):
         if any(hasattr(a, "shape") for a in args[:3]):
-            raise LangError("np.arange takes plain numbers (start, stop, step)")
+            raise LangError("np.arange takes plain numbers (start, stop, step)", kind="type")
         return
     start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
     if step == 0 or not all(map(math.isfinite, (start, stop, step))):
-        raise LangError("np.arange needs a finite, non-zero step")
+        raise LangError("np.arange needs a finite, non-zero step", kind="value")
     budget.check_elements(max(0, math.ceil((stop - start) / step)))
 
 
@@ -163,7 +158,7 @@ def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     num = argument(args, kwargs, 2, "num", 50)
     count = _scalar(num)
     if count is None:
-        raise LangError("np.linspace needs a whole number of points")
+        raise LangError("np.linspace needs a whole number of points", kind="value")
     if math.isfinite(count):
         budget.check_elements(int(count))
 

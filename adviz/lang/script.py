@@ -123,7 +123,7 @@ class _Interpreter(Evaluator):
             try:
                 self.block(self.script.tree.body)
             except LangError as exc:
-                self.trace.error = exc if exc.located else LangError(exc.message, 1, 1)
+                self.trace.error = exc if exc.located else exc.placed(1, 1)
             except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
                 line, col = node_position(self.current, self.lines)
                 self.trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", line, col)
@@ -136,7 +136,7 @@ class _Interpreter(Evaluator):
     def execute(self, stmt: ast.stmt) -> None:
         handler = self.statements.get(type(stmt))
         if handler is None:
-            raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported")
+            raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported", "syntax")
         self.current = stmt
         if self.on_statement is not None:
             self.on_statement(stmt.lineno, stmt.col_offset + 1)
@@ -169,7 +169,7 @@ class _Interpreter(Evaluator):
         for target in stmt.targets:
             assert isinstance(target, ast.Name)
             if target.id not in self.env:
-                raise self.fail(target, f"name {target.id!r} is not defined")
+                raise self.fail(target, f"name {target.id!r} is not defined", "name")
             del self.env[target.id]
 
     def s_with(self, stmt: ast.With) -> None:
@@ -185,7 +185,7 @@ class _Interpreter(Evaluator):
                     entered.append(manager.manager)
                 else:
                     raise self.fail(item.context_expr, "only a GradientTape or tape.stop_recording() can be "
-                                                       f"used with 'with', not {describe(manager)}")
+                                                       f"used with 'with', not {describe(manager)}", "type")
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, value)
             self.block(stmt.body)
@@ -245,16 +245,16 @@ class _Interpreter(Evaluator):
             path = alias.name if alias.asname else alias.name.split(".")[0]
             module = module_path(path)
             if module is None:
-                raise self.fail(stmt, f"import of {alias.name!r} is not allowed")
+                raise self.fail(stmt, f"import of {alias.name!r} is not allowed", "name")
             self.env[alias.asname or path] = module
 
     def s_importfrom(self, stmt: ast.ImportFrom) -> None:
         module = module_path(stmt.module or "")
         if module is None or stmt.level:
-            raise self.fail(stmt, f"import from {stmt.module!r} is not allowed")
+            raise self.fail(stmt, f"import from {stmt.module!r} is not allowed", "name")
         for alias in stmt.names:
             if alias.name not in module.members:
-                raise self.fail(stmt, f"{module.name}.{alias.name} is not available in scripts")
+                raise self.fail(stmt, f"{module.name}.{alias.name} is not available in scripts", "name")
             self.bind_name(alias.asname or alias.name, module.members[alias.name])
 
     def listcomp(self, node: ast.ListComp) -> list[Any]:
@@ -287,7 +287,7 @@ class _Interpreter(Evaluator):
             return self.env[node.id]
         if node.id in BUILTINS:
             return BUILTINS[node.id]
-        raise self.fail(node, f"name {node.id!r} is not defined")
+        raise self.fail(node, f"name {node.id!r} is not defined", "name")
 
     def bind(self, target: ast.AST, value: Any, record: bool = True) -> None:
         if isinstance(target, ast.Name):
@@ -300,11 +300,11 @@ class _Interpreter(Evaluator):
             except (LangError, *ENGINE_ERRORS) as exc:
                 raise wrap(exc, target, self.lines) from None
             if len(items) != len(target.elts):
-                raise self.fail(target, f"expected {len(target.elts)} values to unpack, got {len(items)}")
+                raise self.fail(target, f"expected {len(target.elts)} values to unpack, got {len(items)}", "value")
             for element, item in zip(target.elts, items):
                 self.bind(element, item, record)
             return
-        raise self.fail(target, "cannot assign to this")
+        raise self.fail(target, "cannot assign to this", "syntax")
 
     def bind_name(self, name: str, value: Any, record: bool = True) -> None:
         self.env[name] = value
@@ -337,11 +337,11 @@ class _Interpreter(Evaluator):
         sep, end = kwargs.pop("sep", " "), kwargs.pop("end", "\n")
         kwargs.pop("flush", None)
         if kwargs:
-            raise LangError(f"print() does not take {', '.join(kwargs)}= here")
+            raise LangError(f"print() does not take {', '.join(kwargs)}= here", kind="type")
         sep = " " if sep is None else sep
         end = "\n" if end is None else end
         if not isinstance(sep, str) or not isinstance(end, str):
-            raise LangError("print()'s sep and end must be strings")
+            raise LangError("print()'s sep and end must be strings", kind="type")
         pieces = []
         for a in args:
             pieces.append(a if isinstance(a, str) else str(a))
@@ -349,7 +349,8 @@ class _Interpreter(Evaluator):
         text = sep.join(pieces)
         self.printed += len(text) + len(end)
         if self.printed > self.limits.max_output:
-            raise LangError(f"the script printed too much (the limit is {self.limits.max_output:,} characters)")
+            raise LangError(f"the script printed too much (the limit is {self.limits.max_output:,} characters)",
+                            kind="limit")
         self.trace.printed.append(PrintedLine(node.lineno, text, end))
 
     def new_tape(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> GradientTape:
@@ -378,12 +379,13 @@ class _Interpreter(Evaluator):
         try:
             for t in flatten(target):
                 if not isinstance(t, (Tensor, Variable)):
-                    raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}")
+                    raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}",
+                                    kind="type")
             if func.special == "jacobian":
                 self._check_jacobian(tape, target, flat)
             result = func.fn(*args, **kwargs)  # type: ignore[misc]
         except (LangError, *ENGINE_ERRORS) as exc:
-            call.error = wrap(exc, node, self.lines)
+            call.error = wrap(exc, node, self.lines, "gradient")
             raise call.error from None
         call.result = flatten(result)
         call.tape_call = tape.calls[-1] if len(tape.calls) > before else None
@@ -393,7 +395,7 @@ class _Interpreter(Evaluator):
         size = int(np.prod(getattr(target, "shape", ()) or (1,)))
         if size * (len(tape.records) + 1) > self.limits.max_ops:
             raise LangError(f"the jacobian is too large to compute here ({size:,} target elements "
-                            f"× {len(tape.records):,} recorded ops)")
+                            f"× {len(tape.records):,} recorded ops)", kind="limit")
         for s in sources:
             self.budget.check_elements(size * int(np.prod(getattr(s, "shape", ()) or (1,))), "the jacobian")
 

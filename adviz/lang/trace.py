@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import GradientTape, TapeCall, Tensor
 from .errors import LangError
 
 
@@ -39,7 +40,7 @@ class TapeInfo:
     line: int
     persistent: bool
     watch_accessed_variables: bool
-    tape: Any
+    tape: GradientTape
 
 
 @dataclass
@@ -62,8 +63,8 @@ class GradientCall:
     target: Any
     sources: list[Any]
     source_names: list[str]
-    result: list[Any] | None = None
-    tape_call: Any = None
+    result: list[Tensor | None] | None = None
+    tape_call: TapeCall | None = None
     error: LangError | None = None
     names: dict[int, str] = field(default_factory=dict)
 

@@ -49,7 +49,7 @@ class SafeFunction:
 
     def invoke(self, budget: Budget, args: tuple, kwargs: dict) -> Any:
         if self.fn is None:
-            raise LangError(f"{self.name} cannot be called here")
+            raise LangError(f"{self.name} cannot be called here", kind="type")
         if self.check is not None:
             self.check(budget, args, kwargs)
         if self.context:
@@ -112,17 +112,17 @@ def _materialise(budget: Budget, value: Any) -> list[Any]:
 def _min_max(fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(budget: Budget, *args: Any) -> Any:
         if not args:
-            raise LangError(f"{fn.__name__}() needs at least one argument")
+            raise LangError(f"{fn.__name__}() needs at least one argument", kind="type")
         items = _materialise(budget, args[0]) if len(args) == 1 else list(args)
         if not items:
-            raise LangError(f"{fn.__name__}() of an empty sequence")
+            raise LangError(f"{fn.__name__}() of an empty sequence", kind="value")
         return fn(items)
     return named_as(call, fn.__name__)
 
 
 def _sum(budget: Budget, iterable: Any, start: Any = 0) -> Any:
     if isinstance(start, (str, list, tuple, dict)):
-        raise LangError("sum() adds numbers and tensors; join lists with +")
+        raise LangError("sum() adds numbers and tensors; join lists with +", kind="type")
     total = start
     for item in _materialise(budget, iterable):
         budget.tick()
@@ -167,7 +167,7 @@ def _isinstance(value: Any, types: Any) -> bool:
     pytypes = []
     for t in options:
         if not isinstance(t, SafeFunction) or t.pytype is None:
-            raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int")
+            raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int", kind="type")
         pytypes.append(t.pytype)
     return builtins.isinstance(value, tuple(pytypes))
 
@@ -175,7 +175,7 @@ def _isinstance(value: Any, types: Any) -> bool:
 def _len(value: Any) -> int:
     if isinstance(value, (list, tuple, str, dict, range, Tensor, Variable, np.ndarray)):
         return len(value)
-    raise LangError(f"len() of {describe(value)}")
+    raise LangError(f"len() of {describe(value)}", kind="type")
 
 
 def _range(*args: Any) -> range:
@@ -261,12 +261,12 @@ METHOD_NAMES = frozenset({"gradient", "jacobian", "stop_recording", "watch", "wa
 def get_attribute(value: Any, name: str) -> Any:
     """``value.name`` if the whitelist allows it; otherwise a (not yet located) LangError."""
     if name.startswith("_"):
-        raise LangError(f"names starting with '_' are not available ({name!r})")
+        raise LangError(f"names starting with '_' are not available ({name!r})", kind="name")
     try:
         if isinstance(value, Namespace):
             if name in value.members:
                 return value.members[name]
-            raise LangError(f"{value.name}.{name} is not available in scripts")
+            raise LangError(f"{value.name}.{name} is not available in scripts", kind="name")
         if isinstance(value, GradientTape):
             return _tape_attribute(value, name)
         if isinstance(value, Variable):
@@ -279,4 +279,4 @@ def get_attribute(value: Any, name: str) -> Any:
             return value.name
     except KeyError:
         pass
-    raise LangError(f"{describe(value)} has no attribute {name!r} that scripts may use")
+    raise LangError(f"{describe(value)} has no attribute {name!r} that scripts may use", kind="name")

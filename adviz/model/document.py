@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..lang import Declaration
 
 KINDS = ("variable", "variable_untrainable", "watched", "constant")
 KIND_TITLES = {"variable": "Variable", "variable_untrainable": "Variable (not trainable)",
@@ -15,6 +18,11 @@ KIND_TITLES = {"variable": "Variable", "variable_untrainable": "Variable (not tr
 DEFAULT_VALUE = "1.0"
 EXAMPLE = "u = x*y\nf = sin(u) + x**2"
 EXAMPLE_VALUES = {"x": "2.0", "y": "3.0"}
+# The colour themes a picture is drawn in, and their titles in menus.
+THEMES = ("light", "dark", "projector", "print")
+THEME_TITLES = {"light": "Light", "dark": "Dark", "projector": "Projector", "print": "Print"}
+# What the app's theme setting may hold: a theme, or "system" (light or dark as the desktop is).
+THEME_SETTINGS = ("system",) + THEMES
 
 _SCRIPT = re.compile(r"^\s*(import|from|with|print|for|if|del)\b|GradientTape", re.MULTILINE)
 
@@ -78,7 +86,8 @@ def sync_variables(text: str, variables: list[VariableSpec],
     return out
 
 
-def declarations(variables: list[VariableSpec]) -> list[Any]:
+def declarations(variables: list[VariableSpec]) -> list[Declaration]:
+    """The language's declarations of ``variables`` (their names, value texts and kinds)."""
     from ..lang import Declaration
     return [Declaration(name=v.name, value=v.value, kind=v.kind) for v in variables]
 

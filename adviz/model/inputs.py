@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import TYPE_CHECKING
 
 from .files import ReadError, TooLarge, read_limited
+
+if TYPE_CHECKING:
+    from .session import Session
 
 INPUT_LIMIT = 1_000_000   # characters
 SUFFIXES = (".py", ".adviz", ".txt")
@@ -39,7 +43,7 @@ def read_text_input(value: str) -> str:
     return "\n".join(part.strip() for part in value.split(";"))
 
 
-def load_session_input(value: str | None):
+def load_session_input(value: str | None) -> Session | None:
     """The session in INPUT when it names a ``.adviz`` file, else None.
 
     Raises ValueError with a one-line message (``FILE: what is wrong``) for a bad session.
@@ -52,8 +56,3 @@ def load_session_input(value: str | None):
     except SessionError as exc:
         raise ValueError(f"{value}: {exc}") from None
 
-
-def load_document_input(value: str | None):
-    """The :class:`~adviz.model.Document` of a session named by INPUT, else None (ValueError if bad)."""
-    session = load_session_input(value)
-    return session.document if session is not None else None

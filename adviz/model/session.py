@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..graph import DIRECTIONS, METHODS
-from .document import KINDS, Document, VariableSpec
+from .document import KINDS, THEME_SETTINGS, Document, VariableSpec
 from .files import ReadError, TooLarge, read_limited, write_bytes
 
 FORMAT = "adviz-session"
@@ -37,7 +37,6 @@ MAX_COORDINATE = 1e9                # scene units; beyond this a position is non
 MAX_CALL = 1_000                    # which gradient call of a script
 MAX_STEP = 1_000_000
 MODES = ("backward", "forward")
-THEMES = ("system", "light", "dark", "projector", "print")
 _NUMBER_PART = re.compile(r"-?[0-9.eE+-]*")
 
 
@@ -212,7 +211,7 @@ def session_from_dict(data: Any) -> Session:
         positions=_positions(view.get("positions", {})),
         step=_index(view, "step", "view", MAX_STEP),
         mode=_choice(view, "mode", MODES, "backward"),
-        theme=_choice(view, "theme", THEMES, "system"),
+        theme=_choice(view, "theme", THEME_SETTINGS, "system"),
     )
 
 

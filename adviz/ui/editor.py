@@ -9,12 +9,7 @@ from PySide6.QtGui import (QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTe
                            QTextCursor, QTextFormat)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
-from ..engine import OP_NAMES
-
-
-def _function_names() -> set[str]:
-    return {name for name, op in OP_NAMES.items() if not op.internal}
-
+from ..lang import KNOWN_NAMES
 
 HIGHLIGHT_LIMIT = 300_000   # characters
 PASTE_LIMIT = 1_000_000
@@ -27,7 +22,7 @@ class Highlighter(QSyntaxHighlighter):
 
     def __init__(self, document, dark: bool = False) -> None:
         super().__init__(document)
-        self.functions = _function_names() | {"pi", "e"}
+        self.functions = frozenset(KNOWN_NAMES)
         self.set_dark(dark)
 
     def set_dark(self, dark: bool) -> None:

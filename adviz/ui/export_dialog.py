@@ -6,10 +6,11 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
+from ..model.document import THEME_TITLES, THEMES
+
 FORMATS = [("png", "PNG image"), ("svg", "SVG drawing (text stays text)"), ("pdf", "PDF (vectors)"),
            ("gif", "Animated GIF of the pass"), ("sequence", "Numbered PNG per step"), ("json", "Graph JSON")]
-THEMES = [("current", "Current theme"), ("light", "Light"), ("dark", "Dark"), ("projector", "Projector"),
-          ("print", "Print")]
+THEME_CHOICES = [("current", "Current theme")] + [(name, THEME_TITLES[name]) for name in THEMES]
 
 
 class ExportDialog(QDialog):
@@ -39,7 +40,7 @@ class ExportDialog(QDialog):
         self.step.setToolTip("Which step of the backward pass a still picture shows")
         form.addRow("Step", self.step)
         self.theme = QComboBox()
-        for key, title in THEMES:
+        for key, title in THEME_CHOICES:
             self.theme.addItem(title, key)
         self.theme.setToolTip("Colours of the picture")
         form.addRow("Theme", self.theme)

@@ -16,8 +16,8 @@ from PySide6.QtCore import QDateTime, QEvent, QObject, QStandardPaths, QTimer, S
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from ..model import Document
-from ..model.session import SUFFIX, THEMES, Session, SessionError, is_session_path, load_session, load_text, save_session
+from ..model import THEME_SETTINGS, Document
+from ..model.session import SUFFIX, Session, SessionError, is_session_path, load_session, load_text, save_session
 from .autosave import AutosaveSlot
 from .drops import DropOpener
 from .recent import RecentFiles
@@ -120,7 +120,7 @@ class SessionController(QObject):
     def current_session(self) -> Session:
         """The window as a session: document, layout, moved nodes, step, pass and theme."""
         theme = self.window.theme_setting
-        return self.model.session(theme if theme in THEMES else "system")
+        return self.model.session(theme if theme in THEME_SETTINGS else "system")
 
     def apply_session(self, session: Session, path: str | Path | None = None) -> None:
         """Put ``session`` in the window: its document, layout, moved nodes, step, pass and theme."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-THEMES = ("light", "dark", "projector", "print")
+from ..model.document import THEMES
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def system_prefers_dark() -> bool:
 
 def theme_named(name: str | None) -> Theme:
     """The theme for a setting: ``light``, ``dark``, ``projector``, ``print``, or ``system``."""
-    if name in _BY_NAME:
+    if name in THEMES:
         return _BY_NAME[name]  # type: ignore[index]
     return DARK if system_prefers_dark() else LIGHT
 

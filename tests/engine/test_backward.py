@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 import adviz as tf
-from adviz.engine import BackwardPass, Step
+from adviz.engine import BackwardPass, BackwardStep
 
 
 def contributions_to(bp: BackwardPass, node) -> list[np.ndarray]:
@@ -21,7 +21,7 @@ def test_steps_sum_to_the_gradient() -> None:
         tape.watch([x, y])
         z = tf.sin(x * y) + x / y
     bp = tape.backward(z, [x, y])
-    assert isinstance(bp, BackwardPass) and all(isinstance(s, Step) for s in bp.steps)
+    assert isinstance(bp, BackwardPass) and all(isinstance(s, BackwardStep) for s in bp.steps)
     # newest record first, one step per record on the path
     assert [s.record.op.name for s in bp.steps] == ["add", "divide", "sin", "multiply"]
     assert [s.index for s in bp.steps] == [3, 2, 1, 0]

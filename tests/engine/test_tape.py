@@ -255,11 +255,11 @@ def test_reenter_recording_tape_raises() -> None:
 
 
 def test_tape_stack_popped_after_exception() -> None:
-    from adviz.engine.tape import _STACK
+    from adviz.engine.recording import open_tapes
     with pytest.raises(KeyError):
         with tf.GradientTape():
             raise KeyError
-    assert _STACK == []
+    assert open_tapes() == ()
 
 
 # f(x) = x³ + 2x: f'(3) = 3·9 + 2 = 29, f''(3) = 6·3 = 18.

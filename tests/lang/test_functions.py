@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from adviz.engine import OP_NAMES, OPS, Tensor, Variable
-from adviz.lang import (CONSTANTS, FUNCTION_NAMES, Declaration, FunctionProgram, LangError, parse_functions,
-                        run_functions)
+from adviz.lang import (CONSTANTS, FUNCTION_NAMES, KNOWN_NAMES, Declaration, FunctionProgram, LangError,
+                        parse_functions, run_functions)
 
 
 def grads(trace, call=0):
@@ -68,6 +68,10 @@ def test_function_names_come_from_the_op_table():
                  "matmul", "sum", "mean", "max", "square", "pow", "transpose", "reshape"):
         assert name in FUNCTION_NAMES
     assert CONSTANTS == {"pi": math.pi, "e": math.e}
+
+
+def test_known_names_are_the_functions_and_the_constants():
+    assert KNOWN_NAMES == FUNCTION_NAMES + ("pi", "e")
 
 
 # -- declarations and the tape's rules ------------------------------------------------------------

@@ -5,7 +5,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adviz.engine import tape as engine_tape
+from adviz.engine.recording import open_tapes
 from adviz.lang import Declaration, LangError, Limits, parse_functions, parse_script, run_functions, run_script
 
 LIMITS = Limits(timeout=1.0, max_ops=20_000, max_loop_iterations=5_000, max_elements=100_000)
@@ -42,7 +42,7 @@ def _script(source):
     trace = run_script(source, limits=LIMITS)
     assert trace.error is None or (isinstance(trace.error, LangError) and trace.error.line >= 1)
     assert time.perf_counter() - start < 8
-    assert not engine_tape._STACK
+    assert not open_tapes()
 
 
 def _functions(source):

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from adviz.engine import GradientTape, Tensor, Variable
-from adviz.engine import tape as engine_tape
+from adviz.engine.recording import open_tapes
 from adviz.lang import Cell, GradientCall, LangError, PrintedLine, Script, TapeInfo, Trace, parse_script, run_script
 from adviz.run import run_command
 
@@ -157,7 +157,7 @@ def test_nested_tapes_give_second_derivatives():
     assert [(c.tape_index, c.target_text, c.sources_text, c.line, c.col) for c in trace.calls] == \
         [(1, "y", "x", 6, 10), (0, "dy", "x", 7, 7)]
     assert all(isinstance(t.tape, GradientTape) and t.tape.keep_steps for t in trace.tapes)
-    assert not engine_tape._STACK
+    assert not open_tapes()
 
 
 def test_gradient_call_fields():
@@ -238,7 +238,7 @@ with tf.GradientTape() as g:
     trace = run_script(text)
     assert trace.output == "before\n" and len(trace.tapes) == 1
     assert (trace.error.line, trace.error.col) == (4, 9) and "(2,)" in trace.error.message
-    assert not engine_tape._STACK
+    assert not open_tapes()
 
 
 def test_with_several_managers_and_tape_created_before_with():

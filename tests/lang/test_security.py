@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import adviz.lang
-from adviz.engine import tape as engine_tape
+from adviz.engine.recording import open_tapes
 from adviz.lang import Declaration, LangError, Limits, parse_script, run_functions, run_script
 from adviz.run import run_command
 
@@ -120,7 +120,7 @@ def _check(text, tmp_path, monkeypatch, limits=Limits()):
     assert list(tmp_path.iterdir()) == []
     new = set(sys.modules) - before
     assert all(name.split(".")[0] in ("numpy", "adviz") for name in new), new
-    assert not engine_tape._STACK
+    assert not open_tapes()
     return trace
 
 
@@ -211,7 +211,7 @@ def test_function_box_refusals(text, message, tmp_path, monkeypatch):
     assert isinstance(trace.error, LangError) and trace.error.line >= 1 and trace.error.col >= 1
     assert message in trace.error.message
     assert time.perf_counter() - start < 4.0
-    assert list(tmp_path.iterdir()) == [] and not engine_tape._STACK
+    assert list(tmp_path.iterdir()) == [] and not open_tapes()
 
 
 def test_declared_values_are_sized_before_use():

@@ -2,7 +2,7 @@
 
 :func:`layout` maps a :class:`networkx.DiGraph` to a :class:`Layout`: a position per node and a
 polyline per edge, in screen coordinates (y grows downward, smallest coordinates at 0).  The
-default ``"layered"`` method is a Sugiyama-style drawing (:mod:`adviz.graph.layered`) in which
+default ``"layered"`` method is a Sugiyama-style drawing (:mod:`adviz.graph.layout.layered`) in which
 data flows along the layer axis; the other methods wrap networkx's general-purpose layouts.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Layout:
 
     ``routes[(u, v)]`` runs from ``positions[u]`` to ``positions[v]`` inclusive: two points for a
     straight edge; a layered edge also passes through a point on every layer it skips, and a
-    steep piece between two layers bends near both ends (see :mod:`adviz.graph.layered`).  In
+    steep piece between two layers bends near both ends (see :mod:`adviz.graph.layout.layered`).  In
     graphs with far more long edges than nodes, edges sharing a bundle skip the points where it
     runs straight, and the longest edges may run on lanes beside the drawing (then the routes,
     not the nodes, reach coordinate 0 across the layers).
@@ -45,7 +45,7 @@ def count_crossings(layout: Layout) -> int:
 
     Segments that share an endpoint, or only touch, do not count; neither do pieces of the same
     edge.  Runs in roughly ``O(S log S + K)`` for ``S`` segments and ``K`` pairs of segments with
-    overlapping extents (see :mod:`adviz.graph.crossings`).
+    overlapping extents (see :mod:`adviz.graph.layout.crossings`).
     """
     return count_route_crossings(layout.routes)
 

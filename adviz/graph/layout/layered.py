@@ -10,9 +10,9 @@ vertices after them):
    these would exceed a budget of a few per node (a value feeding every step of a loop needs
    quadratically many), the long edges leaving or entering one vertex share one chain of
    dummies, and if that is not enough the longest edges get none and run on lanes outside the
-   drawing (:mod:`adviz.graph.longedges`);
-4. crossing reduction (:mod:`adviz.graph.ordering`);
-5. coordinate assignment (:mod:`adviz.graph.placement`);
+   drawing (:mod:`adviz.graph.layout.longedges`);
+4. crossing reduction (:mod:`adviz.graph.layout.ordering`);
+5. coordinate assignment (:mod:`adviz.graph.layout.placement`);
 6. routes: each edge runs through its dummies; a steep piece between two layers gets two bends
    so it leaves and enters at a shallow angle instead of cutting through a neighbour's box.
    Edges sharing a chain share its route up to where they leave it, without the points where
@@ -267,7 +267,7 @@ def layered_layout(graph: nx.DiGraph, direction: str, node_sep: float,
     # Split long edges: chain[(a, b)] lists the vertices a, dummies..., b.  The edges of a
     # bundle share one chain, its spine (fan-out: hub, dummies...; fan-in: dummies..., hub), and
     # attach[(a, b)] = (bundle, index in the spine where the edge leaves or joins it); lane edges
-    # get no dummies (see :mod:`adviz.graph.longedges`).
+    # get no dummies (see :mod:`adviz.graph.layout.longedges`).
     plan = plan_long_edges(n, dag_out, layer_of, dummy_budget(n))
     bundle_of: dict[tuple[int, int], int] = {}
     for k, (hub, fan_out, members) in enumerate(plan.bundles):

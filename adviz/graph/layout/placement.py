@@ -12,8 +12,10 @@ order statistics preserve that, so the balanced result does too.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping, MutableMapping, Sequence
+from typing import TypeVar
+
+V = TypeVar("V", bound=Hashable)
 
 
 def _inner_conflicts(layers: list[list[int]], up: list[list[int]], pos: list[int],
@@ -88,14 +90,15 @@ def _align(layers: list[list[int]], nbrs: list[list[int]], back: list[list[int]]
     return root
 
 
-def kahn_order(vertices: Iterable[Any], successors: Any, indegree: Any) -> list[Any]:
+def kahn_order(vertices: Iterable[V], successors: Mapping[V, Iterable[V]] | Sequence[Iterable[V]],
+               indegree: MutableMapping[V, int] | list[int]) -> list[V]:
     """Kahn's algorithm: each vertex after all its predecessors, ties in the order of ``vertices``.
 
     ``successors[v]`` iterates v's successors; ``indegree[v]`` counts its predecessors (a list or
     a dict, used up by the sort).
     """
     queue = deque(v for v in vertices if indegree[v] == 0)
-    order: list[Any] = []
+    order: list[V] = []
     while queue:
         v = queue.popleft()
         order.append(v)
