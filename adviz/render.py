@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .graph import DIRECTIONS, METHODS
-from .model import Document, VariableSpec, compute, is_script, run
+from .model import Document, VariableSpec, is_script
+from .model.isolation import shared
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
 FORMATS = ("json",) + IMAGE_FORMATS
@@ -108,7 +109,7 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
             if args.target not in outputs:
                 raise RenderError(f"--target {args.target}: the functions define {', '.join(outputs) or 'nothing'}")
         return [base], 1
-    probe = run(base)          # only to count the calls: no graph, no layout
+    probe = shared().compute(base)      # to count the calls (user code runs in the worker process)
     count = len(probe.trace.calls) if probe.trace is not None else 0
     if args.call == "all":
         return [replace(base, call=k) for k in range(count)], count
@@ -205,7 +206,7 @@ def render_command(argv: Sequence[str]) -> int:
             check_output(path, inputs)
         for doc, path in zip(docs, paths):
             current = path
-            outcome = compute(doc, args.layout, args.direction)
+            outcome = shared().compute(doc, args.layout, args.direction)
             if outcome.graph is None:
                 error = outcome.error
                 where = f"{error.line}:{error.col}: " if getattr(error, "line", 0) else ""

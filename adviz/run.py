@@ -5,7 +5,7 @@ import sys
 from typing import TextIO
 
 from .lang.limits import Limits
-from .lang.script import run_script
+from .model.isolation import shared
 from .model.files import ReadError, TooLarge, read_limited
 
 
@@ -40,12 +40,13 @@ def run_command(path: str, *, limits: Limits = Limits()) -> int:
     except UnicodeDecodeError as exc:
         _write(sys.stderr, f"{path}: not UTF-8 text (byte {exc.start} cannot be read)\n")
         return 1
-    trace = run_script(text, limits=limits)
+    worker = shared()
     try:
-        for printed in trace.printed:
-            _write(sys.stdout, printed.text + printed.end)
+        # In the worker process, which the system stops at its limits; lines appear as they are printed.
+        trace = worker.run_script(text, limits, on_print=lambda line: _write(sys.stdout, line.text + line.end))
         sys.stdout.flush()
     except BrokenPipeError:
+        worker.terminate()
         return quiet_broken_pipe()
     if trace.error is not None:
         _write(sys.stderr, f"{path}:{trace.error.line}:{trace.error.col}: {trace.error.message}\n")

@@ -14,6 +14,7 @@ Example::
 """
 from __future__ import annotations
 
+import atexit
 import mmap
 import os
 import pickle
@@ -32,7 +33,7 @@ from ..lang import LangError
 from ..lang.limits import Limits
 from ..lang.trace import PrintedLine, Trace
 from .check import CheckResult
-from .document import Document
+from .document import Document, is_script
 from .pipeline import Outcome
 
 MEMORY = 1536 * 1024 * 1024        # bytes the worker may add to its address space for one run
@@ -72,7 +73,7 @@ class _StreamedLines(list):
 
 def _job_compute(conn: "_Channel", where, doc: Document, method: str, direction: str) -> Outcome:
     from .pipeline import compute
-    outcome = compute(doc, method, direction, on_statement=_marker(where))
+    outcome = compute(doc, method, direction, on_statement=_marker(where), trace=Trace(printed=_StreamedLines(conn)))
     if outcome.trace is not None:
         outcome.trace = plain_trace(outcome.trace)
     return outcome
@@ -277,6 +278,12 @@ class Isolated:
                     stream.close()
             self._process = None
 
+    def terminate(self) -> None:
+        """Kill the worker at once, even while a job runs (the app is quitting)."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def __enter__(self) -> "Isolated":
         return self
 
@@ -342,10 +349,12 @@ class Isolated:
 
     def compute(self, doc: Document, method: str = "layered", direction: str = "LR") -> Outcome:
         """:func:`~adviz.model.pipeline.compute` in the worker; a stopped run is an Outcome with its error."""
-        result = self._call("compute", (doc, method, direction))
+        printed: list[PrintedLine] = []
+        result = self._call("compute", (doc, method, direction), printed.append)
         if isinstance(result, Stopped):
-            from .document import is_script
-            return Outcome(error=_error(result), script=is_script(doc.text))
+            script = is_script(doc.text)
+            trace = Trace(printed=printed, cells=_cells(doc.text)) if script else None
+            return Outcome(error=_error(result), script=script, trace=trace)
         return result
 
     def check(self, doc: Document, name: str) -> CheckResult:
@@ -374,8 +383,31 @@ class Isolated:
         return result
 
 
+def _cells(text: str) -> list:
+    """The narration cells of a script whose run was stopped (parsing alone is safe and bounded)."""
+    from ..lang import LangError as Refused, parse_script
+    try:
+        return list(parse_script(text).cells)
+    except Refused:
+        return []
+
+
 def _error(stopped: Stopped) -> LangError:
     return LangError(stopped.message, stopped.line, stopped.col, kind="limit")
+
+
+_SHARED: Isolated | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared() -> Isolated:
+    """The process's one worker, started on first use and stopped when the process exits."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Isolated()
+            atexit.register(_SHARED.terminate)
+        return _SHARED
 
 
 def _read_all(channel: _Channel, messages: queue.Queue) -> None:
@@ -388,7 +420,7 @@ def _read_all(channel: _Channel, messages: queue.Queue) -> None:
             return
 
 
-__all__ = ["Isolated", "Stopped", "plain_trace", "MEMORY", "GRACE"]
+__all__ = ["Isolated", "Stopped", "plain_trace", "shared", "MEMORY", "GRACE"]
 
 if __name__ == "__main__":
     serve(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))

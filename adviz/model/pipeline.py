@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..graph import Graph, Layout, graph_for_call, layout
+from ..lang.trace import Trace
 from .document import Document, VariableSpec, declarations, is_script
 
 # Layer spacing that leaves room for the partial's label on each edge.
@@ -29,17 +30,19 @@ class Outcome:
     script: bool = False
 
 
-def run(doc: Document, on_statement: Callable[[int, int], None] | None = None) -> Outcome:
+def run(doc: Document, on_statement: Callable[[int, int], None] | None = None,
+        trace: Trace | None = None) -> Outcome:
     """Run the document through the language: a Trace, or the error.
 
-    ``on_statement(line, col)`` is told where each statement of a script starts.
+    ``on_statement(line, col)`` is told where each statement of a script starts; a script fills
+    ``trace`` when one is given.
     """
     from ..lang import LangError, parse_functions, run_functions, run_script
     out = Outcome(script=is_script(doc.text))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if out.script:
-            trace = run_script(doc.text, on_statement=on_statement)
+            trace = run_script(doc.text, on_statement=on_statement, trace=trace)
             out.trace = trace
             out.calls = [f"{c.index + 1}: line {c.line}  {c.kind}({c.target_text}, {c.sources_text})"
                          for c in trace.calls]
@@ -100,9 +103,9 @@ def with_moved(layout: Layout, moved: dict[str, tuple[float, float]]) -> Layout:
 
 
 def compute(doc: Document, method: str = "layered", direction: str = "LR", seed: int = 0,
-            on_statement: Callable[[int, int], None] | None = None) -> Outcome:
+            on_statement: Callable[[int, int], None] | None = None, trace: Trace | None = None) -> Outcome:
     """Run the document and turn its chosen gradient call into a laid-out graph."""
-    out = run(doc, on_statement)
+    out = run(doc, on_statement, trace)
     trace = out.trace
     if trace is None or not trace.calls:
         if out.error is None and trace is not None and out.script:

@@ -14,9 +14,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..graph import Layout
-from ..model import Document, Notice, Outcome, VariableSpec, compute, lay_out, sync_variables
+from ..model import Document, Notice, Outcome, VariableSpec, lay_out, sync_variables
 from ..model.pipeline import with_moved
-from ..model.check import CheckResult, finite_difference_check
+from ..model.check import CheckResult
+from ..model.isolation import shared
 from ..model.document import content_key
 from ..model.session import Session
 from .worker import Worker
@@ -77,6 +78,8 @@ class DocumentModel(QObject):
         self._structure: tuple | None = ()
         self._layout_requests = 0
         self._worker = Worker()
+        self._isolated = shared()
+        self._worker.submit(self._isolated.start)      # warm before the first run asks for it
         self._computed.connect(self._on_computed)
         self._laid_out.connect(self._on_laid_out)
         self._check_done.connect(self.checked)
@@ -278,7 +281,7 @@ class DocumentModel(QObject):
             if request != self.requests:
                 return      # a newer edit came while this one waited
             try:
-                outcome = compute(doc, method, direction)
+                outcome = self._isolated.compute(doc, method, direction)   # user code: in the worker process
             except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
                 outcome = Outcome(error=Notice(f"internal error: {exc}"))
             self._computed.emit(request, outcome, time.perf_counter() - started)
@@ -322,7 +325,7 @@ class DocumentModel(QObject):
 
         def work() -> None:
             try:
-                result = finite_difference_check(doc, name)
+                result = self._isolated.check(doc, name)
             except Exception as exc:  # noqa: BLE001 - shown beside the node
                 result = CheckResult(name, None, None, message=f"cannot check: {exc}")
             self._check_done.emit(result)

@@ -199,3 +199,18 @@ def test_a_new_picture_shows_its_step_once(window, qtbot, monkeypatch):
                         lambda self, *args, **kw: (calls.append(args), original(self, *args, **kw))[1])
     show(window, qtbot, "f = x*y + sin(x)")
     assert len(calls) == 1, calls
+
+
+def test_a_run_the_worker_had_to_stop_is_located_and_keeps_its_output(window, qtbot, monkeypatch):
+    from adviz.model.isolation import shared
+    monkeypatch.setattr(shared(), "timeout", 0.3)
+    script = ("import adviz as tf\nx = tf.constant(1.0)\nprint('before')\n"
+              "for i in range(90000):\n    y = x * 2.0\nprint('after')\n")
+    with qtbot.waitSignal(window.errorShown, timeout=10000) as shown:
+        window.set_text(script)
+    assert shown.args[0].startswith("line 5, col 5: the run took longer than 0.3 s")
+    assert window.inputs.editor.error is not None
+    assert "before" in window.lesson.console.toPlainText()
+    monkeypatch.undo()
+    with qtbot.waitSignal(window.graphShown, timeout=10000):
+        window.set_text("f = x*y")
