@@ -5,7 +5,7 @@ import enum
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -161,6 +161,11 @@ def _record(op: Op, inputs: tuple[Node, ...], values: tuple[Tensor, ...], out: T
             tape._unrecorded.append(unwatched)
 
 
+def recording() -> bool:
+    """Whether an open tape is recording now (so new ops, gradients included, are recorded)."""
+    return any(t._recording and not t._stopped for t in _STACK)
+
+
 def read_variable(var: Variable) -> Tensor:
     """A Variable is being read: tapes that watch accessed variables start watching it."""
     for tape in _STACK:
@@ -213,6 +218,9 @@ class GradientTape:
         self.calls: list[TapeCall] = []
         # When set, each gradient() keeps its backward pass (the steps) in ``calls``.
         self.keep_steps = False
+        # Called as ``step_hook(record, keep_steps)`` before each step of a backward pass, so
+        # that a caller can count the work or stop a long pass by raising.
+        self.step_hook: Callable[[Record, bool], None] | None = None
 
     # -- recording ------------------------------------------------------------------
     def __enter__(self) -> "GradientTape":
@@ -356,11 +364,20 @@ class GradientTape:
         n_records, n_unrecorded = len(self._records), len(self._unrecorded)
         first = next_id()
         rows: list[list[Any]] = [[] for _ in flat_sources]
+        # Unless a tape records the passes, one seed buffer serves them all, its single 1 moved
+        # along: the gradients are copies, so no pass keeps it (a fresh seed per element would
+        # write size² numbers).
+        reuse = not recording()
+        seed = np.zeros(size, dtype=tgt.dtype)
         for k in range(size):
-            seed = np.zeros(size, dtype=tgt.dtype)
+            if not reuse:
+                seed = np.zeros(size, dtype=tgt.dtype)
             seed[k] = 1
-            seed_t = Tensor(seed.reshape(tgt.shape))
-            res = run_backward(self, [target], flat_sources, [seed_t], keep_steps=False)
+            try:
+                res = run_backward(self, [target], flat_sources, [Tensor(seed.reshape(tgt.shape))], keep_steps=False)
+            finally:
+                if reuse:
+                    seed[k] = 0
             for i, g in enumerate(res.gradients):
                 rows[i].append(g)
         grads = []
@@ -382,6 +399,15 @@ def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Node) -> Ten
     """
     from .ops import OPS
     shape = (len(parts),) + tuple(source.shape)
+    if not recording():
+        # Nothing records it: place the rows directly (the recorded form below writes a full
+        # jacobian-sized array for every row).
+        first = next(p for p in parts if p is not None)
+        out = np.zeros(shape, dtype=first.dtype)
+        for k, part in enumerate(parts):
+            if part is not None:
+                out[k] = part._value
+        return Tensor(out.reshape(tuple(target_shape) + tuple(source.shape)))
     total = None
     for k, part in enumerate(parts):
         if part is None:

@@ -268,6 +268,7 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
 
     tape = GradientTape(persistent=persistent, watch_accessed_variables=watch_accessed)
     tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
+    tape.step_hook = budget.backward_step
     first_line = program.definitions[0][2] if program.definitions else 1
     trace.tapes.append(TapeInfo(0, "tape", first_line, tape.persistent, tape.watch_accessed_variables, tape))
     evaluator = _FunctionEvaluator(lines, budget, env, run_dtype)
@@ -285,7 +286,7 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
         for index, target in enumerate(targets):
             line = program.definitions[program.outputs.index(target)][2] if target in program.outputs else 1
             call = GradientCall(index, 0, "gradient", line, 1, target, ", ".join(sources), env[target],
-                                [env[s] for s in sources], list(sources), names=dict(trace.names))
+                                [env[s] for s in sources], list(sources), names=trace.names.as_of())
             trace.calls.append(call)
             try:
                 result = tape.gradient(env[target], call.sources)
