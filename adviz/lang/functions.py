@@ -20,6 +20,7 @@ from .checker import FunctionChecker, parse
 from .errors import ENGINE_ERRORS, LangError, at, plain_message
 from .evaluator import Evaluator, is_int
 from .limits import Budget, Limits, describe
+from .text import clip
 from .trace import GradientCall, TapeInfo, Trace
 from .modules import op_check
 from .whitelist import SafeFunction
@@ -215,6 +216,8 @@ def run_functions(program_or_text: FunctionProgram | str, declarations: Sequence
         trace.error = exc if exc.located else LangError(exc.message, 1, 1)
     except Exception as exc:  # nothing but LangError leaves this package
         trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", 1, 1)
+    if trace.error is not None:
+        trace.error.message = clip(trace.error.message)
     return trace
 
 

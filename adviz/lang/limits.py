@@ -373,6 +373,8 @@ def array_shape(value: Any) -> tuple[int, ...] | None:
         return tuple(int(d) for d in shape)
     if isinstance(value, (bool, int, float, np.number)):
         return ()
+    if isinstance(value, range):
+        return (_range_length(value),)
     if isinstance(value, (list, tuple)):
         try:
             return tuple(np.shape(value))

@@ -122,6 +122,9 @@ class _Interpreter(Evaluator):
             except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
                 line, col = node_position(self.current, self.lines)
                 self.trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", line, col)
+        for error in (self.trace.error, *(c.error for c in self.trace.calls)):
+            if error is not None:  # a message quoting a value stays short enough to read
+                error.message = clip(error.message)
 
     # -- statements ----------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
