@@ -242,7 +242,7 @@ class Evaluator:
         if isinstance(value, (np.ndarray, np.generic)):
             return value[_array_index(index)]
         if isinstance(value, (list, tuple, str, range)):
-            if isinstance(index, Tensor):
+            if isinstance(index, (Tensor, np.integer)):
                 index = int(index)
             if not isinstance(index, (int, slice)):
                 raise LangError(f"a {describe(value)[2:]} is indexed by an integer or a slice, not {describe(index)}")

@@ -3,6 +3,12 @@
 Sizes are checked *before* anything is allocated: a shape's element count, a repetition's
 length, an integer power's bit count and a matrix product's work are all computed from the
 operands first, so ``tf.ones((20000, 20000))`` or ``9**9**9**9`` fail at once.
+
+The run's budget is the first line of defence: every element and character an operation makes
+is counted against one total (backward steps too, through the tape's ``step_hook``), and the
+clock is read as they are counted. Lists, tuples and dicts are nested at most ``max_nesting``
+deep, so hashing, comparing or printing one never recurses far. The clock and the process's
+memory are backstops behind the counts.
 """
 from __future__ import annotations
 
