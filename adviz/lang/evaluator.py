@@ -146,6 +146,8 @@ class Evaluator:
     def unaryop(self, node: ast.UnaryOp) -> Any:
         value = self.eval(node.operand)
         self.budget.tick()
+        if isinstance(value, (*ARRAYS, np.generic)) and not isinstance(node.op, ast.Not):
+            self.budget.add_work(int(np.prod(np.shape(value), dtype=np.int64)))  # -x is a new tensor
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
         if isinstance(node.op, ast.USub):

@@ -134,6 +134,11 @@ def _sum(budget: Budget, iterable: Any, start: Any = 0) -> Any:
     return total
 
 
+def _size(value: Any) -> int:
+    shape = getattr(value, "shape", None)
+    return int(np.prod(shape, dtype=np.int64)) if isinstance(shape, tuple) else 1
+
+
 def _round(budget: Budget, number: Any, ndigits: Any = None) -> Any:
     if ndigits is None:
         return round(number)
@@ -216,7 +221,7 @@ BUILTINS: dict[str, Any] = {
     "bool": SafeFunction("bool", bool, pytype=bool),
     "str": SafeFunction("str", _text(str), pytype=str, context=True),
     "repr": SafeFunction("repr", _text(repr), context=True),
-    "abs": SafeFunction("abs", abs),
+    "abs": SafeFunction("abs", abs, lambda budget, args, kwargs: [budget.add_work(_size(a)) for a in args]),
     "round": SafeFunction("round", _round, context=True),
     "min": SafeFunction("min", _min_max(min), context=True),
     "max": SafeFunction("max", _min_max(max), context=True),

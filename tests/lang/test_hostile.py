@@ -130,6 +130,8 @@ CASES: dict[str, tuple[str, tuple]] = {
                           error(3, "computes too much")),
     "numpy functions counted": (NP + "x = np.ones(1000000)\nys = [np.sin(x) for i in range(100)]\n",
                                 error(3, "computes too much")),
+    "negations counted": (TF + "x = tf.ones((1000000,))\nys = [-x for i in range(100)]\n", error(3, "computes too much")),
+    "abs counted": (TF + "x = tf.ones((1000000,))\nys = [abs(x) for i in range(100)]\n", error(3, "computes too much")),
     "backward passes counted": (
         TF + "x = tf.Variable(tf.ones((1000000,)))\nfor i in range(100):\n    with tf.GradientTape() as g:\n"
         "        y = tf.reduce_sum(x * x)\n    d = g.gradient(y, x)\n", error(6, "computes too much")),
