@@ -103,11 +103,14 @@ def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand],
 
     numeric = m is NUMPY
     steps: list[BackwardStep] = []
+    hook = tape.step_hook  # whoever runs the tape may watch (and stop) a long pass step by step
     for index in range(len(records) - 1, -1, -1):
         rec = records[index]
         g = adj.get(rec.output._id)
         if g is None:  # off the path (adjoints only ever exist for floating values)
             continue
+        if hook is not None:
+            hook(rec, keep_steps)
         op, inputs, values, out, attrs, _ = rec
         xs = None  # the rule's arguments, made only if a rule needs them
         n = len(inputs)

@@ -5,14 +5,14 @@ import enum
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from .backward import BackwardPass, run_backward
 from .dtypes import is_floating
 from .ops import OPS
-from .recording import Operand, Record, TapeState, apply, pop, push
+from .recording import Operand, Record, TapeState, apply, differentiating, pop, push
 from .tensor import Tensor, Variable, next_id
 
 
@@ -80,6 +80,9 @@ class GradientTape(TapeState):
         self.calls: list[TapeCall] = []
         # When set, each gradient() keeps its backward pass (the steps) in ``calls``.
         self.keep_steps = False
+        # Called as ``step_hook(record, keep_steps)`` before each step of a backward pass, so
+        # that a caller can count the work or stop a long pass by raising.
+        self.step_hook: Callable[[Record, bool], None] | None = None
 
     # -- recording ------------------------------------------------------------------
     def __enter__(self) -> "GradientTape":
@@ -206,11 +209,20 @@ class GradientTape(TapeState):
         n_records, n_unrecorded = len(self._records), len(self._unrecorded)
         first = next_id()
         rows: list[list[Any]] = [[] for _ in flat_sources]
+        # Unless a tape records the passes, one seed buffer serves them all, its single 1 moved
+        # along: the gradients are copies, so no pass keeps it (a fresh seed per element would
+        # write size² numbers).
+        reuse = not differentiating()
+        seed = np.zeros(size, dtype=tgt.dtype)
         for k in range(size):
-            seed = np.zeros(size, dtype=tgt.dtype)
+            if not reuse:
+                seed = np.zeros(size, dtype=tgt.dtype)
             seed[k] = 1
-            seed_t = Tensor(seed.reshape(tgt.shape))
-            res = run_backward(self, [target], flat_sources, [seed_t], keep_steps=False)
+            try:
+                res = run_backward(self, [target], flat_sources, [Tensor(seed.reshape(tgt.shape))], keep_steps=False)
+            finally:
+                if reuse:
+                    seed[k] = 0
             for i, g in enumerate(res.gradients):
                 rows[i].append(g)
         grads = []
@@ -231,6 +243,15 @@ def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Operand) -> 
     Built from recorded ops (scatter and add) so that an outer tape can differentiate it.
     """
     shape = (len(parts),) + tuple(source.shape)
+    if not differentiating():
+        # Nothing records it: place the rows directly (the recorded form below writes a full
+        # jacobian-sized array for every row).
+        first = next(p for p in parts if p is not None)
+        out = np.zeros(shape, dtype=first.dtype)
+        for k, part in enumerate(parts):
+            if part is not None:
+                out[k] = part._value
+        return Tensor(out.reshape(tuple(target_shape) + tuple(source.shape)))
     total = None
     for k, part in enumerate(parts):
         if part is None:

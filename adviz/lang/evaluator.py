@@ -8,6 +8,7 @@ leaves as a LangError placed at the innermost node being evaluated.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from typing import Any, Callable, Sequence
@@ -16,7 +17,8 @@ import numpy as np
 
 from ..engine import Tensor, Variable
 from .errors import ENGINE_ERRORS, LangError, at, wrap
-from .limits import Budget, describe
+from .limits import Budget, count_of, describe
+from .text import short_repr, text_of
 from .whitelist import SafeFunction, get_attribute, unwrap
 
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -30,6 +32,8 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 ARRAYS = (Tensor, Variable, np.ndarray)
+_SEQUENCES = (str, list, tuple)
+_ORDERING = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -99,20 +103,25 @@ class Evaluator:
                 budget.check_int_pow(a, b)
             elif isinstance(op, ast.Mult) and a.bit_length() + b.bit_length() > self.limits.max_int_bits + 1:
                 raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)", kind="limit")
-        elif isinstance(op, ast.Mult) and (is_int(a) or is_int(b)):
-            seq, n = (a, b) if is_int(b) else (b, a)
-            if isinstance(seq, str):
+        elif isinstance(op, ast.Mult) and isinstance(a, _SEQUENCES) != isinstance(b, _SEQUENCES):
+            # A repetition: its count may be an int, a numpy integer or an integer scalar tensor.
+            seq, other = (a, b) if isinstance(a, _SEQUENCES) else (b, a)
+            n = count_of(other)
+            if n is None:
+                if isinstance(seq, str) and isinstance(other, (*ARRAYS, np.generic)):
+                    raise LangError("tensors and arrays combine with numbers, not text", kind="type")
+            elif isinstance(seq, str):
                 budget.check_string(len(seq) * max(n, 0), made=len(seq) * max(n - 1, 0))
-            elif isinstance(seq, (list, tuple)):
-                items, elements = budget.measure(seq)
-                sizes = items * max(n, 0), elements * max(n, 0)
+            else:
+                items, elements, depth = budget.sizes(seq)
+                sizes = items * max(n, 0), elements * max(n, 0), depth
                 budget.check_elements(sizes[0], "the list")
         elif isinstance(op, ast.Add) and isinstance(a, str) and isinstance(b, str):
             # What joining adds is the shorter part: a loop growing a text stays linear.
             budget.check_string(len(a) + len(b), made=min(len(a), len(b)))
         elif isinstance(op, ast.Add) and isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-            (ia, ea), (ib, eb) = budget.measure(a), budget.measure(b)
-            sizes = ia + ib, ea + eb
+            (ia, ea, da), (ib, eb, db) = budget.sizes(a), budget.sizes(b)
+            sizes = ia + ib, ea + eb, max(da, db)
             budget.check_elements(sizes[0], "the list")
         if isinstance(op, ast.Mod) and isinstance(a, str):
             raise LangError("% formatting of strings is not supported; use an f-string", kind="syntax")
@@ -137,6 +146,8 @@ class Evaluator:
     def unaryop(self, node: ast.UnaryOp) -> Any:
         value = self.eval(node.operand)
         self.budget.tick()
+        if isinstance(value, (*ARRAYS, np.generic)) and not isinstance(node.op, ast.Not):
+            self.budget.add_work(int(np.prod(np.shape(value), dtype=np.int64)))  # -x is a new tensor
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
         if isinstance(node.op, ast.USub):
@@ -163,11 +174,40 @@ class Evaluator:
                 raise LangError(f"'in' needs a list, tuple, string, dict or range, not {describe(right)}", kind="type")
             if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, str) and not isinstance(left, str):
                 raise LangError("'in' with a string needs a string on the left", kind="type")
-            result = COMPARE[type(op)](left, right)
+            if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, range):
+                result = _in_range(left, right) == isinstance(op, ast.In)
+            else:
+                self.check_comparison(op, left, right)
+                result = COMPARE[type(op)](left, right)
             if index < len(node.ops) - 1 and not self.truth(result):
                 return result
             left = right
         return result
+
+    def check_comparison(self, op: ast.cmpop, left: Any, right: Any) -> None:
+        """Comparisons of tensors and arrays broadcast like arithmetic: the same checks first.
+        Lists and tuples compare item by item, so the items that meet are checked in pairs."""
+        if isinstance(op, _ORDERING):
+            self._check_pair(left, right)
+        elif isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(right, np.ndarray):
+                self._check_pair(left, right)
+            elif isinstance(right, (list, tuple)) and _holds_arrays(left):
+                for item in right:
+                    self._check_pair(left, item)
+
+    def _check_pair(self, a: Any, b: Any) -> None:
+        if isinstance(a, (*ARRAYS, np.generic)) or isinstance(b, (*ARRAYS, np.generic)):
+            self.budget.check_convertible(a)
+            self.budget.check_convertible(b)
+            self.budget.check_broadcast(a, b)
+        elif isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            if _holds_arrays(a) or _holds_arrays(b):
+                for x, y in zip(a, b):
+                    self._check_pair(x, y)
+        elif isinstance(a, dict) and isinstance(b, dict):
+            for key in a.keys() & b.keys():
+                self._check_pair(a[key], b[key])
 
     def ifexp(self, node: ast.IfExp) -> Any:
         return self.eval(node.body) if self.truth(self.eval(node.test)) else self.eval(node.orelse)
@@ -204,13 +244,15 @@ class Evaluator:
         if isinstance(value, (np.ndarray, np.generic)):
             return value[_array_index(index)]
         if isinstance(value, (list, tuple, str, range)):
-            if isinstance(index, Tensor):
+            if isinstance(index, (Tensor, np.integer)):
                 index = int(index)
             if not isinstance(index, (int, slice)):
                 raise LangError(f"a {describe(value)[2:]} is indexed by an integer or a slice, not {describe(index)}",
                                kind="type")
             return value[index]
         if isinstance(value, dict):
+            if index not in value:
+                raise LangError(f"no entry {short_repr(index)}")
             return value[index]
         raise LangError(f"{describe(value)} cannot be indexed", kind="type")
 
@@ -238,23 +280,29 @@ class Evaluator:
         return self.budget.check_container(out)
 
     def joinedstr(self, node: ast.JoinedStr) -> str:
-        parts = [v.value if isinstance(v, ast.Constant) else self.eval(v) for v in node.values]
-        text = "".join(str(p) for p in parts)
-        self.budget.check_string(len(text))
-        return text
+        parts = []
+        length = 0
+        for v in node.values:
+            parts.append(v.value if isinstance(v, ast.Constant) else self.eval(v))
+            length += len(parts[-1])
+            if length > self.limits.max_string:  # refused before the pieces are joined
+                self.budget.check_string(length)
+        self.budget.check_string(length)
+        return "".join(parts)
 
     def formattedvalue(self, node: ast.FormattedValue) -> str:  # counted once, by joinedstr
         value = self.eval(node.value)
         spec = self.eval(node.format_spec) if node.format_spec is not None else ""
         self.budget.tick()
+        limit = self.limits.max_string
         if node.conversion == ord("r"):
-            value = repr(value)
+            value = text_of(value, limit, quote=True, budget=self.budget)
         elif node.conversion == ord("a"):
-            value = ascii(value)
+            value = text_of(value, limit, quote=True, budget=self.budget).encode("ascii", "backslashreplace").decode()
         elif node.conversion == ord("s"):
-            value = str(value)
+            value = text_of(value, limit, budget=self.budget)
         if not spec:
-            text = value if isinstance(value, str) else str(value)
+            text = value if isinstance(value, str) else text_of(value, limit, budget=self.budget)
         else:
             if isinstance(value, np.ndarray) and value.ndim == 0:
                 value = value[()]
@@ -267,6 +315,30 @@ class Evaluator:
             text = format(value, spec)
         self.budget.check_string(len(text), made=0)
         return text
+
+
+def _holds_arrays(value: Any) -> bool:
+    """Whether a value is, or a list or tuple holds (at any depth), a tensor or an array."""
+    if isinstance(value, (*ARRAYS, np.generic)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_arrays(v) for v in value if not isinstance(v, (int, float, str, bool)))
+    return False
+
+
+def _in_range(value: Any, r: range) -> bool:
+    """``value in r`` without a search: Python tests anything but an int one item at a time."""
+    if isinstance(value, (bool, int, np.integer)):
+        return int(value) in r
+    if isinstance(value, complex):
+        if value.imag:
+            return False
+        value = value.real
+    if isinstance(value, (float, np.floating)):
+        return math.isfinite(value) and float(value).is_integer() and int(value) in r
+    if isinstance(value, (Tensor, Variable, np.ndarray)) and not np.shape(value) and np.asarray(value).dtype.kind in "biuf":
+        return _in_range(np.asarray(value)[()], r)
+    return False
 
 
 def _array_index(index: Any) -> Any:

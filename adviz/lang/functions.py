@@ -21,6 +21,7 @@ from .checker import FunctionChecker, parse
 from .errors import ENGINE_ERRORS, LangError, at, plain_message
 from .evaluator import Evaluator, is_int
 from .limits import Budget, Limits, describe
+from .text import clip
 from .trace import GradientCall, TapeInfo, Trace
 from .modules import op_check
 from .whitelist import SafeFunction
@@ -220,6 +221,8 @@ def run_functions(program_or_text: FunctionProgram | str, declarations: Sequence
         trace.error = exc if exc.located else exc.placed(1, 1)
     except Exception as exc:  # nothing but LangError leaves this package
         trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", 1, 1)
+    if trace.error is not None:
+        trace.error.message = clip(trace.error.message)
     return trace
 
 
@@ -274,6 +277,7 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
 
     tape = GradientTape(persistent=persistent, watch_accessed_variables=watch_accessed)
     tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
+    tape.step_hook = budget.backward_step
     first_line = program.definitions[0][2] if program.definitions else 1
     trace.tapes.append(TapeInfo(0, "tape", first_line, tape.persistent, tape.watch_accessed_variables, tape))
     evaluator = _FunctionEvaluator(lines, budget, env, run_dtype)
@@ -291,7 +295,7 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
         for index, target in enumerate(targets):
             line = program.definitions[program.outputs.index(target)][2] if target in program.outputs else 1
             call = GradientCall(index, 0, "gradient", line, 1, target, ", ".join(sources), env[target],
-                                [env[s] for s in sources], list(sources), names=dict(trace.names))
+                                [env[s] for s in sources], list(sources), names=trace.names.as_of())
             trace.calls.append(call)
             try:
                 result = tape.gradient(env[target], call.sources)

@@ -3,6 +3,12 @@
 Sizes are checked *before* anything is allocated: a shape's element count, a repetition's
 length, an integer power's bit count and a matrix product's work are all computed from the
 operands first, so ``tf.ones((20000, 20000))`` or ``9**9**9**9`` fail at once.
+
+The run's budget is the first line of defence: every element and character an operation makes
+is counted against one total (backward steps too, through the tape's ``step_hook``), and the
+clock is read as they are counted. Lists, tuples and dicts are nested at most ``max_nesting``
+deep, so hashing, comparing or printing one never recurses far. The clock and the process's
+memory are backstops behind the counts.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ class Limits:
 
     max_source_bytes: int = 200_000
     max_depth: int = 100            # brackets nested inside each other
+    max_nesting: int = 100          # lists, tuples and dicts a run builds inside each other
     max_ast_depth: int = 200        # syntax-tree depth (keeps the interpreter's recursion shallow)
     max_loop_iterations: int = 100_000
     max_ops: int = 200_000          # calls, operators and subscripts evaluated, tensor rows iterated
@@ -57,7 +64,9 @@ class Budget:
         self.items_made = 0    # list items made so far
         self.deadline = time.monotonic() + limits.timeout
         self._memory_start = memory_in_use()
-        self._calls = 0        # clock and memory are read every few calls, not every one
+        self._calls = 0        # memory is read every few calls, every few ms and every few MB made
+        self._sampled_at = time.monotonic()
+        self._unsampled_work = 0
         # Lists and tuples are never changed in place, so their measured size can be kept by id
         # (the entry holds the object, so the id is not reused). The entries are bounded by the
         # items they keep alive, oldest out first.
@@ -69,24 +78,33 @@ class Budget:
     def tick(self, n: int = 1) -> None:
         self.ops += n
         if self.ops > self.limits.max_ops:
-            raise LangError(f"too many operations (the limit is {self.limits.max_ops:,} per run)")
+            raise LangError(f"too many operations (the limit is {self.limits.max_ops:,} per run)", kind="limit")
         self.check_clock()
 
     def loop_tick(self) -> None:
         self.iterations += 1
         if self.iterations > self.limits.max_loop_iterations:
-            raise LangError(f"too many loop iterations (the limit is {self.limits.max_loop_iterations:,} per run)")
+            raise LangError(f"too many loop iterations (the limit is {self.limits.max_loop_iterations:,} per run)", kind="limit")
         self.check_clock()
 
     def check_clock(self) -> None:
-        """The backstops: wall-clock time, and (every 64th call) how much the process has grown."""
-        if time.monotonic() > self.deadline:
-            raise LangError(f"the run took longer than {self.limits.timeout:g} seconds")
+        """The backstops: wall-clock time, and how much the process has grown (read every 64th
+        call, every 10 ms and after every million elements made, whichever comes first)."""
+        now = time.monotonic()
+        if now > self.deadline:
+            raise LangError(f"the run took longer than {self.limits.timeout:g} seconds", kind="limit")
         self._calls += 1
-        if self._calls % 64 == 0 and self._memory_start is not None:
-            grown = (memory_in_use() or 0) - self._memory_start
-            if grown > self.limits.max_memory:
-                raise LangError(f"the run uses too much memory (over {self.limits.max_memory / 1e9:g} GB)")
+        if self._calls % 64 == 0 or now - self._sampled_at > 0.01 or self._unsampled_work > 1_000_000:
+            self.check_memory(now)
+
+    def check_memory(self, now: float | None = None) -> None:
+        self._sampled_at = time.monotonic() if now is None else now
+        self._unsampled_work = 0
+        if self._memory_start is None:
+            return
+        grown = (memory_in_use() or 0) - self._memory_start
+        if grown > self.limits.max_memory:
+            raise LangError(f"the run uses too much memory (over {self.limits.max_memory / 1e9:g} GB)", kind="limit")
 
     # -- sizes -----------------------------------------------------------------------
     def add_work(self, n: int) -> None:
@@ -95,40 +113,57 @@ class Budget:
         Each value is small on its own (the element limit); this bounds how many of them a run
         may make, so a loop cannot pile up gigabytes of lists, strings or tensors the tape keeps.
         """
-        self.work += max(int(n), 0)
+        n = max(int(n), 0)
+        self.work += n
+        self._unsampled_work += n
         self.check_clock()
         if self.work > self.limits.max_work:
             raise LangError(f"the run computes too much: over {self.limits.max_work:,} tensor elements "
-                            "and characters in all (every result counts: the tape keeps them)")
+                            "and characters in all (every result counts: the tape keeps them)", kind="limit")
 
     def add_items(self, n: int) -> None:
         """Count list items about to be made against the run's total."""
         self.items_made += max(int(n), 0)
         self.check_clock()
         if self.items_made > self.limits.max_items_made:
-            raise LangError(f"the run builds too much: over {self.limits.max_items_made:,} list items in all")
+            raise LangError(f"the run builds too much: over {self.limits.max_items_made:,} list items in all", kind="limit")
 
     def check_elements(self, n: int, what: str = "the result") -> None:
         if n > self.limits.max_elements:
-            raise LangError(f"{what} would have {n:,} elements (the limit is {self.limits.max_elements:,})")
+            raise LangError(f"{what} would have {n:,} elements (the limit is {self.limits.max_elements:,})", kind="limit")
 
-    def check_shape(self, shape: Any, what: str = "the result") -> None:
-        """Refuse a shape argument (int, sequence, tensor) whose element count is over the limit;
-        count the tensor about to be made with it."""
+    def check_shape(self, shape: Any, what: str = "the result") -> tuple[int, ...] | None:
+        """Refuse a shape argument (int, sequence, range, tensor) whose element count, or any one
+        of whose dimensions, is over the limit; count the tensor about to be made with it.
+        A shape that cannot be read as whole numbers is refused (None passes: no shape given)."""
+        if shape is None:
+            return None
         dims = shape_of_argument(shape)
-        if dims is not None:
-            self.check_elements(_elements(dims), what)
-            self.add_work(_elements(dims))
+        if dims is None:
+            raise LangError(f"a shape is a whole number or a list of whole numbers, not {describe(shape)}", kind="type")
+        self.check_dims(dims, what)
+        self.add_work(_elements(dims))
+        return dims
+
+    def check_dims(self, dims: tuple[int, ...], what: str = "the result") -> None:
+        """A shape's element count within the limit, and each dimension too (an empty tensor
+        with a huge dimension would become huge when reduced along the empty one)."""
+        if len(dims) > 64:
+            raise LangError(f"a shape has at most 64 dimensions, not {len(dims)}", kind="limit")
+        for d in dims:
+            if d > self.limits.max_elements:
+                raise LangError(f"{what} would have a dimension of {d:,} (the limit is {self.limits.max_elements:,})", kind="limit")
+        self.check_elements(_elements(dims), what)
 
     def check_string(self, n: int, made: int | None = None) -> None:
         """Refuse a text over the limit; count the ``made`` characters it adds (all, by default)."""
         if n > self.limits.max_string:
-            raise LangError(f"the text would have {n:,} characters (the limit is {self.limits.max_string:,})")
+            raise LangError(f"the text would have {n:,} characters (the limit is {self.limits.max_string:,})", kind="limit")
         self.add_work(n if made is None else made)
 
     def check_int(self, value: int) -> int:
         if value.bit_length() > self.limits.max_int_bits:
-            raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)")
+            raise LangError(f"integer too large (more than {self.limits.max_int_bits:,} bits)", kind="limit")
         return value
 
     def check_int_pow(self, base: int, exponent: int) -> None:
@@ -137,11 +172,11 @@ class Budget:
             return
         if exponent > self.limits.max_int_bits:
             raise LangError(f"integer power too large (the exponent {exponent} is over "
-                            f"{self.limits.max_int_bits:,}); use a float such as {base}.0")
+                            f"{self.limits.max_int_bits:,}); use a float such as {base}.0", kind="limit")
         bits = exponent * math.log2(abs(base))
         if bits > self.limits.max_int_bits:
             raise LangError(f"integer power too large ({base} ** {exponent} has about {bits:,.0f} bits; "
-                            f"the limit is {self.limits.max_int_bits:,}); use a float such as {base}.0")
+                            f"the limit is {self.limits.max_int_bits:,}); use a float such as {base}.0", kind="limit")
 
     def check_broadcast(self, a: Any, b: Any) -> None:
         """Refuse an elementwise operation whose broadcast result would be over the element limit."""
@@ -152,8 +187,30 @@ class Budget:
             shape = np.broadcast_shapes(sa, sb)
         except ValueError:
             return  # the operation itself reports the mismatch, naming both shapes
-        self.check_elements(_elements(shape))
+        self.check_dims(tuple(shape))
         self.add_work(_elements(shape))
+
+    def check_broadcast_all(self, values: Any) -> None:
+        """Refuse operations among several values (``sum``, ``min``) whose broadcast is over the limit."""
+        shape: tuple[int, ...] = ()
+        for v in values:
+            sv = array_shape(v)
+            if sv is None or sv == shape:
+                continue
+            try:
+                shape = tuple(np.broadcast_shapes(shape, sv))
+            except ValueError:
+                return  # the operation itself reports the mismatch
+            self.check_dims(shape)
+
+    def backward_step(self, record: Any, keep_steps: bool) -> None:
+        """A step of a backward pass is about to run (the engine's ``step_hook``): count the
+        arrays it makes (the upstream times each partial, and, when the steps are kept for the
+        picture, the partials and adjoints too) and read the clock."""
+        made = record.output._value.size
+        for value in record.values:
+            made += value._value.size * (3 if keep_steps else 2)
+        self.add_work(made)
 
     def check_matmul(self, a: Any, b: Any) -> None:
         sa, sb = array_shape(a), array_shape(b)
@@ -168,51 +225,76 @@ class Budget:
         work = _elements(batch) * sa[-2] * sa[-1] * sb[-1]
         if work > self.limits.max_matmul_work:
             raise LangError(f"matrix product too large ({sa} @ {sb} needs {work:,} multiplications; "
-                            f"the limit is {self.limits.max_matmul_work:,})")
-        self.check_elements(_elements(batch) * sa[-2] * sb[-1])
+                            f"the limit is {self.limits.max_matmul_work:,})", kind="limit")
+        self.check_dims(tuple(batch) + (sa[-2], sb[-1]))
+        self.add_work(_elements(batch) * sa[-2] * sb[-1])
 
     def measure(self, value: Any) -> tuple[int, int]:
-        """(items, elements) of a value: list items counted through nested lists, and the
-        elements a tensor made from it would have. Lists are sized once and remembered."""
+        """(items, elements) of a value: list items counted through nested lists (and dict keys),
+        and the elements a tensor made from it would have. Lists are sized once and remembered."""
+        items, elements, _ = self.sizes(value)
+        return items, elements
+
+    def sizes(self, value: Any, level: int = 0) -> tuple[int, int, int]:
+        """(items, elements, depth) of a value, ``level`` containers down; refuses lists, tuples
+        and dicts nested deeper than the limit, so that no value a script holds can make hashing,
+        comparing or printing recurse without bound."""
         if isinstance(value, (list, tuple, dict)):
             cached = self._sizes.get(id(value))
             if cached is not None and cached[0] is value:
-                return cached[1], cached[2]
-            self._measured += len(value)
-            if self._measured > 50_000:            # walking big nested lists takes time too
-                self._measured = 0
-                self.check_clock()
-            children = value.values() if isinstance(value, dict) else value
-            if set(map(type, children)) <= _SCALARS:   # flat: one item and one element each
-                items = elements = len(value)
-                if isinstance(value, (list, dict)) or len(value) > 8:
-                    self.remember(value, items, elements)
-                return items, elements
-            items = elements = 0
-            for child in children:
-                ci, ce = self.measure(child)
-                items += max(ci, 1)
-                elements += ce
-            if isinstance(value, (list, dict)) or len(value) > 8:
-                self.remember(value, items, elements)
-            return items, elements
+                _, items, elements, depth = cached
+            else:
+                items, elements, depth = self._walk(value, level)
+            if level + depth > self.limits.max_nesting:
+                raise self.too_deep()
+            return items, elements, depth
         size = getattr(value, "size", None)
         if isinstance(size, (int, np.integer)) and not isinstance(value, (str, range)):
-            return 1, int(size)
+            return 1, int(size), 0
         if hasattr(value, "shape") and hasattr(value, "dtype"):  # a Variable
-            return 1, _elements(tuple(value.shape))
+            return 1, _elements(tuple(value.shape)), 0
         if isinstance(value, range):
-            return 1, _range_length(value)  # lazy, but an array made from it is not
+            return 1, _range_length(value), 0  # lazy, but an array made from it is not
         if isinstance(value, str):
-            return len(value), 1
-        return 1, 1
+            return len(value), 1, 0
+        return 1, 1, 0
 
-    def remember(self, value: Any, items: int, elements: int) -> None:
+    def _walk(self, value: Any, level: int) -> tuple[int, int, int]:
+        if level + 1 > self.limits.max_nesting:
+            raise self.too_deep()
+        self._measured += len(value)
+        if self._measured > 50_000:            # walking big nested lists takes time too
+            self._measured = 0
+            self.check_clock()
+        children: Any = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        if set(map(type, children)) <= _SCALARS:   # flat: one item and one element each
+            items = elements = len(children)
+            if isinstance(value, (list, dict)) or len(value) > 8:
+                self.remember(value, items, elements, 1)
+            return items, elements, 1
+        items = elements = depth = 0
+        for child in children:
+            ci, ce, cd = self.sizes(child, level + 1)
+            items += max(ci, 1)
+            elements += ce
+            depth = max(depth, cd)
+        self.remember(value, items, elements, depth + 1)  # nested: walked once, whatever its length
+        return items, elements, depth + 1
+
+    def too_deep(self) -> LangError:
+        return LangError(f"lists, tuples and dicts are nested too deeply (the limit is {self.limits.max_nesting} levels)", kind="limit")
+
+    def depth(self, value: Any) -> int:
+        return self.sizes(value)[2]
+
+    def remember(self, value: Any, items: int, elements: int, depth: int) -> None:
         """Record the size of a list built from measured parts, so it is not walked again."""
+        if depth > self.limits.max_nesting:
+            raise self.too_deep()
         old = self._sizes.pop(id(value), None)
         if old is not None:
             self._kept -= len(old[0])
-        self._sizes[id(value)] = (value, items, elements)
+        self._sizes[id(value)] = (value, items, elements, depth)
         self._kept += len(value)
         while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
             self._kept -= len(self._sizes.popitem(last=False)[1][0])
@@ -222,7 +304,7 @@ class Budget:
         ``made`` items it adds (all its own, by default)."""
         items, elements = self.measure(value)
         if items > self.limits.max_elements:
-            raise LangError(f"the list would have {items:,} items (the limit is {self.limits.max_elements:,})")
+            raise LangError(f"the list would have {items:,} items (the limit is {self.limits.max_elements:,})", kind="limit")
         self.add_items(len(value) if made is None else made)
         return value
 
@@ -240,15 +322,15 @@ class Budget:
             return iter(value)
         if isinstance(value, np.ndarray):
             if value.ndim == 0:
-                raise LangError("cannot iterate over a 0-d array")
+                raise LangError("cannot iterate over a 0-d array", kind="type")
             return iter(value)
         if hasattr(value, "shape") and hasattr(value, "__getitem__"):
             return self._rows(value)
-        raise LangError(f"cannot iterate over {describe(value)}")
+        raise LangError(f"cannot iterate over {describe(value)}", kind="type")
 
     def _rows(self, tensor: Any) -> Iterator[Any]:
         if not len(tensor.shape):
-            raise LangError("cannot iterate over a scalar tensor")
+            raise LangError("cannot iterate over a scalar tensor", kind="type")
         for i in range(tensor.shape[0]):
             self.tick()  # each row is a recorded slicing op
             yield tensor[i]
@@ -260,7 +342,7 @@ class Budget:
         except OverflowError:
             n = self.limits.max_elements + 1
         if n > self.limits.max_elements:
-            raise LangError(f"the sequence has {n:,} items (the limit is {self.limits.max_elements:,})")
+            raise LangError(f"the sequence has {n:,} items (the limit is {self.limits.max_elements:,})", kind="limit")
         return n
 
 
@@ -297,6 +379,8 @@ def array_shape(value: Any) -> tuple[int, ...] | None:
         return tuple(int(d) for d in shape)
     if isinstance(value, (bool, int, float, np.number)):
         return ()
+    if isinstance(value, range):
+        return (_range_length(value),)
     if isinstance(value, (list, tuple)):
         try:
             return tuple(np.shape(value))
@@ -305,28 +389,68 @@ def array_shape(value: Any) -> tuple[int, ...] | None:
     return None
 
 
-def shape_of_argument(shape: Any) -> tuple[int, ...] | None:
-    """Read a shape argument without building anything large."""
-    if isinstance(shape, (bool, np.bool_)):
+def whole_number(value: Any) -> int | None:
+    """``value`` as a Python int if it stands for one: an int, a numpy integer, a finite float
+    (read as the engine reads it, truncated) or a scalar tensor or array of those; else None."""
+    if isinstance(value, (bool, np.bool_)):
         return None
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if math.isfinite(value) else None
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and not shape and hasattr(value, "dtype"):
+        try:
+            kind = np.dtype(value.dtype).kind
+            return whole_number(np.asarray(value)[()]) if kind in "iuf" else None
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def count_of(value: Any) -> int | None:
+    """A repetition count (``"x" * n``, ``[0] * n``): an int, numpy integer or integer scalar
+    tensor, as Python itself would accept it; None for anything else."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and not shape and getattr(getattr(value, "dtype", None), "kind", "") in "iu":
+        try:
+            return int(np.asarray(value)[()])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def shape_of_argument(shape: Any) -> tuple[int, ...] | None:
+    """Read a shape argument (a number, a list, tuple or range of them, or a tensor or array)
+    without building anything large; None if it cannot be read as whole numbers."""
+    single = whole_number(shape)
+    if single is not None:
+        return (single,)
+    if isinstance(shape, range):
+        if _range_length(shape) > 64:
+            return tuple(range(65))  # more dimensions than numpy allows: refused by the caller
+        return tuple(shape)
     if isinstance(shape, (list, tuple)):
+        if len(shape) > 64:
+            return tuple(range(65))
         dims = []
         for d in shape:
-            if isinstance(d, (int, np.integer)) and not isinstance(d, bool):
-                dims.append(int(d))
-            elif hasattr(d, "shape") and not getattr(d, "shape", (1,)):
-                try:
-                    dims.append(int(d))
-                except (TypeError, ValueError):
-                    return None
-            else:
+            w = whole_number(d)
+            if w is None:
                 return None
+            dims.append(w)
         return tuple(dims)
     if hasattr(shape, "shape") and hasattr(shape, "dtype"):
+        if len(shape.shape) != 1:
+            return None
+        if shape.shape[0] > 64:
+            return tuple(range(65))
         try:
-            return tuple(int(d) for d in np.asarray(shape).reshape(-1)[:64])
+            return tuple(whole_number(d) or 0 for d in np.asarray(shape).reshape(-1))
         except (TypeError, ValueError):
             return None
     return None

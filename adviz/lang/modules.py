@@ -14,7 +14,7 @@ from ..engine import (FUNCTIONS, GradientTape, Op, Tensor, UnconnectedGradients,
 from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
-from .limits import array_shape, Budget, describe
+from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
 
 
@@ -26,6 +26,40 @@ def _convertible(*positions: tuple[int, str]) -> Check:
     return check
 
 
+def _copied(*positions: tuple[int, str]) -> Check:
+    """The call makes a new value the size of each argument (a copy, ``ones_like``...)."""
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        for index, key in positions:
+            value = argument(args, kwargs, index, key)
+            budget.check_convertible(value)
+            if not isinstance(value, (list, tuple, range)):  # those were counted as converted
+                budget.add_work(_size(value))
+    return check
+
+
+def _size(value: Any) -> int:
+    shape = array_shape(value)
+    return int(np.prod(shape, dtype=np.int64)) if shape else 1
+
+
+def _reduced(budget: Budget, value: Any, axis: Any) -> None:
+    """A reduction's result is within the limit: an empty tensor of shape (0, 10**9) is
+    allowed, but summing it over its first axis would make 10**9 zeros."""
+    shape = array_shape(value)
+    if shape is None or axis is None:
+        return
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    dropped = set()
+    for a in axes:
+        k = whole_number(a)
+        if k is None or not -len(shape) <= k < len(shape):
+            return  # the operation reports a bad axis itself
+        dropped.add(k % len(shape))
+    kept = tuple(d for i, d in enumerate(shape) if i not in dropped)
+    budget.check_dims(kept)
+    budget.add_work(int(np.prod(kept, dtype=np.int64)))
+
+
 def _shape_check(index: int, key: str) -> Check:
     def check(budget: Budget, args: tuple, kwargs: dict) -> None:
         budget.check_shape(argument(args, kwargs, index, key, ()))
@@ -33,10 +67,12 @@ def _shape_check(index: int, key: str) -> Check:
 
 
 def _constant_check(budget: Budget, args: tuple, kwargs: dict) -> None:
-    budget.check_convertible(argument(args, kwargs, 0, "value"))
     shape = argument(args, kwargs, 2, "shape")
     if shape is not None:
+        budget.check_convertible(argument(args, kwargs, 0, "value"))
         budget.check_shape(shape)
+    else:
+        _copied((0, "value"))(budget, args, kwargs)
 
 
 def op_check(op: Op) -> Check:
@@ -56,6 +92,12 @@ def op_check(op: Op) -> Check:
                 budget.add_work(int(np.prod(shape, dtype=np.int64)))
         if op.size_check == "allocate":
             budget.check_shape(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
+        elif "shape" in op.attrs:  # a new shape of the same elements: no dimension over the limit
+            dims = shape_of_argument(argument(args, kwargs, op.arity + op.attrs.index("shape"), "shape", ()))
+            if dims is not None:
+                budget.check_dims(tuple(abs(d) for d in dims))
+        if "axis" in op.attrs and tensors:
+            _reduced(budget, tensors[0], argument(args, kwargs, op.arity + op.attrs.index("axis"), "axis"))
     return check
 
 
@@ -70,14 +112,14 @@ def _top_level(module: str) -> dict[str, Any]:
     members = _op_members("", module)
     members.update({
         "constant": SafeFunction(f"{module}.constant", constant, _constant_check),
-        "convert_to_tensor": SafeFunction(f"{module}.convert_to_tensor", convert_to_tensor, _convertible((0, "value"))),
-        "Variable": SafeFunction(f"{module}.Variable", Variable, _convertible((0, "initial_value")), pytype=Variable),
+        "convert_to_tensor": SafeFunction(f"{module}.convert_to_tensor", convert_to_tensor, _copied((0, "value"))),
+        "Variable": SafeFunction(f"{module}.Variable", Variable, _copied((0, "initial_value")), pytype=Variable),
         "Tensor": SafeFunction(f"{module}.Tensor", None, pytype=Tensor),
         "GradientTape": SafeFunction(f"{module}.GradientTape", GradientTape, special="tape", pytype=GradientTape),
         "ones": SafeFunction(f"{module}.ones", ones, _shape_check(0, "shape")),
         "zeros": SafeFunction(f"{module}.zeros", zeros, _shape_check(0, "shape")),
-        "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _convertible((0, "x"))),
-        "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _convertible((0, "x"))),
+        "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _copied((0, "x"))),
+        "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _copied((0, "x"))),
         "float16": float16, "float32": float32, "float64": float64, "int32": int32, "int64": int64,
         "bool": bool_,
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
@@ -126,15 +168,24 @@ def _np_elementwise(budget: Budget, args: tuple, kwargs: dict) -> None:
         budget.check_convertible(a)
     if len(args) == 2:
         budget.check_broadcast(*args)
+    elif args:
+        budget.add_work(_size(args[0]))
+
+
+def _np_reduction(budget: Budget, args: tuple, kwargs: dict) -> None:
+    value = argument(args, kwargs, 0, "a")
+    budget.check_convertible(value)
+    _reduced(budget, value, argument(args, kwargs, 1, "axis"))
 
 
 def _scalar(value: Any) -> float | None:
     """A plain number from a number, a 0-d array or a scalar tensor; None otherwise."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_, complex, np.complexfloating)):
         return None
     if isinstance(value, (int, float, np.number)):
         return float(value)
-    if hasattr(value, "shape") and hasattr(value, "dtype") and tuple(value.shape) in ((), (1,)):
+    if hasattr(value, "shape") and hasattr(value, "dtype") and tuple(value.shape) in ((), (1,)) \
+            and np.dtype(value.dtype).kind in "iuf":
         try:
             return float(np.asarray(value).reshape(-1)[0])
         except (TypeError, ValueError):
@@ -145,13 +196,13 @@ def _scalar(value: Any) -> float | None:
 def _arange_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     nums = [_scalar(a) for a in args[:3]]
     if not nums or any(n is None for n in nums):
-        if any(hasattr(a, "shape") for a in args[:3]):
-            raise LangError("np.arange takes plain numbers (start, stop, step)", kind="type")
-        return
+        raise LangError("np.arange takes real numbers (start, stop, step)", kind="type")
     start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
     if step == 0 or not all(map(math.isfinite, (start, stop, step))):
         raise LangError("np.arange needs a finite, non-zero step", kind="value")
-    budget.check_elements(max(0, math.ceil((stop - start) / step)))
+    count = max(0, math.ceil((stop - start) / step))
+    budget.check_elements(count)
+    budget.add_work(count)
 
 
 def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
@@ -159,8 +210,17 @@ def _linspace_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     count = _scalar(num)
     if count is None:
         raise LangError("np.linspace needs a whole number of points", kind="value")
-    if math.isfinite(count):
-        budget.check_elements(int(count))
+    if not math.isfinite(count):
+        raise LangError("np.linspace needs a whole number of points", kind="value")
+    budget.check_elements(int(count))
+    budget.add_work(int(count))
+
+
+def _np_matmul(budget: Budget, args: tuple, kwargs: dict) -> None:
+    for a in args[:2]:
+        budget.check_convertible(a)
+    if len(args) >= 2:
+        budget.check_matmul(*args[:2])
 
 
 def _numpy_members() -> dict[str, Any]:
@@ -174,14 +234,14 @@ def _numpy_members() -> dict[str, Any]:
         members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name), positional=2), _np_elementwise)
     for name in ("sum", "mean", "max", "min", "prod", "argmax", "argmin"):
         members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name), ("axis", "keepdims"), 2),
-                                     _convertible((0, "a")))
-    like = _convertible((0, "a"))
+                                     _np_reduction)
+    like = _copied((0, "a"))
     members.update({
-        "array": SafeFunction("np.array", _np(np.array, ("dtype",), 2, 1), _convertible((0, "object"))),
+        "array": SafeFunction("np.array", _np(np.array, ("dtype",), 2, 1), _copied((0, "object"))),
         "asarray": SafeFunction("np.asarray", _np(np.asarray, ("dtype",), 2, 1), like),
         "round": SafeFunction("np.round", _np(np.round, ("decimals",), 2), like),
         "allclose": SafeFunction("np.allclose", _np(np.allclose, ("rtol", "atol"), 2), _np_elementwise),
-        "matmul": SafeFunction("np.matmul", _np(np.matmul, (), 2), lambda b, a, k: b.check_matmul(*a[:2])),
+        "matmul": SafeFunction("np.matmul", _np(np.matmul, (), 2), _np_matmul),
         "zeros": SafeFunction("np.zeros", _np(np.zeros, ("dtype",), 2, 1), _shape_check(0, "shape")),
         "ones": SafeFunction("np.ones", _np(np.ones, ("dtype",), 2, 1), _shape_check(0, "shape")),
         "zeros_like": SafeFunction("np.zeros_like", _np(np.zeros_like, ("dtype",)), like),

@@ -14,10 +14,12 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import GradientTape, Tensor, Variable, flatten
+from ..engine.recording import differentiating as recording
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
+from .text import clip, text_of
 from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
 from .whitelist import BUILTINS, ContextValue, SafeFunction
 
@@ -109,6 +111,7 @@ class _Interpreter(Evaluator):
         self.printed = 0
         self.current: ast.stmt | None = None  # the statement running, to place unexpected errors
         self.on_statement: Callable[[int, int], None] | None = None
+        self.segments: dict[ast.AST, str] = {}  # source text of argument nodes, by node
         self.statements = {
             ast.Expr: self.s_expr, ast.Assign: self.s_assign, ast.AugAssign: self.s_augassign,
             ast.Delete: self.s_delete, ast.With: self.s_with, ast.For: self.s_for, ast.If: self.s_if,
@@ -127,6 +130,9 @@ class _Interpreter(Evaluator):
             except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
                 line, col = node_position(self.current, self.lines)
                 self.trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", line, col)
+        for error in (self.trace.error, *(c.error for c in self.trace.calls)):
+            if error is not None:  # a message quoting a value stays short enough to read
+                error.message = clip(error.message)
 
     # -- statements ----------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
@@ -342,20 +348,28 @@ class _Interpreter(Evaluator):
         end = "\n" if end is None else end
         if not isinstance(sep, str) or not isinstance(end, str):
             raise LangError("print()'s sep and end must be strings", kind="type")
+        room = self.limits.max_output - self.printed       # output has its own limit
+        too_much = f"the script printed too much (the limit is {self.limits.max_output:,} characters)"
         pieces = []
+        length = len(end) + len(sep) * max(len(args) - 1, 0)
         for a in args:
-            pieces.append(a if isinstance(a, str) else str(a))
-            self.budget.check_string(len(pieces[-1]), made=0)      # output has its own limit
+            if length > room:
+                break
+            limit = min(room - length, self.limits.max_string)
+            pieces.append(text_of(a, limit, budget=self.budget,
+                                  too_long=too_much if limit < self.limits.max_string else None))
+            length += len(pieces[-1])
+        if length > room:  # refused before the pieces are joined
+            raise LangError(too_much, kind="limit")
         text = sep.join(pieces)
+        self.budget.add_work(len(text))
         self.printed += len(text) + len(end)
-        if self.printed > self.limits.max_output:
-            raise LangError(f"the script printed too much (the limit is {self.limits.max_output:,} characters)",
-                            kind="limit")
         self.trace.printed.append(PrintedLine(node.lineno, text, end))
 
     def new_tape(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> GradientTape:
         tape = GradientTape(*args, **kwargs)
         tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
+        tape.step_hook = self.budget.backward_step
         self.tape_index[id(tape)] = len(self.trace.tapes)
         self.trace.tapes.append(TapeInfo(len(self.trace.tapes), None, node.lineno, tape.persistent,
                                          tape.watch_accessed_variables, tape))
@@ -373,14 +387,17 @@ class _Interpreter(Evaluator):
             index=len(self.trace.calls), tape_index=self.tape_index.get(id(tape), -1), kind=func.special,
             line=line, col=col, target_text=self._segment(target_node), sources_text=self._segment(sources_node),
             target=target, sources=flat, source_names=self._source_names(sources_node, sources),
-            names=dict(self.trace.names))
+            names=self.trace.names.as_of())
         self.trace.calls.append(call)
         before = len(tape.calls)
         try:
-            for t in flatten(target):
+            targets = flatten(target)
+            for t in targets:
                 if not isinstance(t, (Tensor, Variable)):
-                    raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}",
-                                    kind="type")
+                    raise LangError(f"{func.special}() differentiates tensors or Variables, not {describe(t)}", kind="type")
+            # Every target gets a seed and every source a gradient of its own, even when the
+            # same tensor is named many times; the steps between are counted as they run.
+            self.budget.add_work(sum(_size(t) for t in targets) + sum(_size(s) for s in flat))
             if func.special == "jacobian":
                 self._check_jacobian(tape, target, flat)
             result = func.fn(*args, **kwargs)  # type: ignore[misc]
@@ -396,13 +413,21 @@ class _Interpreter(Evaluator):
         if size * (len(tape.records) + 1) > self.limits.max_ops:
             raise LangError(f"the jacobian is too large to compute here ({size:,} target elements "
                             f"× {len(tape.records):,} recorded ops)", kind="limit")
+        recorded = recording()
         for s in sources:
-            self.budget.check_elements(size * int(np.prod(getattr(s, "shape", ()) or (1,))), "the jacobian")
+            elements = size * _size(s)
+            self.budget.check_elements(elements, "the jacobian")
+            # Recorded for an outer tape, each row is placed in a jacobian-sized array of its own.
+            self.budget.add_work(elements * (2 * size if recorded else 1))
 
     def _segment(self, node: ast.AST | None) -> str:
+        """The source text of ``node``, read once per node (a call in a loop asks every time)."""
         if node is None:
             return ""
-        return ast.get_source_segment(self.script.source, node) or ast.unparse(node)
+        text = self.segments.get(node)
+        if text is None:
+            text = self.segments[node] = ast.get_source_segment(self.script.source, node) or ast.unparse(node)
+        return text
 
     def _source_names(self, node: ast.AST | None, value: Any) -> list[str]:
         """The text of each flat source: literal elements by their own text, others by the
@@ -418,6 +443,11 @@ class _Interpreter(Evaluator):
         if not isinstance(value, (list, tuple, dict)):
             return [text]
         return [self.trace.names.get(getattr(s, "_id", None), f"{text}[{i}]") for i, s in enumerate(flat)]
+
+
+def _size(value: Any) -> int:
+    shape = getattr(value, "shape", None)
+    return int(np.prod(shape, dtype=np.int64)) if isinstance(shape, tuple) else 1
 
 
 def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:

@@ -1,11 +1,96 @@
 """What a run leaves behind: plain data that the app, the graph builder and the CLI all read."""
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import GradientTape, TapeCall, Tensor
 from .errors import LangError
+
+
+class Names(Mapping):
+    """Engine object ids (``obj._id``) → the script name last bound to them, with its history.
+
+    A gradient call sees the names as they were when it ran; storing a copy per call would make
+    every call cost as much as all the bindings before it (a long training loop would grow with
+    the square of its steps). Instead every binding is numbered once, and :meth:`as_of` gives a
+    view that answers from the bindings made up to that moment, at no cost of its own.
+    """
+
+    __slots__ = ("_bound", "_count")
+
+    def __init__(self, initial: Mapping[int, str] | None = None) -> None:
+        # id -> (number, name), or a list of them when the id was bound again to another name.
+        self._bound: dict[int, Any] = {}
+        self._count = 0
+        for key, name in (initial or {}).items():
+            self[key] = name
+
+    def __setitem__(self, key: int, name: str) -> None:
+        entry = self._bound.get(key)
+        if entry is not None and (entry if isinstance(entry, tuple) else entry[-1])[1] == name:
+            return  # the same name again: nothing new to remember
+        self._count += 1
+        if entry is None:
+            self._bound[key] = (self._count, name)
+        elif isinstance(entry, tuple):
+            self._bound[key] = [entry, (self._count, name)]
+        else:
+            entry.append((self._count, name))
+
+    def _lookup(self, key: int, upto: int) -> str | None:
+        entry = self._bound.get(key)
+        if entry is None:
+            return None
+        if isinstance(entry, tuple):
+            return entry[1] if entry[0] <= upto else None
+        k = bisect_right(entry, (upto, "\U0010ffff"))
+        return entry[k - 1][1] if k else None
+
+    def __getitem__(self, key: int) -> str:
+        name = self._lookup(key, self._count)
+        if name is None:
+            raise KeyError(key)
+        return name
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._bound)
+
+    def __len__(self) -> int:
+        return len(self._bound)
+
+    def as_of(self) -> "NamesView":
+        """The names as they are now, unaffected by later bindings."""
+        return NamesView(self, self._count)
+
+
+class NamesView(Mapping):
+    """A read-only :class:`Names` as of one moment of the run."""
+
+    __slots__ = ("_names", "_upto")
+
+    def __init__(self, names: Names, upto: int) -> None:
+        self._names, self._upto = names, upto
+
+    def __getitem__(self, key: int) -> str:
+        name = self._names._lookup(key, self._upto)
+        if name is None:
+            raise KeyError(key)
+        return name
+
+    def __iter__(self) -> Iterator[int]:
+        return (k for k in self._names._bound if self._names._lookup(k, self._upto) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return self._upto > 0
+
+    def __repr__(self) -> str:
+        return f"NamesView({dict(self)!r})"
 
 
 @dataclass
@@ -48,7 +133,8 @@ class GradientCall:
     """One ``gradient`` or ``jacobian`` call: the unit a person looks at.
 
     ``sources`` and ``result`` are flat lists in the order of ``source_names``. ``names`` maps
-    engine object ids (``obj._id``) to the script name last bound to them, as of this call.
+    engine object ids (``obj._id``) to the script name last bound to them, as of this call (a
+    view of the run's :class:`Names`, not a copy).
     ``tape_call`` is the engine's record of the call (with its backward steps), or None if the
     call failed, in which case ``error`` says why.
     """
@@ -66,7 +152,7 @@ class GradientCall:
     result: list[Tensor | None] | None = None
     tape_call: TapeCall | None = None
     error: LangError | None = None
-    names: dict[int, str] = field(default_factory=dict)
+    names: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,7 +164,7 @@ class Trace:
     printed: list[PrintedLine] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
     error: LangError | None = None
-    names: dict[int, str] = field(default_factory=dict)
+    names: Names = field(default_factory=Names)
 
     @property
     def ok(self) -> bool:

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..engine import GradientTape, Tensor, Variable
 from .errors import LangError
-from .limits import Budget, describe
+from .limits import Budget, describe, whole_number
+from .text import text_of
 
 Check = Callable[[Budget, tuple, dict], None]
 
@@ -116,6 +117,8 @@ def _min_max(fn: Callable[..., Any]) -> Callable[..., Any]:
         items = _materialise(budget, args[0]) if len(args) == 1 else list(args)
         if not items:
             raise LangError(f"{fn.__name__}() of an empty sequence", kind="value")
+        budget.check_broadcast_all(items)   # tensors compare elementwise, broadcasting
+        budget.add_work(len(items))
         return fn(items)
     return named_as(call, fn.__name__)
 
@@ -126,8 +129,25 @@ def _sum(budget: Budget, iterable: Any, start: Any = 0) -> Any:
     total = start
     for item in _materialise(budget, iterable):
         budget.tick()
+        budget.check_broadcast(total, item)  # each partial sum is a new value, maybe broadcast
         total = total + item
     return total
+
+
+def _size(value: Any) -> int:
+    shape = getattr(value, "shape", None)
+    return int(np.prod(shape, dtype=np.int64)) if isinstance(shape, tuple) else 1
+
+
+def _round(budget: Budget, number: Any, ndigits: Any = None) -> Any:
+    if ndigits is None:
+        return round(number)
+    digits = whole_number(ndigits)
+    if digits is None or isinstance(ndigits, float):
+        raise LangError(f"round()'s ndigits is an integer, not {describe(ndigits)}")
+    # Past 2,000 digits either way every number this language holds rounds to itself or to 0,
+    # and Python would first build 10**|ndigits|, which for -10**9 takes forever.
+    return round(number, max(-2_000, min(2_000, digits)))
 
 
 def _sequence(kind: type) -> Callable[..., Any]:
@@ -139,18 +159,25 @@ def _sequence(kind: type) -> Callable[..., Any]:
 def _enumerate(budget: Budget, iterable: Any, start: int = 0) -> list[tuple[int, Any]]:
     items = _materialise(budget, iterable)
     budget.add_items(3 * len(items))             # a pair (and an index) for every item
-    return list(enumerate(items, int(start)))
+    return _pairs(budget, list(enumerate(items, int(start))), [iterable])
 
 
 def _zip(budget: Budget, *iterables: Any) -> list[tuple[Any, ...]]:
     columns = [_materialise(budget, it) for it in iterables]
     budget.add_items((len(columns) + 1) * min((len(c) for c in columns), default=0))
-    return list(zip(*columns))
+    return _pairs(budget, list(zip(*columns)), iterables)
+
+
+def _pairs(budget: Budget, result: list[tuple[Any, ...]], sources: Any) -> list[tuple[Any, ...]]:
+    """A list of tuples of the sources' items: two levels deeper than the deepest source."""
+    depth = max((budget.depth(s) for s in sources), default=0)
+    budget.remember(result, sum(map(len, result)), len(result), max(depth, 1) + 1)
+    return result
 
 
 def _text(fn: Callable[[Any], str]) -> Callable[..., str]:
     def call(budget: Budget, value: Any = "") -> str:
-        text = fn(value)
+        text = text_of(value, budget.limits.max_string, quote=fn is repr, budget=budget)
         budget.check_string(len(text))
         return text
     return named_as(call, fn.__name__)
@@ -182,7 +209,7 @@ def _range(*args: Any) -> range:
     return range(*[int(a) if isinstance(a, (Tensor, np.integer)) else a for a in args])
 
 
-for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range):
+for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round):
     named_as(_fn, _fn.__name__[1:])
 
 BUILTINS: dict[str, Any] = {
@@ -194,8 +221,8 @@ BUILTINS: dict[str, Any] = {
     "bool": SafeFunction("bool", bool, pytype=bool),
     "str": SafeFunction("str", _text(str), pytype=str, context=True),
     "repr": SafeFunction("repr", _text(repr), context=True),
-    "abs": SafeFunction("abs", abs),
-    "round": SafeFunction("round", round),
+    "abs": SafeFunction("abs", abs, lambda budget, args, kwargs: [budget.add_work(_size(a)) for a in args]),
+    "round": SafeFunction("round", _round, context=True),
     "min": SafeFunction("min", _min_max(min), context=True),
     "max": SafeFunction("max", _min_max(max), context=True),
     "sum": SafeFunction("sum", _sum, context=True),
