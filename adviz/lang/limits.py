@@ -44,6 +44,14 @@ class Limits:
     max_items_made: int = 5_000_000  # list items a run makes in all (each one a Python object or more)
     timeout: float = 5.0            # seconds of wall-clock time
     max_memory: int = 1_000_000_000  # bytes the process may grow by in one run (a backstop, like the clock)
+    max_pictured_calls: int = 500   # gradient calls whose backward pass is kept for a picture; later ones
+                                    # are computed but keep nothing, so a long loop's memory stays flat
+
+
+# ``adviz run`` draws nothing and runs in a worker process the system stops at its limits: honest
+# long work (a 100,000-step training loop) fits, and nothing is kept for pictures.
+RUN_LIMITS = Limits(max_loop_iterations=10_000_000, max_ops=200_000_000, max_work=2_000_000_000,
+                    max_items_made=50_000_000, timeout=600.0, max_pictured_calls=0)
 
 
 def _elements(shape: tuple[int, ...]) -> int:

@@ -368,12 +368,17 @@ class _Interpreter(Evaluator):
 
     def new_tape(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> GradientTape:
         tape = GradientTape(*args, **kwargs)
-        tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
         tape.step_hook = self.budget.backward_step
-        self.tape_index[id(tape)] = len(self.trace.tapes)
-        self.trace.tapes.append(TapeInfo(len(self.trace.tapes), None, node.lineno, tape.persistent,
-                                         tape.watch_accessed_variables, tape))
+        if self._pictured():
+            tape.keep_steps = True  # each gradient call keeps its backward pass for the picture
+            self.tape_index[id(tape)] = len(self.trace.tapes)
+            self.trace.tapes.append(TapeInfo(len(self.trace.tapes), None, node.lineno, tape.persistent,
+                                             tape.watch_accessed_variables, tape))
         return tape
+
+    def _pictured(self) -> bool:
+        """Whether the next gradient call is kept for a picture (only the first few hundred are)."""
+        return len(self.trace.calls) < self.limits.max_pictured_calls
 
     def differentiate(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tape = func.owner  # type: ignore[attr-defined]
@@ -388,7 +393,11 @@ class _Interpreter(Evaluator):
             line=line, col=col, target_text=self._segment(target_node), sources_text=self._segment(sources_node),
             target=target, sources=flat, source_names=self._source_names(sources_node, sources),
             names=self.trace.names.as_of())
-        self.trace.calls.append(call)
+        if self._pictured() and id(tape) in self.tape_index:
+            self.trace.calls.append(call)
+        else:
+            self.trace.unpictured += 1      # computed as usual; nothing of it is kept
+            tape.keep_steps = False
         before = len(tape.calls)
         try:
             targets = flatten(target)
@@ -406,6 +415,8 @@ class _Interpreter(Evaluator):
             raise call.error from None
         call.result = flatten(result)
         call.tape_call = tape.calls[-1] if len(tape.calls) > before else None
+        if not tape.keep_steps:
+            tape.calls.clear()             # the tape's own record of its calls: not needed for a picture
         return result
 
     def _check_jacobian(self, tape: GradientTape, target: Any, sources: list[Any]) -> None:

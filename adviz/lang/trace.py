@@ -165,6 +165,7 @@ class Trace:
     cells: list[Cell] = field(default_factory=list)
     error: LangError | None = None
     names: Names = field(default_factory=Names)
+    unpictured: int = 0      # gradient calls past Limits.max_pictured_calls: computed, not kept for pictures
 
     @property
     def ok(self) -> bool:

@@ -55,7 +55,8 @@ def plain_trace(trace: Trace) -> Trace:
     """``trace`` without engine objects (tapes, tensors, backward passes): safe to send between processes."""
     return Trace(tapes=[replace(t, tape=None) for t in trace.tapes],
                  calls=[replace(c, target=None, sources=[], result=None, tape_call=None) for c in trace.calls],
-                 printed=list(trace.printed), cells=list(trace.cells), error=trace.error, names={})
+                 printed=list(trace.printed), cells=list(trace.cells), error=trace.error, names={},
+                 unpictured=trace.unpictured)
 
 
 # -- the worker's side ----------------------------------------------------------------------
@@ -151,7 +152,7 @@ class _Channel:
         return pickle.loads(data)
 
 
-def serve(where_path: str, memory: int, cpu: float) -> None:
+def serve(where_path: str, memory: int) -> None:
     """The worker's loop (``python -m adviz.model.isolation``): one job at a time, each answered
     with ("done", result); printed lines go out as ("print", line) while the job runs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C in a terminal belongs to the parent
@@ -169,7 +170,7 @@ def serve(where_path: str, memory: int, cpu: float) -> None:
             return
         if job is None:
             return
-        kind, args = job
+        kind, args, cpu = job
         where.mark(0, 0)
         _limit_cpu(cpu)
         try:
@@ -201,12 +202,13 @@ class _Where:
 class Isolated:
     """One warm worker process; :meth:`compute`, :meth:`check` and :meth:`run_script` run in it.
 
-    ``timeout`` is the wall-clock deadline of one job (the language's clock plus a grace);
+    ``timeout`` is the wall-clock deadline of one job (by default the run's own clock plus a grace:
+    the language stops a run first, with its own message, and the worker is killed only past it);
     ``memory`` the address space a job may add. Calls from several threads take turns.
     """
 
     def __init__(self, timeout: float | None = None, memory: int = MEMORY) -> None:
-        self.timeout = timeout if timeout is not None else Limits().timeout + GRACE
+        self.timeout = timeout          # None: each run's own clock plus a grace
         self.memory = memory
         self.restarts = 0
         self._process: subprocess.Popen | None = None
@@ -230,8 +232,7 @@ class Isolated:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         process = subprocess.Popen(
-            [sys.executable, "-m", "adviz.model.isolation", where_file.name, str(self.memory),
-             str(self.timeout + CPU_SLACK)],
+            [sys.executable, "-m", "adviz.model.isolation", where_file.name, str(self.memory)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert process.stdin is not None and process.stdout is not None
         messages: queue.Queue = queue.Queue()
@@ -300,16 +301,18 @@ class Isolated:
         return self._process.pid if self._process is not None else None
 
     # -- jobs ---------------------------------------------------------------------------
-    def _call(self, kind: str, args: tuple, on_print: Callable[[PrintedLine], None] | None = None) -> Any:
+    def _call(self, kind: str, args: tuple, on_print: Callable[[PrintedLine], None] | None = None,
+              timeout: float | None = None) -> Any:
         """Run one job; its result, or a :class:`Stopped` when the worker had to be killed or died."""
+        timeout = self._deadline(Limits().timeout) if timeout is None else timeout
         with self._lock:
             self._ensure()
             assert self._process is not None
             try:
-                self._channel.send((kind, args))
+                self._channel.send((kind, args, timeout + CPU_SLACK))
             except (OSError, ValueError):
-                return self._stopped(self._late_or_dead(1.0))
-            deadline = time.monotonic() + self.timeout
+                return self._stopped(self._late_or_dead(1.0, timeout))
+            deadline = time.monotonic() + timeout
             while True:
                 left = deadline - time.monotonic()
                 try:
@@ -317,17 +320,21 @@ class Isolated:
                 except queue.Empty:
                     tag, value = None, None
                 if tag is None or tag == "eof":
-                    return self._stopped(self._late_or_dead(deadline - time.monotonic()))
+                    return self._stopped(self._late_or_dead(deadline - time.monotonic(), timeout))
                 if tag == "print":
                     if on_print is not None:
                         on_print(value)
                 elif tag == "done":
                     return value
 
-    def _late_or_dead(self, left: float) -> str:
+    def _deadline(self, clock: float) -> float:
+        """Seconds one job may take: ours when set, else the run's own clock plus a grace."""
+        return self.timeout if self.timeout is not None else clock + GRACE
+
+    def _late_or_dead(self, left: float, timeout: float) -> str:
         process = self._process
         if left <= 0 and process is not None and process.poll() is None:
-            return f"the run took longer than {self.timeout:g} s and was stopped"
+            return f"the run took longer than {timeout:g} s and was stopped"
         code = None
         if process is not None:
             try:
@@ -359,7 +366,8 @@ class Isolated:
 
     def check(self, doc: Document, name: str) -> CheckResult:
         """:func:`~adviz.model.check.finite_difference_check` in the worker."""
-        result = self._call("check", (doc, name))
+        # A check runs the functions once per element and direction, each run on its own clock.
+        result = self._call("check", (doc, name), timeout=self._deadline(4 * Limits().timeout))
         if isinstance(result, Stopped):
             return CheckResult(name, None, None, message=f"cannot check: {result.message}")
         return result
@@ -377,7 +385,7 @@ class Isolated:
             if on_print is not None:
                 on_print(line)
 
-        result = self._call("script", (text, limits), seen)
+        result = self._call("script", (text, limits), seen, timeout=self._deadline(limits.timeout))
         if isinstance(result, Stopped):
             return Trace(printed=printed, error=_error(result))
         return result
@@ -423,4 +431,4 @@ def _read_all(channel: _Channel, messages: queue.Queue) -> None:
 __all__ = ["Isolated", "Stopped", "plain_trace", "shared", "MEMORY", "GRACE"]
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..model.files import ReadError, read_limited
@@ -134,6 +134,11 @@ class LessonPanel(QWidget):
         for call in trace.calls:
             mark = "  ⚠" if call.error is not None else ""
             self.calls.addItem(f"{call.index + 1}. line {call.line}: {call.kind}({call.target_text}, {call.sources_text}){mark}")
+        if trace.unpictured:
+            more = QListWidgetItem(f"… and {trace.unpictured:,} more gradient calls: computed, not kept for pictures")
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            more.setToolTip("Only the first calls of a run keep their backward pass, so a long loop stays light")
+            self.calls.addItem(more)
         blocker.unblock()
         self.go(min(self.cell, max(0, len(trace.cells) - 1)), emit=False)
 

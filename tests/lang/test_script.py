@@ -342,3 +342,15 @@ def test_cli_is_wired_to_adviz_run(tmp_path, capsys):
     script.write_text("import numpy as np\nprint(np.arange(3))\n", encoding="utf-8")
     assert main(["run", str(script)]) == 0
     assert capsys.readouterr().out == "[0 1 2]\n"
+
+
+def test_only_the_first_calls_keep_their_pictures_and_the_rest_still_compute():
+    from adviz.lang import run_script
+    from adviz.lang.limits import Limits
+    script = ("import adviz as tf\nw = tf.Variable(1.0)\nfor i in range(10):\n"
+              "    with tf.GradientTape() as t:\n        y = w * w\n    w.assign_sub(0.1 * t.gradient(y, w))\n"
+              "print(float(w.numpy()))\n")
+    trace = run_script(script, limits=Limits(max_pictured_calls=3))
+    assert trace.error is None and len(trace.calls) == 3 and trace.unpictured == 7
+    assert all(c.tape_call is not None and c.tape_call.backward is not None for c in trace.calls)
+    assert abs(float(trace.printed[0].text) - 0.8 ** 10) < 1e-6      # w ← w − 0.1·2w = 0.8w

@@ -82,3 +82,19 @@ def test_memory_past_the_workers_limit_is_an_error_not_a_dead_app():
 def test_a_finite_difference_check_runs_in_the_worker(worker):
     result = worker.check(Document("f = x**3", [VariableSpec("x", "2")]), "x")
     assert result.ok and np.isclose(float(np.asarray(result.numeric)), 12.0, rtol=1e-5)
+
+
+def test_a_100000_step_training_loop_runs_to_the_end_in_flat_memory():
+    from adviz.lang.limits import RUN_LIMITS
+    script = ("import adviz as tf\nw = tf.Variable(0.0)\nfor step in range(100000):\n"
+              "    with tf.GradientTape() as tape:\n        loss = (w * 3.0 - 6.0) ** 2\n"
+              "    w.assign_sub(0.01 * tape.gradient(loss, w))\nprint(float(w.numpy()))\n")
+    with Isolated() as isolated:
+        trace = isolated.run_script(script, RUN_LIMITS)
+        with open(f"/proc/{isolated.pid}/status", encoding="ascii") as status:
+            peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    assert trace.error is None, trace.error
+    # w ← w − 0.01·6(3w − 6) converges to the minimum of (3w − 6)², w = 2
+    assert abs(float(trace.printed[0].text) - 2.0) < 1e-4
+    assert trace.calls == [] and trace.unpictured == 100_000, "nothing is kept for pictures"
+    assert peak_kb < 400_000, f"the worker grew to {peak_kb / 1024:.0f} MB"

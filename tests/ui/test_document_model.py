@@ -214,3 +214,13 @@ def test_a_run_the_worker_had_to_stop_is_located_and_keeps_its_output(window, qt
     monkeypatch.undo()
     with qtbot.waitSignal(window.graphShown, timeout=10000):
         window.set_text("f = x*y")
+
+
+def test_the_lesson_says_how_many_calls_were_computed_without_a_picture(qtbot):
+    from adviz.lang.trace import Trace
+    from adviz.ui.lesson import LessonPanel
+    panel = LessonPanel()
+    qtbot.addWidget(panel)
+    panel.set_trace("print(1)\n", Trace(unpictured=12_345))
+    last = panel.calls.item(panel.calls.count() - 1)
+    assert "12,345 more gradient calls" in last.text() and not last.flags() & Qt.ItemFlag.ItemIsSelectable
