@@ -118,13 +118,18 @@ def test_choosing_a_call_is_not_an_edit_and_files_keep_their_names(window, qtbot
     assert window.windowTitle().startswith(f"{title}[*]") and not window.sessions.modified
 
 
-def test_a_click_that_opens_the_details_does_not_pin_the_node(window, qtbot):
+def press_on_x(window, qtbot):
+    """Show ``f = x*y`` and press the mouse on x: the item, where it was, the viewport and the point."""
     graph = show(window, qtbot, "f = x*y")
     x = window.scene.nodes[node_by_label(graph, "x").id]
-    before = QPointF(x.pos())
     viewport = window.view.viewport()
     at = window.view.mapFromScene(x.pos())
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    return x, QPointF(x.pos()), viewport, at
+
+
+def test_a_click_that_opens_the_details_does_not_pin_the_node(window, qtbot):
+    x, before, viewport, at = press_on_x(window, qtbot)
     # The Details panel opening re-centres the view under a still pointer.
     window.view.horizontalScrollBar().setValue(window.view.horizontalScrollBar().value() + 40)
     window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().value() + 25)
@@ -142,12 +147,7 @@ def test_a_click_that_opens_the_details_does_not_pin_the_node(window, qtbot):
 
 
 def test_a_real_drag_still_moves_and_pins_the_node(window, qtbot):
-    graph = show(window, qtbot, "f = x*y")
-    x = window.scene.nodes[node_by_label(graph, "x").id]
-    before = QPointF(x.pos())
-    viewport = window.view.viewport()
-    at = window.view.mapFromScene(x.pos())
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    x, before, viewport, at = press_on_x(window, qtbot)
     for k in range(1, 6):
         QTest.mouseMove(viewport, at + QPoint(0, 12 * k))
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at + QPoint(0, 60))
