@@ -12,9 +12,13 @@ from typing import Sequence
 def _run(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="adviz run", description="Run a GradientTape script safely and print what it prints.")
     parser.add_argument("file", help="a tape script (.py)")
+    parser.add_argument("--long", action="store_true",
+                        help="allow long honest work (up to 10 minutes, 10 million loop iterations; "
+                             "nothing is kept for pictures)")
     args = parser.parse_args(argv)
+    from .lang.limits import RUN_LIMITS, Limits
     from .run import run_command
-    return run_command(args.file)
+    return run_command(args.file, limits=RUN_LIMITS if args.long else Limits())
 
 
 def _render(argv: Sequence[str]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .lang.limits import RUN_LIMITS, Limits
+from .lang.limits import Limits
 from .model.isolation import shared
 from .model.files import ReadError, TooLarge, read_limited
 
@@ -17,7 +17,7 @@ def _write(stream: TextIO, text: str) -> None:
         stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
-def run_command(path: str, *, limits: Limits = RUN_LIMITS) -> int:
+def run_command(path: str, *, limits: Limits = Limits()) -> int:
     """Run the script at ``path``: its printed lines go to stdout; an error goes to stderr as
     ``FILE:LINE:COL: message`` and the result is 1 (0 on success). Never shows a traceback.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 import sys
 import time
 
@@ -83,7 +84,10 @@ def reference_frame(app, count: int) -> float:
 
 def main() -> None:
     app = make_app()
-    window = MainWindow(QSettings(os.devnull, QSettings.Format.IniFormat))
+    # Settings of its own in a temporary folder (QSettings saves by replacing its file, so it must
+    # never be pointed at a device such as /dev/null).
+    folder = tempfile.mkdtemp(prefix="adviz-bench-")
+    window = MainWindow(QSettings(os.path.join(folder, "adviz.ini"), QSettings.Format.IniFormat))
     window.resize(1400, 900)
     window.show()
     app.processEvents()

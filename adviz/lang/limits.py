@@ -48,8 +48,8 @@ class Limits:
                                     # are computed but keep nothing, so a long loop's memory stays flat
 
 
-# ``adviz run`` draws nothing and runs in a worker process the system stops at its limits: honest
-# long work (a 100,000-step training loop) fits, and nothing is kept for pictures.
+# ``adviz run --long`` draws nothing and runs in a worker process the system stops at its limits:
+# honest long work (a 100,000-step training loop) fits, and nothing is kept for pictures.
 RUN_LIMITS = Limits(max_loop_iterations=10_000_000, max_ops=200_000_000, max_work=2_000_000_000,
                     max_items_made=50_000_000, timeout=600.0, max_pictured_calls=0)
 

@@ -171,3 +171,14 @@ def test_adviz_render_into_a_closed_pipe_still_writes_and_ends_quietly(tmp_path)
     run = closed_pipe_run([sys.executable, "-m", "adviz", "render", FUNCTION, *VARS, "-o", "g.json"], tmp_path)
     assert run.returncode == BROKEN_PIPE and run.stderr == ""
     assert (tmp_path / "g.json").stat().st_size > 100
+
+
+def test_adviz_run_long_lets_an_honest_loop_past_the_default_limits(tmp_path):
+    script = tmp_path / "loop.py"
+    script.write_text("import adviz as tf\nw = tf.Variable(0.0)\nfor step in range(150000):\n"
+                      "    w.assign_add(1.0)\nprint(int(w.numpy()))\n", encoding="utf-8")
+    command = [sys.executable, "-m", "adviz", "run"]
+    short = subprocess.run(command + [str(script)], capture_output=True, text=True, timeout=120)
+    assert short.returncode == 1 and "loop iterations" in short.stderr
+    long = subprocess.run(command + ["--long", str(script)], capture_output=True, text=True, timeout=120)
+    assert long.returncode == 0 and long.stdout == "150000\n", long.stderr
