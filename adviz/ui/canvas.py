@@ -21,6 +21,7 @@ from .view import GraphView
 
 EMPTY = "Type a function on the left, e.g.  f = sin(x*y) + x**2"
 STALE = "Stale picture: the text has an error (see the inputs)"
+MAX_CAPTION_LINES = 6
 
 
 class Canvas(QObject):
@@ -53,6 +54,9 @@ class Canvas(QObject):
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw the outcome's graph, or keep the last good picture under a stale banner."""
         graph, layout = outcome.graph, self.model.live_layout()
+        if graph is None and outcome.error is None:
+            self.clear()                 # nothing written yet: a blank page
+            return
         if graph is None or layout is None:
             self.view.stale_message = STALE if self.scene.nodes else ""
             if not self.scene.nodes:
@@ -73,6 +77,7 @@ class Canvas(QObject):
         if structure != self._shown_structure or (was_whole and not visible.contains(self.scene.itemsBoundingRect())):
             self.view.fit()
         self._shown_structure = structure
+        self.fit_caption()
         self.describe_step()
         self.view.viewport().update()
         self.shown.emit()
@@ -89,6 +94,17 @@ class Canvas(QObject):
         """The same graph laid out anew: every node glides to its place, then the view fits."""
         self.scene.animate_to(layout)
         QTimer.singleShot(480, self.view.fit)
+
+    def fit_caption(self) -> None:
+        """One height for the caption over the whole pass, so the graph never jumps between steps."""
+        graph = self.scene.graph
+        if graph is None:
+            return
+        lines = 1 + max((len(step.chain) for step in (*graph.backward, *graph.forward)), default=0)
+        metrics = self.step_line.fontMetrics()
+        margins = self.step_line.contentsMargins()
+        height = min(lines, MAX_CAPTION_LINES) * metrics.lineSpacing() + margins.top() + margins.bottom() + 4
+        self.step_line.setFixedHeight(max(52, height))
 
     def describe_step(self) -> None:
         """The caption: the current step in words and in chain-rule form."""

@@ -142,6 +142,21 @@ class LessonPanel(QWidget):
         blocker.unblock()
         self.go(min(self.cell, max(0, len(trace.cells) - 1)), emit=False)
 
+    def show_call(self, index: int) -> None:
+        """Gradient call ``index`` is drawn: the output shown never runs past it (a later cell goes
+        back to the call's cell; an earlier one, such as the introduction, stays)."""
+        if self.trace is None or not 0 <= index < len(self.trace.calls):
+            return
+        line = self.trace.calls[index].line
+        cells = self.cells()
+        cell = next((k for k, c in enumerate(cells) if c.first_line <= line <= max(c.last_line, c.first_line)), None)
+        if cell is not None and cell < self.cell:
+            self.go(cell, emit=False)
+        if self.calls.currentRow() != index:
+            blocker = QSignalBlocker(self.calls)
+            self.calls.setCurrentRow(index)
+            blocker.unblock()
+
     def clear(self) -> None:
         """No script: nothing to narrate."""
         self.trace = None

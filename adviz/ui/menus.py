@@ -20,7 +20,12 @@ def make_action(window: QMainWindow, key: str, text: str, shortcut=None, tip: st
     action = QAction(text, window)
     if shortcut is not None:
         shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        keys: list[QKeySequence] = []
+        for s in shortcuts:       # a standard key may already mean the same keys (Quit is Ctrl+Q on most desktops)
+            for bound in (QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey) else [QKeySequence(s)]):
+                if not bound.isEmpty() and bound not in keys:
+                    keys.append(bound)
+        action.setShortcuts(keys)
     label = QKeySequence(action.shortcut()).toString(QKeySequence.SequenceFormat.NativeText)
     action.setToolTip(f"{tip or text} ({label})" if label else (tip or text))
     action.setStatusTip(tip or text)
@@ -60,6 +65,9 @@ def build_actions(w: QMainWindow) -> None:
     a("about", "About adviz", None, "About adviz", w.show_about)
     a("mode", "Forward pass", "Ctrl+Shift+F", "Play the forward pass instead of the backward pass",
       w.toggle_mode, checkable=True)
+    a("answers", "Show final gradients from the start", "Ctrl+Shift+G",
+      "Show every source's final gradient from step 0 (off: each appears when the pass reaches it)",
+      w.toggle_answers, checkable=True)
     w.actions_by_key["legend"].setChecked(True)
     w.actions_by_key["fit"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     w.model.undo_stack.canUndoChanged.connect(w.actions_by_key["undo"].setEnabled)
@@ -84,6 +92,7 @@ def build_menus(w: QMainWindow) -> None:
         view.addAction(acts[key])
     view.addSeparator()
     view.addAction(acts["legend"])
+    view.addAction(acts["answers"])
     for key, dock, keys in (("show_inputs", w.inputs_dock, "Ctrl+Shift+I"),
                             ("show_details", w.details_dock, "Ctrl+Shift+D"),
                             ("show_lesson", w.lesson_dock, "Ctrl+Shift+L")):

@@ -276,6 +276,9 @@ class DocumentModel(QObject):
         self.requests += 1
         request, method, direction = self.requests, self.method, self.direction
         started = time.perf_counter()
+        if not doc.text.strip():            # an empty editor is a blank page, not an error
+            self._computed.emit(request, Outcome(), 0.0)
+            return
 
         def work() -> None:
             if request != self.requests:

@@ -73,10 +73,13 @@ class Presentation(QObject):
         w.menuBar().hide()
         w.statusBar().hide()
         w.apply_theme(self.palette_name, remember=False)
+        self._saved["answers"] = w.scene.show_answers
+        w.scene.set_show_answers(False)          # a class sees each gradient arrive, not the answer first
         font = w.step_line.font()
         self._saved["step_font"] = font.pointSizeF()
         font.setPointSizeF(max(16.0, font.pointSizeF() * 1.6))
         w.step_line.setFont(font)
+        w.canvas.fit_caption()
         w.showFullScreen()
         w.installEventFilter(self)
         w.view.installEventFilter(self)
@@ -102,7 +105,9 @@ class Presentation(QObject):
         font = w.step_line.font()
         font.setPointSizeF(self._saved["step_font"])
         w.step_line.setFont(font)
+        w.canvas.fit_caption()
         w.apply_theme(self._saved["theme"])
+        w.scene.set_show_answers(self._saved["answers"])
         if self._saved["fullscreen"]:
             w.showFullScreen()
         elif self._saved["maximized"]:

@@ -38,6 +38,8 @@ class GraphScene(QGraphicsScene):
         self._base_edges: dict[str, EdgeState] = {}
         self._animation: QVariantAnimation | None = None
         self._final_products: dict[str, str] = {}
+        self._final_step: dict[str, int] = {}     # the backward step after which a node's adjoint is complete
+        self.show_answers = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     # -- building -------------------------------------------------------------------
@@ -80,6 +82,7 @@ class GraphScene(QGraphicsScene):
         self._base_for = ()
         self.step, self.progress = 0, 1.0
         self._final_products = self._all_products()
+        self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
         self.place_labels()
         self.show_step(mode, step, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
@@ -237,7 +240,8 @@ class GraphScene(QGraphicsScene):
         if self._base_for != (BACKWARD, index):
             # Everything before this step, once per step; frames within the step touch only its items.
             before = self._adjoints_before(index)
-            self._base_nodes = {nid: NodeState(adjoint=before.get(nid, "")) for nid in self.nodes}
+            self._base_nodes = {nid: NodeState(adjoint=before.get(nid, ""), badge=self._badge_shown(nid, index))
+                                for nid in self.nodes}
             self._base_edges = {eid: EdgeState() for eid in self.edges}
             for s in steps[:index]:
                 for eid in s.edges:
@@ -266,10 +270,27 @@ class GraphScene(QGraphicsScene):
                 st.sum_text = fan_out_sum(graph, cur, nid, arrived)
             elif arrived:
                 st.adjoint = format_value(value)
+            if arrived and self._final_step.get(nid) == index:
+                st.badge = True          # its gradient is complete now: the answer may show
         for nid, st in node_states.items():
             self.nodes[nid].set_state(st)
         for eid in cur.edges:
             self.edges[eid].set_state(EdgeState(active=True, progress=p, product=self._product(cur, eid)))
+
+    def _badge_shown(self, nid: str, index: int) -> bool:
+        """A source's final gradient shows once the pass has reached it (or from the start, when asked);
+        a None or 0 badge explains the tape and always shows."""
+        node = self.nodes[nid].node
+        if self.show_answers or not node.is_source or node.gradient_text in ("None", "0", ""):
+            return True
+        return self._final_step.get(nid, -1) < index
+
+    def set_show_answers(self, on: bool) -> None:
+        """Show every final gradient from step 0 (a class that should predict them keeps this off)."""
+        self.show_answers = on
+        self._base_for = ()
+        if self.graph is not None:
+            self.show_step(self.mode, self.step, self.progress)
 
     def _product(self, step, eid: str) -> str:
         assert self.graph is not None

@@ -143,6 +143,7 @@ class SessionController(QObject):
         if not self.maybe_save():
             return False
         self.model.load(Document(text=""))
+        self.window.show_editor()
         self._suggested = None
         self._remove_autosave()
         return True

@@ -21,6 +21,9 @@ def restore_settings(w: QMainWindow) -> None:
     legend = settings.value("legend", True)
     w.view.show_legend = legend not in (False, "false")
     w.actions_by_key["legend"].setChecked(w.view.show_legend)
+    answers = settings.value("answers", False) in (True, "true")
+    w.actions_by_key["answers"].setChecked(answers)
+    w.scene.set_show_answers(answers)
     speed = settings.value("speed")
     try:
         index = w.transport.speed.findData(float(speed)) if speed is not None else -1

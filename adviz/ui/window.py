@@ -195,6 +195,7 @@ class MainWindow(QMainWindow, Exporting):
         if outcome.script and outcome.trace is not None:
             was_shown = self.lesson.trace is not None
             self.lesson.set_trace(self.model.document.text, outcome.trace)
+            self.lesson.show_call(self.model.document.call)
             if not was_shown:       # a script just arrived: show it as a lesson, once
                 self.lesson_dock.show()
                 self.lesson_dock.raise_()
@@ -258,6 +259,18 @@ class MainWindow(QMainWindow, Exporting):
         self.view.show_legend = self.actions_by_key["legend"].isChecked()
         self.settings.setValue("legend", self.view.show_legend)
         self.view.viewport().update()
+
+    def toggle_answers(self) -> None:
+        """Final gradients from step 0, or each when the pass reaches it."""
+        on = self.actions_by_key["answers"].isChecked()
+        self.settings.setValue("answers", on)
+        self.scene.set_show_answers(on)
+
+    def show_editor(self) -> None:
+        """The Inputs panel in front (a new, empty document), the Lesson panel out of the way."""
+        self.inputs_dock.show()
+        self.lesson_dock.hide()
+        self.inputs.editor.setFocus()
 
     def toggle_mode(self) -> None:
         self.model.set_mode(FORWARD if self.actions_by_key["mode"].isChecked() else BACKWARD)
