@@ -32,6 +32,13 @@ def _app(argv: Sequence[str]) -> int:
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window and exit")
     parser.add_argument("--step", default=None, help="with --screenshot: play the backward pass to step N or 'end'")
     parser.add_argument("--theme", choices=("light", "dark", "system"), default=None)
+    parser.add_argument("--size", default=None, metavar="WxH",
+                        help="with --screenshot: the window's size, e.g. 1280x720 (default 1400x860)")
+    parser.add_argument("--present", action="store_true",
+                        help="with --screenshot: the picture in presentation mode (projector palette)")
+    for flag, meaning in (("var", "a Variable"), ("const", "a constant, not watched"), ("watch", "a watched constant")):
+        parser.add_argument(f"--{flag}", action="append", default=[], metavar="NAME=VALUE",
+                            help=f"an input of the functions: {meaning}")
     parser.add_argument("--version", action="version", version="adviz 0.1.0")
     args = parser.parse_args(argv)
     from .ui.app import run_app

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .graph import DIRECTIONS, METHODS
-from .model import Document, VariableSpec, is_script
+from .model import Document, is_script
 from .model.isolation import shared
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
@@ -49,14 +49,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _declaration(text: str, kind: str) -> VariableSpec:
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    if not sep or not name.isidentifier() or not value.strip():
-        raise RenderError(f"expected NAME=VALUE, such as x=2 or w=[1, 2], not {text!r}")
-    return VariableSpec(name, value.strip(), kind, True)
-
-
 def load_input(value: str) -> str:
     """The text behind INPUT: a file's contents, or INPUT itself as function text."""
     from .model.inputs import read_text_input
@@ -87,13 +79,12 @@ def documents(args: argparse.Namespace) -> tuple[list[Document], int]:
     args.layout = args.layout or (session.layout if session else "layered")
     args.direction = args.direction or (session.direction if session else "LR")
     text = session.document.text if session else load_input(args.input)
-    specs = ([_declaration(v, "variable") for v in args.var] + [_declaration(v, "constant") for v in args.const]
-             + [_declaration(v, "watched") for v in args.watch])
-    names: set[str] = set()
-    for spec in specs:
-        if spec.name in names:
-            raise RenderError(f"{spec.name} is declared more than once")
-        names.add(spec.name)
+    from .model.inputs import parse_declarations
+    try:
+        specs = parse_declarations({"var": args.var, "const": args.const, "watch": args.watch})
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    names = {spec.name for spec in specs}
     base = Document(text=text, variables=specs, persistent=args.persistent, target=args.target)
     if session is not None:     # flags override the session's declarations and choices
         doc = session.document

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .files import ReadError, TooLarge, read_limited
 
 if TYPE_CHECKING:
+    from .document import VariableSpec
     from .session import Session
 
 INPUT_LIMIT = 1_000_000   # characters
@@ -56,3 +57,28 @@ def load_session_input(value: str | None) -> Session | None:
     except SessionError as exc:
         raise ValueError(f"{value}: {exc}") from None
 
+
+
+KIND_OF_FLAG = {"var": "variable", "const": "constant", "watch": "watched"}
+
+
+def parse_declarations(declared: dict[str, list[str]]) -> list["VariableSpec"]:
+    """``--var x=2``, ``--const c=[1, 2]``, ``--watch w=3`` as inputs of a document.
+
+    ``declared`` maps ``var``/``const``/``watch`` to NAME=VALUE texts. Raises ValueError with a
+    one-line message for a malformed or repeated name.
+    """
+    from .document import VariableSpec
+    specs: list[VariableSpec] = []
+    names: set[str] = set()
+    for flag, kind in KIND_OF_FLAG.items():
+        for text in declared.get(flag, ()):
+            name, sep, value = text.partition("=")
+            name = name.strip()
+            if not sep or not name.isidentifier() or not value.strip():
+                raise ValueError(f"expected NAME=VALUE, such as x=2 or w=[1, 2], not {text!r}")
+            if name in names:
+                raise ValueError(f"{name} is declared more than once")
+            names.add(name)
+            specs.append(VariableSpec(name, value.strip(), kind, True))
+    return specs

@@ -5,7 +5,8 @@ import os
 import sys
 from typing import Any
 
-from ..model.inputs import load_session_input, read_text_input
+from ..model import Document
+from ..model.inputs import load_session_input, parse_declarations, read_text_input
 from .application import make_app
 
 def read_input(value: str | None) -> str | None:
@@ -70,8 +71,13 @@ def run_app(args: Any) -> int:
     try:
         session = read_session(args.input)
         text = read_input(args.input) if session is None else None
+        size = parse_size(args.size)
+        specs = parse_declarations({"var": args.var, "const": args.const, "watch": args.watch})
     except SystemExit as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"adviz: {exc}", file=sys.stderr)
         return 2
     app = make_app()
     from PySide6.QtCore import QSettings
@@ -85,10 +91,14 @@ def run_app(args: Any) -> int:
         window.apply_theme(args.theme)
     if session is not None and args.theme:
         session.theme = args.theme          # the command line wins over the file
+    document = Document(text=text, variables=specs) if text is not None and specs else None
     if args.screenshot:
-        return _screenshot(app, window, text, args.screenshot, args.step, session)
+        return _screenshot(app, window, text, args.screenshot, args.step, session,
+                           size=size, present=args.present, document=document)
     if session is not None:
         window.sessions.apply_session(session, args.input)
+    elif document is not None:
+        window.model.load(document)
     elif text is not None:
         window.set_text(text)
     elif not window.restore_last_document():
@@ -98,17 +108,33 @@ def run_app(args: Any) -> int:
     return app.exec()
 
 
-def _screenshot(app, window, text: str | None, out: str, step: str | None, session=None) -> int:
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """``1280x720`` as (1280, 720); ValueError with a one-line message when it is not a size."""
+    if text is None:
+        return None
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit() or not (320 <= int(width) <= 8000
+                                                                        and 240 <= int(height) <= 8000):
+        raise ValueError(f"--size must be WIDTHxHEIGHT between 320x240 and 8000x8000, such as 1280x720, not {text!r}")
+    return int(width), int(height)
+
+
+def _screenshot(app, window, text: str | None, out: str, step: str | None, session=None,
+                size: tuple[int, int] | None = None, present: bool = False, document=None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     loop = QEventLoop()
     shown: list[bool] = []
     window.graphShown.connect(lambda: (shown.append(True), loop.quit()))
     window.errorShown.connect(lambda _m: QTimer.singleShot(50, loop.quit) if window.outcome and window.outcome.graph is None else None)
     QTimer.singleShot(15000, loop.quit)
-    window.resize(1400, 860)
+    window.resize(*(size or (1400, 860)))
     window.show()
+    if present:
+        window.presentation.enter(full_screen=False)
     if session is not None:
         window.sessions.apply_session(session)
+    elif document is not None:
+        window.model.load(document)
     elif text is None:
         window.load_example()
     else:
@@ -127,7 +153,10 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None, sessi
     if step is not None and window.player.length():
         index = window.player.length() - 1 if step == "end" else int(step)
         window.player.go(index, animate=False)
-    window.view.fit()
+    if present:
+        window.presentation.frame_step(animate=False)
+    else:
+        window.view.fit()
     app.processEvents()
     try:
         save_picture(window.grab().toImage(), out)

@@ -29,6 +29,18 @@ class EdgeState:
 LABEL_CHARS = 26
 
 
+PRODUCT_CHARS = 30      # a longer product (tensors) breaks before its "=", so labels stay narrow
+
+
+def label_lines(partial: str, product: str = "") -> list[str]:
+    """An edge label's lines: the partial, then the product, broken before ``=`` when it is long."""
+    lines = [partial]
+    if product:
+        head, sep, tail = product.rpartition(" = ")
+        lines += [head, "= " + tail] if sep and len(product) > PRODUCT_CHARS else [product]
+    return lines
+
+
 def short_formula(text: str, limit: int = LABEL_CHARS, compact: bool = False) -> str:
     """An edge's partial short enough to sit beside it; the full text is in its tooltip.
 
@@ -133,10 +145,7 @@ class EdgeItem(QGraphicsItem):
 
     def label_lines(self) -> list[str]:
         """The text beside the edge: its partial, and the chain-rule product once it has played."""
-        lines = [short_formula(self.edge.partial_formula, compact=self.compact_label)]
-        if self.state.product:
-            lines.append(self.state.product)
-        return lines
+        return label_lines(short_formula(self.edge.partial_formula, compact=self.compact_label), self.state.product)
 
     def label_size(self, lines: list[str]) -> QSizeF:
         height = line_height(self._font)

@@ -7,11 +7,13 @@ from html import escape
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, TARGET, Node
 from .fonts import TEXT_LOD, shared_fonts, text_width
+
+FAR_TITLE_PX = 11.0      # on-screen size of a node's name when the view is zoomed too far out for text
 from .theme import Theme
 
 
@@ -189,6 +191,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(r.adjusted(-3, -3, 3, 3), 9, 9)
         if lod < TEXT_LOD:
+            self._paint_far_title(painter, lod)
             return
         painter.setPen(QColor(t.text))
         painter.setFont(self._title_font)
@@ -245,6 +248,20 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(box, h / 2, h / 2)
         painter.setPen(QColor(t.text))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_far_title(self, painter: QPainter, lod: float) -> None:
+        """Zoomed far out: the name alone, large enough to read, so no node is an empty shape."""
+        r = self._shape_rect
+        font = QFont(self._title_font)
+        font.setPixelSize(max(1, round(FAR_TITLE_PX / max(lod, 1e-3))))
+        metrics = QFontMetricsF(font)
+        if metrics.height() > r.height() * 1.6:
+            return          # not even the name fits: the shape and its colour say what it is
+        painter.setPen(QColor(self.theme.text))
+        painter.setFont(font)
+        painter.drawText(r.adjusted(-r.width() * 0.25, -r.height(), r.width() * 0.25, r.height()),
+                         Qt.AlignmentFlag.AlignCenter,
+                         metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, r.width() * 1.5))
 
     def _paint_badge(self, painter: QPainter) -> None:
         n, t = self.node, self.theme

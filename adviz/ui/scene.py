@@ -11,9 +11,11 @@ from ..graph import Graph, Layout, format_value
 from ..graph.model import LITERAL
 from ..graph.texts import adjoints_before, fan_out_sum, product_text
 from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
+from .edge_item import label_lines
 from .theme import Theme
 
 BACKWARD, FORWARD = "backward", "forward"
+SPREAD_STEP, SPREAD_TRIES = 1.25, 4     # layers at most 1.25⁴ ≈ 2.4 times further apart
 
 
 class GraphScene(QGraphicsScene):
@@ -39,6 +41,8 @@ class GraphScene(QGraphicsScene):
         self._animation: QVariantAnimation | None = None
         self._final_products: dict[str, str] = {}
         self._final_step: dict[str, int] = {}     # the backward step after which a node's adjoint is complete
+        self.spread = 1.0                          # how much further apart than the layout the layers are
+        self._direction = "LR"
         self.show_answers = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
@@ -83,7 +87,10 @@ class GraphScene(QGraphicsScene):
         self.step, self.progress = 0, 1.0
         self._final_products = self._all_products()
         self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
-        self.place_labels()
+        self.spread = 1.0
+        self._direction = layout.direction
+        # Where a label finds no free place, the layers move apart a little (at most twice as far).
+        self._place_spreading()
         self.show_step(mode, step, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
 
@@ -103,13 +110,15 @@ class GraphScene(QGraphicsScene):
                     products[eid] = self._product(step, eid)
         return products
 
-    def place_labels(self) -> None:
-        """Put each edge's label where it covers no node and no other label, if there is such a place.
+    def place_labels(self) -> int:
+        """Put each edge's label where it covers no node and no other label, if there is such a place;
+        returns how many labels found no such place.
 
         Candidates lie along the arrow, the middle first; a long edge routed through a bundle
         tries the end of its last stretch first, where it is alone. Labels are sized for their
         last step (partial and product), so playing never makes them collide.
         """
+        crowded = 0
         grid = _RectGrid(160.0)
         for node in self.nodes.values():
             r = node.occupied_rect()
@@ -128,7 +137,7 @@ class GraphScene(QGraphicsScene):
                 first = short_formula(item.edge.partial_formula, compact=compact)
                 if compact and first == short_formula(item.edge.partial_formula):
                     continue
-                size = item.label_size([first, product] if product else [first])
+                size = item.label_size(label_lines(first, product or ""))
                 half_w, half_h = size.width() / 2, size.height() / 2
                 floor = 1.0 if beside else 0.0          # beside the arrow: a little worse than on it
                 for t in candidates[:9] if beside else candidates:
@@ -145,15 +154,37 @@ class GraphScene(QGraphicsScene):
                         break
                 if best[0] <= 1.0:
                     break
-            _cost, t, box, compact, (dx, dy) = best
+            cost, t, box, compact, (dx, dy) = best
             if box is not None:
                 grid.add(box)
+            if cost > 1.0:
+                crowded += 1
             offset = QPointF(dx, dy)
             if abs(t - item.label_t) > 1e-9 or compact != item.compact_label or offset != item.label_offset:
                 item.set_label_t(t, compact, offset)
+        return crowded
+
+    def _place_spreading(self) -> None:
+        """Place the labels; where one finds no free place, move the layers apart and place again."""
+        for attempt in range(SPREAD_TRIES + 1):
+            if not self.place_labels() or attempt == SPREAD_TRIES:
+                return
+            self._spread_by(SPREAD_STEP)
+
+    def _spread_by(self, factor: float) -> None:
+        """Layers ``factor`` times further apart (along x left to right, along y top to bottom)."""
+        along_x = self._direction != "TB"
+        fx, fy = (factor, 1.0) if along_x else (1.0, factor)
+        self.spread *= factor
+        for item in self.edges.values():
+            item.bends = [QPointF(p.x() * fx, p.y() * fy) for p in item.bends]
+        for item in self.nodes.values():
+            if not item.moved_by_user:          # a node the user placed stays where it was put
+                item.setPos(QPointF(item.pos().x() * fx, item.pos().y() * fy))
 
     def node_moved(self, item: NodeItem) -> None:
         """The user dropped ``item`` somewhere else: labels make room, and the move is announced."""
+        item.moved_by_user = True
         self.place_labels()
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
         self.nodeMoved.emit(item.node.id, item.pos().x(), item.pos().y())
@@ -169,6 +200,7 @@ class GraphScene(QGraphicsScene):
             key = (item.edge.source, item.edge.target)
             route = layout.routes.get(key, ())
             item.bends = [QPointF(x, y) for x, y in route[1:-1]] if not item.offset else []
+        self.spread, self._direction = 1.0, layout.direction
         anim = QVariantAnimation(self)
         anim.setStartValue(0.0)
         anim.setEndValue(1.0)
@@ -183,7 +215,7 @@ class GraphScene(QGraphicsScene):
 
         def done() -> None:
             step(1.0)
-            self.place_labels()
+            self._place_spreading()
             self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
             self.layoutAnimationFinished.emit()
 
@@ -203,7 +235,11 @@ class GraphScene(QGraphicsScene):
             item.set_theme(theme)
         for item in self.edges.values():
             item.set_theme(theme)
-        self.place_labels()                       # another font scale: other label sizes
+        # Another font scale: other label sizes, so the layers may need another spread.
+        if self.spread != 1.0:
+            self._spread_by(1.0 / self.spread)
+        self._place_spreading()
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
         self.update()
 
     # -- steps ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.show_legend = True
+        self._legend_sizes: dict = {}      # measured once per theme
         self.stale_message = ""
         self.empty_message = ""
         self.background_paints = 0
@@ -160,8 +161,40 @@ class GraphView(QGraphicsView):
         painter.setPen(QColor(theme.muted))
         painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
 
+    def legend_box(self) -> QRectF | None:
+        """Where the legend goes: the first corner where it covers no node, edge label or badge
+        (bottom-left, top-left, top-right, bottom-right); None when every corner is taken."""
+        from PySide6.QtCore import QRect
+        theme = self.graph_scene.theme.name
+        size = self._legend_sizes.get(theme) or self._legend_sizes.setdefault(theme, self.legend_size())
+        port = self.viewport().rect()
+        w, h = int(size.width()), int(size.height())
+        for x, y in ((12, port.height() - 12 - h), (12, 12), (port.width() - 12 - w, 12),
+                     (port.width() - 12 - w, port.height() - 12 - h)):
+            box = QRect(x, y, w, h)
+            if not any(item.isVisible() for item in self.items(box)):
+                return QRectF(box)
+        return None
+
     def _paint_legend(self, painter: QPainter) -> None:
-        paint_legend(painter, self.graph_scene.theme, QPointF(12, self.viewport().height() - 12), anchor_bottom=True)
+        box = self.legend_box()
+        theme = self.graph_scene.theme
+        if box is not None:
+            paint_legend(painter, theme, box.topLeft())
+            return
+        # Every corner is taken: the legend folds to a chip that says how to open it.
+        font = QFont()
+        font.setPointSizeF(8.5 * theme.font_scale)
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        text = "Legend: press L, or hover a node"
+        chip = QRectF(12, self.viewport().height() - 12 - fm.height() - 8, fm.horizontalAdvance(text) + 16, fm.height() + 8)
+        bg = QColor(theme.background)
+        bg.setAlpha(225)
+        painter.setPen(QPen(QColor(theme.muted), 1))
+        painter.setBrush(bg)
+        painter.drawRoundedRect(chip, 6, 6)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False, columns: int = 1) -> QRectF:

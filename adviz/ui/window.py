@@ -32,6 +32,9 @@ from .theme import theme_named, widget_palette
 from .transport import TransportBar
 
 
+WINDOW_FRAME = 40      # pixels a desktop's title bar and border take around the window
+
+
 class MainWindow(QMainWindow, Exporting):
     """adviz's window. ``graphShown`` fires each time a new picture is on the canvas."""
 
@@ -107,7 +110,12 @@ class MainWindow(QMainWindow, Exporting):
         self.tabifyDockWidget(self.details_dock, self.lesson_dock)
         self.lesson_dock.hide()
         self.statusBar().showMessage("Ready")
-        self.resize(1280, 780)
+        # Fits a 1280×720 projector with its title bar, transport and caption on screen.
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width = min(1280, available.width()) if available else 1280
+        height = min(720, available.height()) - WINDOW_FRAME if available else 720 - WINDOW_FRAME
+        self.resize(width, height)
 
     def _dock(self, widget, title: str, area):
         dock = QDockWidget(title, self)
@@ -141,6 +149,8 @@ class MainWindow(QMainWindow, Exporting):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.presentation.toggle_action)
         self.view_menu.addAction(self.presentation.print_action)
+        self.view_menu.addAction(self.presentation.follow_action)
+        self.actions_by_key["present_follow"] = self.presentation.follow_action
         self.main_toolbar.addSeparator()
         self.main_toolbar.addAction(self.presentation.toggle_action)
         add_cell_actions(self)
@@ -196,7 +206,7 @@ class MainWindow(QMainWindow, Exporting):
             was_shown = self.lesson.trace is not None
             self.lesson.set_trace(self.model.document.text, outcome.trace)
             self.lesson.show_call(self.model.document.call)
-            if not was_shown:       # a script just arrived: show it as a lesson, once
+            if not was_shown and not self.presentation.active:   # a script just arrived: show it as a lesson
                 self.lesson_dock.show()
                 self.lesson_dock.raise_()
         elif not outcome.script:

@@ -1,5 +1,6 @@
 """The app as a person uses it: type, read the picture, step the backward pass."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -299,3 +300,32 @@ def test_undo_undo_redo_walks_the_history_without_crashing(window, qtbot):
 def test_the_first_document_is_not_an_undoable_edit(window, qtbot):
     show(window, qtbot, "f = x*y")
     assert window.undo_stack.count() == 0
+
+
+def test_screenshot_takes_a_size_presentation_mode_and_declared_inputs(tmp_path):
+    import subprocess
+    import sys
+    from PIL import Image
+    out = tmp_path / "shot.png"
+    run = subprocess.run([sys.executable, "-m", "adviz", "--screenshot", str(out), "f = c * x", "--var", "x=3",
+                          "--const", "c=2", "--size", "1280x720", "--present", "--step", "end"],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    with Image.open(out) as image:
+        assert image.size == (1280, 720)
+        assert image.getpixel((640, 300))[:3] != (255, 255, 255), "the projector palette is dark"
+    bad = subprocess.run([sys.executable, "-m", "adviz", "--screenshot", str(tmp_path / "b.png"), "f = x",
+                          "--size", "huge"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert bad.returncode == 2 and "--size must be" in bad.stderr and not (tmp_path / "b.png").exists()
+
+
+def test_the_default_window_fits_a_1280x720_projector(qtbot, settings):
+    from adviz.ui.window import MainWindow
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.width() <= 1280 and window.height() <= 720
+    window.show()
+    bottom = window.transport.mapTo(window, window.transport.rect().bottomLeft()).y()
+    assert bottom <= window.height()
+    window.sessions.mark_clean()
