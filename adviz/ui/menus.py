@@ -65,6 +65,8 @@ def build_actions(w: QMainWindow) -> None:
     a("about", "About adviz", None, "About adviz", w.show_about)
     a("mode", "Forward pass", "Ctrl+Shift+F", "Play the forward pass instead of the backward pass",
       w.toggle_mode, checkable=True)
+    a("compare", "Compare two calls…", "Ctrl+Shift+K",
+      "Two gradient calls of the script side by side, with what differs marked", w.compare_calls)
     a("answers", "Show final gradients from the start", "Ctrl+Shift+G",
       "Show every source's final gradient from step 0 (off: each appears when the pass reaches it)",
       w.toggle_answers, checkable=True)
@@ -93,6 +95,7 @@ def build_menus(w: QMainWindow) -> None:
     view.addSeparator()
     view.addAction(acts["legend"])
     view.addAction(acts["answers"])
+    view.addAction(acts["compare"])
     for key, dock, keys in (("show_inputs", w.inputs_dock, "Ctrl+Shift+I"),
                             ("show_details", w.details_dock, "Ctrl+Shift+D"),
                             ("show_lesson", w.lesson_dock, "Ctrl+Shift+L")):

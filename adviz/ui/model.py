@@ -55,6 +55,7 @@ class DocumentModel(QObject):
     titleChanged = Signal(str)
     checked = Signal(object)               # CheckResult of a finite-difference check
     layoutFailed = Signal(str)
+    callComputed = Signal(int, object)     # another call of the script, computed for a comparison
     _computed = Signal(int, object, float)
     _laid_out = Signal(int, object, object)
     _check_done = Signal(object)
@@ -321,6 +322,19 @@ class DocumentModel(QObject):
             return
         self.outcome.layout = result
         self.layoutChanged.emit(result)
+
+    def compute_call(self, index: int) -> None:
+        """Compute gradient call ``index`` without showing it (``callComputed`` brings it)."""
+        doc, method, direction = replace(self.document.copy(), call=index), self.method, self.direction
+
+        def work() -> None:
+            try:
+                outcome = self._isolated.compute(doc, method, direction)
+            except Exception as exc:  # noqa: BLE001 - shown in the comparison, never a crash
+                outcome = Outcome(error=Notice(f"internal error: {exc}"))
+            self.callComputed.emit(index, outcome)
+
+        self._worker.submit(work)
 
     def run_check(self, name: str) -> None:
         """Check the gradient by ``name`` with finite differences, in the background."""

@@ -276,6 +276,16 @@ class MainWindow(QMainWindow, Exporting):
         self.settings.setValue("answers", on)
         self.scene.set_show_answers(on)
 
+    def compare_calls(self) -> None:
+        """Two calls of the script side by side (a script with at least two calls)."""
+        from .compare import CompareDialog
+        outcome = self.model.outcome
+        if outcome is None or len(outcome.calls) < 2:
+            QMessageBox.information(self, "Compare", "Comparing needs a script with two gradient calls or more.")
+            return
+        self.compare_dialog = CompareDialog(self.model, self.theme.name, self)
+        self.compare_dialog.show()
+
     def show_editor(self) -> None:
         """The Inputs panel in front (a new, empty document), the Lesson panel out of the way."""
         self.inputs_dock.show()

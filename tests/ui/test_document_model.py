@@ -224,3 +224,28 @@ def test_the_lesson_says_how_many_calls_were_computed_without_a_picture(qtbot):
     panel.set_trace("print(1)\n", Trace(unpictured=12_345))
     last = panel.calls.item(panel.calls.count() - 1)
     assert "12,345 more gradient calls" in last.text() and not last.flags() & Qt.ItemFlag.ItemIsSelectable
+
+
+TUTORIAL_PAIR = """import adviz as tf
+x = tf.constant(3.0)
+with tf.GradientTape() as g:
+    f = x ** 2
+print(g.gradient(f, x))
+v = tf.Variable(3.0)
+with tf.GradientTape() as h:
+    f2 = v ** 2
+print(h.gradient(f2, v))
+"""
+
+
+def test_two_calls_side_by_side_mark_what_differs(window, qtbot):
+    from adviz.ui.compare import CompareDialog
+    show(window, qtbot, TUTORIAL_PAIR)
+    dialog = CompareDialog(window.model, "light", window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.comparison is not None, timeout=10000)
+    texts = [row.text for row in dialog.comparison.rows]
+    assert any(t.startswith("gradient of") for t in texts) or any("only in" in t for t in texts), texts
+    assert any("recorded ops: 0 → 1" in t for t in texts), texts
+    assert dialog.highlighted(0) and dialog.highlighted(1)
+    assert dialog.views[0].scene().graph is not dialog.views[1].scene().graph
