@@ -5,7 +5,8 @@ from html import escape
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from ..graph import KIND_LABELS, format_value
 
@@ -28,10 +29,10 @@ class DetailsPanel(QWidget):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.text)
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.hide()
-        layout.addWidget(self.table, 1)
+        self.tables = QTabWidget()            # value, adjoint and gradient (or partial, contribution) in full
+        self.tables.setToolTip("Every element, to six significant digits")
+        self.tables.hide()
+        layout.addWidget(self.tables, 1)
         self.check_button = QPushButton("Check with finite differences")
         self.check_button.setToolTip("Compare the tape's gradient with central finite differences in float64")
         self.check_button.clicked.connect(lambda: self.checkRequested.emit(self.node_name))
@@ -48,7 +49,7 @@ class DetailsPanel(QWidget):
     def clear(self) -> None:
         self.title.setText("<i>Select a node or an edge</i>")
         self.text.setText("")
-        self.table.hide()
+        self.tables.hide()
         self.check_button.hide()
         self.check_label.setText("")
 
@@ -59,15 +60,17 @@ class DetailsPanel(QWidget):
             rows.append(("formula", f"{escape(node.name or node.label)} = {escape(node.formula)}"))
         rows.append(("value", escape(node.value_text) + f" &nbsp;<span style='color:gray'>{escape(_shape_text(node.value))}</span>"))
         if node.adjoint is not None:
-            rows.append(("adjoint", escape(format_value(node.adjoint, digits=6))))
+            rows.append(("adjoint", escape(_full(node.adjoint))))
         if node.is_source:
-            rows.append(("gradient()", escape(node.gradient_text)))
+            gradient = node.gradient_text if node.gradient is None else _full(node.gradient)
+            rows.append(("gradient()", escape(gradient)))
         if not node.recorded and node.reason:
             rows.append(("not recorded", f"<i>{escape(node.reason)}</i>"))
         if node.gradient_op:
             rows.append(("note", "made by an inner tape's gradient() and recorded on this tape"))
         self.text.setText(_rows(rows))
-        self._show_array(node.value)
+        self._show_arrays([("value", node.value), ("adjoint", node.adjoint),
+                           ("gradient", node.gradient if node.is_source else None)])
         self.node_name = node.name or ""
         self.check_label.setText("")
         self.check_button.setVisible(can_check and node.is_source and bool(node.name))
@@ -76,14 +79,14 @@ class DetailsPanel(QWidget):
         self.title.setText(f"<b>{escape(source_label)} → {escape(target_label)}</b>")
         rows = [("local partial", escape(edge.partial_formula))]
         if edge.partial_value is not None:
-            rows.append(("partial value", escape(format_value(edge.partial_value, digits=6))))
+            rows.append(("partial value", escape(_full(edge.partial_value))))
         if edge.contribution is not None:
-            rows.append(("contribution", escape(format_value(edge.contribution, digits=6))
+            rows.append(("contribution", escape(_full(edge.contribution))
                          + " <span style='color:gray'>(upstream × local partial, summed to the input's shape)</span>"))
         if not edge.recorded:
             rows.append(("not recorded", "<i>the tape did not record this op</i>"))
         self.text.setText(_rows(rows))
-        self._show_array(edge.contribution if edge.contribution is not None else None)
+        self._show_arrays([("partial", edge.partial_value), ("contribution", edge.contribution)])
         self.check_button.hide()
         self.check_label.setText("")
 
@@ -101,19 +104,38 @@ class DetailsPanel(QWidget):
             f"tape: {escape(analytic)}<br>finite differences: {escape(format_value(result.numeric, digits=7))}<br>"
             f"<span style='color:{colour}'><b>relative error {result.rel_error:.2e} — {verdict}</b></span>")
 
-    def _show_array(self, value) -> None:
-        array = None if value is None else np.asarray(value)
-        if array is None or array.ndim == 0 or array.size > 400:
-            self.table.hide()
-            return
-        grid = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
-        self.table.setRowCount(grid.shape[0])
-        self.table.setColumnCount(grid.shape[1])
-        for i in range(grid.shape[0]):
-            for j in range(grid.shape[1]):
-                self.table.setItem(i, j, QTableWidgetItem(format_value(grid[i, j], digits=6)))
-        self.table.resizeColumnsToContents()
-        self.table.show()
+    def _show_arrays(self, named: list) -> None:
+        """A tab with a table of every element for each array that has more than one."""
+        self.tables.clear()
+        for name, value in named:
+            array = None if value is None else np.asarray(value)
+            if array is None or array.ndim == 0 or array.size > MAX_TABLE:
+                continue
+            self.tables.addTab(_table(array), f"{name} ({'×'.join(str(n) for n in array.shape)})")
+        self.tables.setVisible(self.tables.count() > 0)
+
+
+MAX_TABLE = 400       # elements shown cell by cell; larger arrays by their summary
+FULL_TEXT = 16        # elements written out in full in the text above the tables
+
+
+def _full(value) -> str:
+    """Every element of a small array (six significant digits), a summary of a large one."""
+    array = np.asarray(value)
+    if array.ndim == 0 or array.size > FULL_TEXT:
+        return format_value(array, digits=6)
+    return format_value(array, digits=6, max_items=array.size)
+
+
+def _table(array: np.ndarray) -> QTableWidget:
+    grid = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
+    table = QTableWidget(grid.shape[0], grid.shape[1])
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            table.setItem(i, j, QTableWidgetItem(format_value(grid[i, j], digits=6)))
+    table.resizeColumnsToContents()
+    return table
 
 
 def _shape_text(value) -> str:

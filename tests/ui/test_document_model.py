@@ -249,3 +249,19 @@ def test_two_calls_side_by_side_mark_what_differs(window, qtbot):
     assert any("recorded ops: 0 → 1" in t for t in texts), texts
     assert dialog.highlighted(0) and dialog.highlighted(1)
     assert dialog.views[0].scene().graph is not dialog.views[1].scene().graph
+
+
+def test_details_show_value_adjoint_and_gradient_in_full(qtbot):
+    from adviz.model import compute
+    from adviz.ui.details import DetailsPanel
+    outcome = compute(Document("f = reduce_sum(w * w)", [VariableSpec("w", "[[1, 2], [3, 4]]")]))
+    w = next(n for n in outcome.graph.nodes.values() if n.label == "w")
+    panel = DetailsPanel()
+    qtbot.addWidget(panel)
+    panel.show_node(w, can_check=True)
+    tabs = [panel.tables.tabText(k) for k in range(panel.tables.count())]
+    assert tabs == ["value (2×2)", "adjoint (2×2)", "gradient (2×2)"]
+    gradient = panel.tables.widget(2)
+    # ∂/∂w Σ w² = 2w, every element
+    assert [[gradient.item(i, j).text() for j in range(2)] for i in range(2)] == [["2", "4"], ["6", "8"]]
+    assert "[2, 4, 6, 8]" in panel.text.text()
