@@ -6,14 +6,47 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
+import numpy as np
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, TARGET, Node
+from ..graph.values import format_number
 from .fonts import TEXT_LOD, shared_fonts, text_width
 
 FAR_TITLE_PX = 11.0      # on-screen size of a node's name when the view is zoomed too far out for text
+MATRIX_MAX = 4           # a value up to 4×4 is drawn in full, one row a line
+HEAT_SIZE = 48.0         # side of the thumbnail of a larger tensor, in scene units
+HEAT_CELLS = 12          # at most this many cells a side in the thumbnail
+
+
+def matrix_lines(value) -> list[str]:
+    """The rows of a small vector or matrix (up to 4×4), columns aligned; [] for anything else."""
+    array = np.asarray(value)
+    if array.ndim == 1 and 1 < array.size <= MATRIX_MAX:
+        array = array.reshape(1, -1)
+    elif not (array.ndim == 2 and array.shape[0] <= MATRIX_MAX and array.shape[1] <= MATRIX_MAX and array.size > 1):
+        return []
+    cells = [[format_number(v, 4) for v in row] for row in array]
+    widths = [max(len(row[j]) for row in cells) for j in range(array.shape[1])]
+    # Figure spaces are as wide as a digit: the columns line up.
+    return ["[" + "  ".join(c.rjust(w, "\u2007") for c, w in zip(row, widths)) + "]" for row in cells]
+
+
+def heat_grid(value):
+    """A larger tensor sampled to at most 12×12 cells: (grid, low, high, shape text), or None."""
+    array = np.asarray(value)
+    if array.ndim == 0 or array.size <= MATRIX_MAX or array.dtype.kind not in "biuf":
+        return None
+    full = array.reshape(array.shape[0], -1) if array.ndim > 1 else array.reshape(1, -1)
+    finite = full[np.isfinite(full)]
+    if finite.size == 0:
+        return None
+    low, high = float(finite.min()), float(finite.max())       # of every element, not only the cells shown
+    grid = full[:: max(1, -(-full.shape[0] // HEAT_CELLS)), :: max(1, -(-full.shape[1] // HEAT_CELLS))].astype(float)
+    return np.nan_to_num(grid, nan=low, posinf=high, neginf=low), low, high, "×".join(str(n) for n in array.shape)
 from .theme import Theme
 
 
@@ -59,11 +92,17 @@ class NodeItem(QGraphicsItem):
         label = self.node.label if len(self.node.label) <= 20 else self.node.label[:19] + "…"
         self._title = label
         self._value = "= " + self.node.value_text if self.node.kind != LITERAL else ""
-        w = max(fm_t.horizontalAdvance(label), fm_s.horizontalAdvance(self._value)) + 22
+        self._matrix = matrix_lines(self.node.value) if self.node.kind != LITERAL else []
+        self._heat = heat_grid(self.node.value) if self.node.kind != LITERAL and not self._matrix else None
+        texts = self._matrix or [self._value]
+        w = max(fm_t.horizontalAdvance(label), *(fm_s.horizontalAdvance(t) for t in texts)) + 22
+        if self._heat is not None:
+            w = max(w, HEAT_SIZE + 24)
         if self.node.kind == LITERAL:
             w, h = max(34.0, fm_t.horizontalAdvance(label) + 18), fm_t.height() + 10
         else:
-            h = fm_t.height() + fm_s.height() + 14
+            lines = len(self._matrix) if self._matrix else 1
+            h = fm_t.height() + fm_s.height() * lines + 14 + (HEAT_SIZE + 4 if self._heat is not None else 0)
             w = max(w, 56.0)
             if self.node.kind in (OP, TARGET):
                 w += 10
@@ -206,8 +245,16 @@ class NodeItem(QGraphicsItem):
             if st.computing > 0:
                 colour = QColor(t.forward)
             painter.setPen(colour)
-            bottom = QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 4)
-            painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, value)
+            title_h = QFontMetricsF(self._title_font).height()
+            below = QRectF(r.left(), r.top() + 6 + title_h, r.width(), r.bottom() - r.top() - 10 - title_h)
+            if self._matrix and not st.value_hidden:
+                # A small matrix, every element, one row a line.
+                painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "\n".join(self._matrix))
+            elif self._heat is not None and not st.value_hidden:
+                self._paint_heat(painter, below)
+            else:
+                bottom = QRectF(r.left(), r.center().y(), r.width(), r.height() / 2 - 4)
+                painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, value)
         if n.gradient_op:
             # Made by an inner tape's gradient() and recorded here: the picture of a second derivative.
             painter.setFont(self._badge_font)
@@ -248,6 +295,26 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(box, h / 2, h / 2)
         painter.setPen(QColor(t.text))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_heat(self, painter: QPainter, area: QRectF) -> None:
+        """A large tensor as a thumbnail: each cell coloured by its value, the shape written beside it."""
+        grid, low, high, shape = self._heat
+        rows, cols = grid.shape
+        cell = HEAT_SIZE / max(rows, cols)
+        left = area.center().x() - cell * cols / 2
+        top = area.top() + 2
+        span = (high - low) or 1.0
+        theme = self.theme
+        painter.setPen(Qt.PenStyle.NoPen)
+        for i in range(rows):
+            for j in range(cols):
+                colour = QColor(theme.flow)
+                colour.setAlphaF(0.15 + 0.85 * float((grid[i, j] - low) / span))
+                painter.setBrush(colour)
+                painter.drawRect(QRectF(left + j * cell, top + i * cell, cell, cell))
+        painter.setPen(QColor(theme.muted))
+        painter.drawText(QRectF(area.left(), top + rows * cell + 2, area.width(), self._line_h),
+                         Qt.AlignmentFlag.AlignHCenter, f"{shape}, {format_number(low, 3)} … {format_number(high, 3)}")
 
     def _paint_far_title(self, painter: QPainter, lod: float) -> None:
         """Zoomed far out: the name alone, large enough to read, so no node is an empty shape."""

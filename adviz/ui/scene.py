@@ -42,6 +42,7 @@ class GraphScene(QGraphicsScene):
         self._final_products: dict[str, str] = {}
         self._final_step: dict[str, int] = {}     # the backward step after which a node's adjoint is complete
         self.spread = 1.0                          # how much further apart than the layout the layers are
+        self.spread_across = 1.0                   # and the nodes within a layer
         self._direction = "LR"
         self.show_answers = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -87,7 +88,7 @@ class GraphScene(QGraphicsScene):
         self.step, self.progress = 0, 1.0
         self._final_products = self._all_products()
         self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
-        self.spread = 1.0
+        self.spread = self.spread_across = 1.0
         self._direction = layout.direction
         # Where a label finds no free place, the layers move apart a little (at most twice as far).
         self._place_spreading()
@@ -165,17 +166,37 @@ class GraphScene(QGraphicsScene):
         return crowded
 
     def _place_spreading(self) -> None:
-        """Place the labels; where one finds no free place, move the layers apart and place again."""
+        """Nodes apart within their layer, then the labels placed; where one finds no free place,
+        the layers move apart and the labels are placed again."""
+        for _ in range(SPREAD_TRIES):
+            if not self._nodes_overlap():
+                break
+            self._spread_by(SPREAD_STEP, across=True)
         for attempt in range(SPREAD_TRIES + 1):
             if not self.place_labels() or attempt == SPREAD_TRIES:
                 return
             self._spread_by(SPREAD_STEP)
 
-    def _spread_by(self, factor: float) -> None:
-        """Layers ``factor`` times further apart (along x left to right, along y top to bottom)."""
-        along_x = self._direction != "TB"
+    def _nodes_overlap(self) -> bool:
+        """Whether two nodes (with their adjoints and badges) cover each other: tall matrices can."""
+        grid = _RectGrid(160.0)
+        for item in self.nodes.values():
+            r = item.occupied_rect()
+            box = (r.left(), r.top(), r.right(), r.bottom())
+            if grid.overlap(box) > 0:
+                return True
+            grid.add(box)
+        return False
+
+    def _spread_by(self, factor: float, across: bool = False) -> None:
+        """Layers ``factor`` times further apart (along x left to right, along y top to bottom);
+        ``across``: the nodes of each layer further apart instead."""
+        along_x = (self._direction != "TB") != across
         fx, fy = (factor, 1.0) if along_x else (1.0, factor)
-        self.spread *= factor
+        if across:
+            self.spread_across *= factor
+        else:
+            self.spread *= factor
         for item in self.edges.values():
             item.bends = [QPointF(p.x() * fx, p.y() * fy) for p in item.bends]
         for item in self.nodes.values():
@@ -200,7 +221,8 @@ class GraphScene(QGraphicsScene):
             key = (item.edge.source, item.edge.target)
             route = layout.routes.get(key, ())
             item.bends = [QPointF(x, y) for x, y in route[1:-1]] if not item.offset else []
-        self.spread, self._direction = 1.0, layout.direction
+        self.spread = self.spread_across = 1.0
+        self._direction = layout.direction
         anim = QVariantAnimation(self)
         anim.setStartValue(0.0)
         anim.setEndValue(1.0)
@@ -238,6 +260,8 @@ class GraphScene(QGraphicsScene):
         # Another font scale: other label sizes, so the layers may need another spread.
         if self.spread != 1.0:
             self._spread_by(1.0 / self.spread)
+        if self.spread_across != 1.0:
+            self._spread_by(1.0 / self.spread_across, across=True)
         self._place_spreading()
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
         self.update()

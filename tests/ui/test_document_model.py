@@ -1,6 +1,7 @@
 """The document model and the views that reflect it; one regression test for each bug it fixed."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -265,3 +266,11 @@ def test_details_show_value_adjoint_and_gradient_in_full(qtbot):
     # ∂/∂w Σ w² = 2w, every element
     assert [[gradient.item(i, j).text() for j in range(2)] for i in range(2)] == [["2", "4"], ["6", "8"]]
     assert "[2, 4, 6, 8]" in panel.text.text()
+
+
+def test_small_tensors_are_drawn_as_matrices_and_large_ones_as_thumbnails():
+    from adviz.ui.node_item import heat_grid, matrix_lines
+    assert matrix_lines([[1, 2], [3, 40]]) == ["[1  \u20072]", "[3  40]"]     # columns aligned by figure spaces
+    assert len(matrix_lines(np.ones((4, 4)))) == 4 and matrix_lines(np.ones((5, 5))) == []
+    grid, low, high, shape = heat_grid(np.arange(30 * 20).reshape(30, 20))
+    assert grid.shape[0] <= 12 and grid.shape[1] <= 12 and (low, high, shape) == (0.0, 599.0, "30×20")
