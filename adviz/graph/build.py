@@ -196,6 +196,9 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
     if explain:
         scene = Scene(tape, call, producer, ids, edge_of, names, tape_name or "tape", history, moment)
         explain_sources(graph, scene, targets, sources)
+        first = next((n.cause for n in (nodes[i] for i in graph.sources) if n.cause is not None), None)
+        if first is not None and backward and backward[0].kind == "seed" and not backward[0].adjoints:
+            backward[0].words += " " + first.text      # why, in words, where the picture says nothing flows
     return graph
 
 
@@ -363,6 +366,8 @@ def graph_for_call(trace: RecordedRun, index: int) -> Graph:
         earlier = next((c.line for c in reversed(trace.calls[:index]) if c.tape_index == call.tape_index), 0)
         graph.failure = explain_failure(graph.error, getattr(call.error, "kind", ""), getattr(call, "line", 0),
                                         name, call.target_text, earlier)
+        if not graph.backward and graph.targets:      # nothing ran backward: the one step says why
+            graph.backward = [Step(0, "seed", graph.targets[0], words=f"This call failed: {graph.failure.text}")]
     if graph.tape_state is not None:
         graph.notes = notes_for(graph.tape_state, name, call.kind)
     return graph

@@ -226,10 +226,10 @@ def _cause(graph: Graph, scene: Scene, source: Any, label: str, target: str,
     words = {"s": label, "t": target, "tape": scene.tape_name}
     # A break at the source itself: the node and the edges out of it that the tape did not record.
     here = (node_id,) + tuple(e.id for e in graph.out_edges(node_id) if not e.recorded)
-    if sid in clean and (clean[sid] is None or clean[sid].at == sid):
-        dtype = _dtype_of(source)
-        if dtype is not None and not is_floating(dtype):
-            return cause_for("integer-source", words | {"dtype": dtype.name}, here)
+    dtype = _dtype_of(source)
+    if sid in full and dtype is not None and not is_floating(dtype):
+        return cause_for("integer-source", words | {"dtype": dtype.name}, here)
+    if sid in clean and clean[sid] is None:
         if isinstance(source, Variable):
             if not source.trainable:
                 return cause_for("variable-not-trainable", words, here)
@@ -275,7 +275,7 @@ def notes_for(state: TapeState, tape_name: str, kind: str) -> list[str]:
     if state.status != "recording":
         return []
     if state.persistent:
-        return [PERSISTENT_INSIDE.replace("gradient", kind) if kind != "gradient" else PERSISTENT_INSIDE]
+        return [PERSISTENT_INSIDE]
     return [f"{kind}() is called inside {tape_name}'s own `with` block: TensorFlow stops a non-persistent "
             f"tape's recording at this call, so call it after the block."]
 

@@ -22,18 +22,18 @@ SOURCE_TEXTS: dict[str, tuple[str, str, str]] = {
         "Make it with `tf.Variable(..., trainable=True)`, or call `{tape}.watch({s})` inside the `with` block.",
         "trainable:{s}"),
     "variable-not-watched": (
-        "{s} is a Variable, but {tape} was made with `watch_accessed_variables=False` and never told to "
+        "{s} is a Variable, but the tape was made with `watch_accessed_variables=False` and never told to "
         "watch {s}, so it recorded nothing that depends on it.",
         "Call `{tape}.watch({s})` inside the `with` block, or make the tape with "
         "`watch_accessed_variables=True`.",
         "watch_accessed"),
     "variable-unread": (
-        "{s} is a Variable the tape did not watch: it was not read inside {tape}'s `with` block, so the "
+        "{s} is a Variable the tape did not watch: it was not read inside the tape's `with` block, so the "
         "tape recorded nothing that depends on it.",
         "Use {s} inside the `with` block, or call `{tape}.watch({s})` there.",
         "watch:{s}"),
     "computed-before-tape": (
-        "{v} was computed {when} {tape}'s `with` block (line {line}), so the tape never recorded the path "
+        "{v} was computed {when} the tape's `with` block (line {line}), so the tape never recorded the path "
         "from {s} to {t}.",
         "Move the computation on line {line} inside the `with` block.",
         ""),
@@ -58,7 +58,7 @@ SOURCE_TEXTS: dict[str, tuple[str, str, str]] = {
         ""),
     "left-the-tape": (
         "The path from {s} to {t} leaves TensorFlow at `{how}` (line {line}): the tape cannot follow numpy "
-        "values or Python numbers, so {v} is a new constant to it.",
+        "values or Python numbers, so what comes back ({v}) is a new constant to it.",
         "Stay with tensors: use TensorFlow's functions (such as `tf.reduce_mean` for `np.mean`) and call "
         "`.numpy()` or `float()` only on results.",
         ""),
@@ -94,7 +94,7 @@ VARIANTS = {"variable-unread": "variable-not-watched", "integer-source": "intege
 FAILURE_TEXTS: dict[str, tuple[str, str, str]] = {
     "tape-already-used": (
         "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians): "
-        "{tape} was already used{earlier}.",
+        "`{tape}` was already used{earlier}.",
         "Make the tape with `tf.GradientTape(persistent=True)` to ask it more than once, or record a new "
         "tape for each call.",
         "persistent"),
