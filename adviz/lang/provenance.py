@@ -64,8 +64,10 @@ class Provenance:
             self.active = False
 
     def at_line(self, line: int) -> None:
-        """The statement now running starts on ``line``."""
+        """The statement now running starts on ``line`` (a full witness leaves the stack here)."""
         self.witness.line = line
+        if not self.witness.complete:
+            self.stop()
 
     # -- tapes -------------------------------------------------------------------------------------
     def _tape(self, tape: GradientTape) -> dict[str, Any]:
