@@ -64,7 +64,7 @@ class Scene:
         if self.history is None:
             return []
         limit = self.moment.moment if self.moment is not None and self.moment.moment else None
-        return [k for k in self.history.links.get(oid, ()) if limit is None or k.order < limit]
+        return [k for k in self.history.links.get(oid, ()) if limit is None or k.order <= limit]
 
     def outside(self, oid: int) -> Any:
         return None if self.history is None else self.history.ops.get(oid)
