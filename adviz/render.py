@@ -23,7 +23,7 @@ class RenderError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="adviz render",
-        description="Write the graph of a gradient call as JSON (schema adviz.graph v1) or as a picture.")
+        description="Write the graph of a gradient call as JSON (schema adviz.graph v2) or as a picture.")
     p.add_argument("input", help="function text such as 'f = x**2 * y', a tape script (.py) or a session (.adviz)")
     p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
     p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="declare a Variable")
@@ -202,7 +202,12 @@ def render_command(argv: Sequence[str]) -> int:
                 error = outcome.error
                 where = f"{error.line}:{error.col}: " if getattr(error, "line", 0) else ""
                 raise RenderError(f"{where}{getattr(error, 'message', error)}")
-            if outcome.error is not None and getattr(outcome.error, "line", 0):
+            failure = outcome.graph.failure
+            if failure is not None:      # still drawn: the picture and the JSON show the error
+                where = f"line {failure.line}: " if failure.line else ""
+                print(f"adviz render: note: {path}: call {doc.call + 1} failed ({failure.code}), "
+                      f"{where}{outcome.graph.error}", file=sys.stderr)
+            elif outcome.error is not None and getattr(outcome.error, "line", 0):
                 print(f"adviz render: note: {outcome.error.line}:{outcome.error.col}: {outcome.error.message}",
                       file=sys.stderr)
             if fmt == "json":

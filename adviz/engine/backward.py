@@ -57,12 +57,12 @@ class BackwardPass:
 
 def _reachable(records: Sequence[Record], sources: set[int]) -> set[int]:
     """Floating-point ids that depend on a source through recorded ops (only these need
-    adjoints; an integer value stops the gradient)."""
+    adjoints; an integer value, or an op with no partial such as stop_gradient, stops the gradient)."""
     reach = set(sources)
     for rec in records:
         for n in rec.inputs:
             if n._id in reach:
-                if rec.output._value.dtype.kind == "f":
+                if rec.output._value.dtype.kind == "f" and not rec.op.stops_gradient:
                     reach.add(rec.output._id)
                 break
     return reach

@@ -67,9 +67,12 @@ class Op:
     exports: tuple[str, ...] = ("", "math")
     internal: bool = False
     elementwise: bool = field(init=False, default=True)
+    # No partial at all (``partials`` all None): the backward pass does not go through it.
+    stops_gradient: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "elementwise", not self.vjps)
+        object.__setattr__(self, "stops_gradient", not self.vjps and all(p is None for p in self.partials))
         if not self.keywords:
             object.__setattr__(self, "keywords", ("x", "y")[: self.arity])
         if not self.size_check:
@@ -207,6 +210,8 @@ def _row(name, arity, forward, symbol, formula, partial_formulas, partials=(), *
 _ROWS = [
     # Arithmetic.
     _row("identity", 1, lambda x: x, "=", "{0}", ("1",), (ONE,), exports=("",)),
+    # The value passes; no gradient does (TensorFlow's stop_gradient): a partial of None.
+    _row("stop_gradient", 1, lambda x: x, "⊘", "stop_gradient({0})", ("none",), (None,), exports=("",)),
     _row("add", 2, np.add, "+", "{0} + {1}", ("1", "1"), (ONE, ONE)),
     _row("subtract", 2, np.subtract, "−", "{0} − {1}", ("1", "−1"), (ONE, MINUS_ONE)),
     _row("multiply", 2, np.multiply, "×", "{0}·{1}", ("{1}", "{0}"),

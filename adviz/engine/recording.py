@@ -38,6 +38,8 @@ class Record(NamedTuple):
 class TapeState:
     """What recording writes into: a tape's records, the records it only saw, and its watch set."""
 
+    _witness = False   # a history keeper (adviz.engine.history.Witness) rather than a tape
+
     def __init__(self, watch_accessed_variables: bool) -> None:
         self._watch_accessed = bool(watch_accessed_variables)
         self._records: list[Record] = []
@@ -160,6 +162,9 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
             attrs: dict[str, Any]) -> None:
     kept = stopped = unwatched = None
     for tape in _STACK:
+        if tape._witness:
+            tape.see(op, inputs, out)  # type: ignore[attr-defined]
+            continue
         if tape._stopped:
             stopped = stopped or Record(op, inputs, values, out, attrs, "stopped")
             tape._unrecorded.append(stopped)

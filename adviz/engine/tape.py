@@ -105,6 +105,21 @@ class GradientTape(TapeState):
         return self._watch_accessed
 
     @property
+    def recording(self) -> bool:
+        """Whether the tape's ``with`` block is open (even inside ``stop_recording()``)."""
+        return self._recording
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the tape is inside ``stop_recording()``."""
+        return self._stopped
+
+    @property
+    def used(self) -> bool:
+        """Whether ``gradient`` or ``jacobian`` was called since the tape was made or reset."""
+        return self._used
+
+    @property
     def records(self) -> tuple[Record, ...]:
         """What this tape recorded, in execution order."""
         return tuple(self._records)

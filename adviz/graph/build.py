@@ -6,11 +6,13 @@ reason in words. Numbers come from the engine's backward steps; nothing is re-de
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable, Protocol, Sequence
+from dataclasses import replace
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
 from ..engine import GradientTape, TapeCall, Tensor, Variable, flatten
+from .diagnosis import Scene, explain_failure, explain_sources, notes_for, tape_state
 from .formulas import chain_lines, op_formula, operand, partial_formula
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
@@ -35,13 +37,17 @@ def _value_of(obj: Any, seen: dict[int, np.ndarray] | None = None) -> np.ndarray
     return obj._value._value if isinstance(obj, Variable) else obj._value
 
 
-def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None = None, *,
+def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | None = None, *,
                 gradient_ranges: Iterable[tuple[int, int]] = (), title: str = "",
-                tape_name: str = "tape") -> Graph:
+                tape_name: str = "tape", history: Any = None, moment: Any = None,
+                explain: bool = True) -> Graph:
     """The graph of ``call`` (one entry of ``tape.calls``).
 
     ``names`` maps engine ids to the user's names; ``gradient_ranges`` are the id ranges that
     inner gradient calls created, so that their ops, recorded on this tape, are marked.
+    ``history`` (an :class:`adviz.engine.history.Witness`) and ``moment`` (the language's
+    ``TapeMoment``) let the diagnosis see past the tape; with ``explain`` every source that got
+    no gradient gets its ``cause`` (see :mod:`adviz.graph.diagnosis`).
     """
     names = names or {}
     ranges = list(gradient_ranges)
@@ -181,10 +187,19 @@ def build_graph(tape: GradientTape, call: TapeCall, names: dict[int, str] | None
     backward = _backward_schedule(call, nodes, edges, ids, edge_of, targets, target_label)
     forward = [Step(k, "forward", n.id, words=f"compute {n.label} = {n.value_text}")
                for k, n in enumerate(sorted(nodes.values(), key=lambda n: n.order))]
-    return Graph(nodes=nodes, edges=edges, backward=backward, forward=forward,
-                 targets=[ids[t._id] for t in targets], sources=[ids[s._id] for s in sources],
-                 title=title, tape={"name": tape_name, "persistent": tape.persistent,
-                                    "watch_accessed_variables": tape.watch_accessed_variables})
+    graph = Graph(nodes=nodes, edges=edges, backward=backward, forward=forward,
+                  targets=[ids[t._id] for t in targets], sources=[ids[s._id] for s in sources],
+                  title=title, tape={"name": tape_name, "persistent": tape.persistent,
+                                     "watch_accessed_variables": tape.watch_accessed_variables})
+    asked = next((k + 1 for k, c in enumerate(tape.calls) if c is call), len(tape.calls) or 1)
+    graph.tape_state = tape_state(tape, moment, names, asked)
+    if explain:
+        scene = Scene(tape, call, producer, ids, edge_of, names, tape_name or "tape", history, moment)
+        explain_sources(graph, scene, targets, sources)
+        first = next((n.cause for n in (nodes[i] for i in graph.sources) if n.cause is not None), None)
+        if first is not None and backward and backward[0].kind == "seed" and not backward[0].adjoints:
+            backward[0].words += " " + first.text      # why, in words, where the picture says nothing flows
+    return graph
 
 
 def _values(rec: Any) -> list[np.ndarray]:
@@ -324,7 +339,9 @@ def graph_for_call(trace: RecordedRun, index: int) -> Graph:
     """The graph of gradient call ``index`` of a language trace (``adviz.lang.Trace``).
 
     A call that raised (a non-persistent tape asked twice) still shows the tape's graph, with
-    the error in ``Graph.error``.
+    the error in ``Graph.error`` and its cause in ``Graph.failure`` (its sources then get no
+    cause of their own: the failure is the reason). A call inside its tape's ``with`` block gets
+    TensorFlow's warning in ``Graph.notes``.
     """
     call = trace.calls[index]
     info = trace.tapes[call.tape_index]
@@ -336,8 +353,21 @@ def graph_for_call(trace: RecordedRun, index: int) -> Graph:
         tape_call = TapeCall(call.kind, call.target, call.sources, [None] * n_sources,
                              len(tape.records), len(tape.unrecorded))
     title = f"{call.kind}({call.target_text}, {call.sources_text})"
+    moment = getattr(call, "tape_moment", None)
     graph = build_graph(tape, tape_call, call.names, gradient_ranges=ranges, title=title,
-                        tape_name=info.name)
+                        tape_name=info.name, history=getattr(trace, "history", None), moment=moment,
+                        explain=call.error is None)
+    if moment is None and graph.tape_state is not None:   # count this tape's calls in the trace
+        asked = sum(1 for c in trace.calls[: index + 1] if c.tape_index == call.tape_index)
+        graph.tape_state = replace(graph.tape_state, asked=asked)
+    name = info.name or "tape"
     if call.error is not None:
         graph.error = str(call.error.message if hasattr(call.error, "message") else call.error)
+        earlier = next((c.line for c in reversed(trace.calls[:index]) if c.tape_index == call.tape_index), 0)
+        graph.failure = explain_failure(graph.error, getattr(call.error, "kind", ""), getattr(call, "line", 0),
+                                        name, call.target_text, earlier)
+        if not graph.backward and graph.targets:      # nothing ran backward: the one step says why
+            graph.backward = [Step(0, "seed", graph.targets[0], words=f"This call failed: {graph.failure.text}")]
+    if graph.tape_state is not None:
+        graph.notes = notes_for(graph.tape_state, name, call.kind)
     return graph

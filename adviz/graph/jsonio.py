@@ -1,4 +1,4 @@
-"""The graph, its layout and both schedules as JSON (schema ``adviz.graph``, version 1).
+"""The graph, its layout and both schedules as JSON (schema ``adviz.graph``, version 2).
 
 The schema is documented in ``docs/graph-json.md`` and given as JSON Schema in
 ``adviz/graph/graph.schema.json``. Arrays are nested lists; ``nan`` and infinities, which JSON
@@ -15,10 +15,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .layout import Layout
-from .model import Graph, Step
+from .model import Cause, Graph, Node, Step
 
 SCHEMA = "adviz.graph"
-VERSION = 1
+VERSION = 2     # 2: why a source has no gradient (cause), a failed call's error, notes, the tape's state
 SCHEMA_PATH = Path(__file__).with_name("graph.schema.json")
 
 
@@ -54,6 +54,32 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
+def _cause_json(node: Node) -> dict[str, Any]:
+    cause = node.cause
+    if cause is None:
+        return {"cause": None, "cause_text": None, "fix_text": None, "fix_action": None, "break": None}
+    return {"cause": cause.code, "cause_text": cause.text, "fix_text": cause.fix,
+            "fix_action": cause.fix_action or None, "break": list(cause.breaks)}
+
+
+def _error_json(graph: Graph) -> dict[str, Any] | None:
+    failure: Cause | None = graph.failure
+    if failure is None:
+        return None
+    return {"cause": failure.code, "message": graph.error or failure.text, "line": failure.line,
+            "text": failure.text, "fix_text": failure.fix, "fix_action": failure.fix_action or None}
+
+
+def _tape_json(graph: Graph) -> dict[str, Any]:
+    data = dict(graph.tape)
+    state = graph.tape_state
+    if state is not None:
+        data.update(persistent=state.persistent, watch_accessed_variables=state.watch_accessed_variables,
+                    status=state.status, asked=state.asked,
+                    watched=[{"label": label, "how": how} for label, how in state.watched])
+    return data
+
+
 def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
     """The whole picture as plain JSON data."""
     nodes = []
@@ -66,6 +92,7 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
             "is_target": n.is_target, "gradient_op": n.gradient_op,
             "adjoint": array_json(n.adjoint), "gradient": array_json(n.gradient),
             "gradient_text": n.gradient_text if n.is_source else None,
+            **_cause_json(n),
         })
     edges = [{
         "id": e.id, "source": e.source, "target": e.target, "index": e.index, "recorded": e.recorded,
@@ -73,8 +100,9 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
         "contribution": array_json(e.contribution),
     } for e in graph.edges.values()]
     data: dict[str, Any] = {
-        "schema": SCHEMA, "version": VERSION, "title": graph.title, "tape": dict(graph.tape),
+        "schema": SCHEMA, "version": VERSION, "title": graph.title, "tape": _tape_json(graph),
         "targets": list(graph.targets), "sources": list(graph.sources),
+        "error": _error_json(graph), "notes": list(graph.notes),
         "nodes": nodes, "edges": edges,
         "schedules": {"backward": [_step_json(s) for s in graph.backward],
                       "forward": [_step_json(s) for s in graph.forward]},

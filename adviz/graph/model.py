@@ -22,6 +22,72 @@ KIND_LABELS = {
 }
 
 
+# Why a source gets no gradient (Cause.code on a source node).
+CAUSES = (
+    "constant-not-watched",     # a constant or plain tensor the tape was never told to watch
+    "variable-not-trainable",   # a Variable made with trainable=False
+    "variable-not-watched",     # watch_accessed_variables=False and no tape.watch(v)
+    "computed-before-tape",     # the path was computed outside the with block
+    "recording-stopped",        # the path runs through ops made inside tape.stop_recording()
+    "integer-dtype",            # the source, or a value on the path, is not floating-point
+    "not-connected",            # the target does not use the source at all
+    "left-the-tape",            # the path leaves TensorFlow (.numpy(), float(), np.mean)
+    "variable-replaced",        # x = x + 1 made a tensor from the Variable outside the tape
+    "state-update",             # the value went through assign, assign_add or assign_sub
+    "stop-gradient",            # the path runs through tf.stop_gradient
+    "no-gradient-defined",      # an op (or comparison) on the path has no gradient
+    "tape-reset",               # the path was recorded before tape.reset() erased it
+)
+# Why a call failed (Graph.failure.code).
+FAILURES = (
+    "tape-already-used",        # a non-persistent tape asked a second time
+    "target-not-tensor",        # the target is None, a number or a list of numbers
+    "source-not-tensor",        # a source is not a tensor or Variable
+    "bad-output-gradients",     # output_gradients does not match the targets
+    "bad-unconnected-gradients",  # unconnected_gradients is not NONE or ZERO
+    "too-large",                # the call would compute more than the limits allow
+    "call-error",               # any other error raised by the call
+)
+TAPE_STATUSES = ("recording", "stopped", "finished", "released")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a source has no gradient, or why a call failed, in the user's own names.
+
+    ``text`` says why in one sentence and ``fix`` how to change it (code in backticks);
+    ``breaks`` are the node and edge ids where the chain breaks (may be empty); ``fix_action``
+    is a machine-readable fix for function mode (``"watch:x"``, ``"variable:x"``,
+    ``"trainable:x"``, ``"persistent"``, ``"watch_accessed"``) or ``""``; ``line`` is the script
+    line of a failed call.
+    """
+
+    code: str
+    text: str
+    fix: str
+    breaks: tuple[str, ...] = ()
+    fix_action: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TapeState:
+    """The tape as the call found it.
+
+    ``status``: ``"recording"`` (inside its ``with`` block), ``"stopped"`` (inside
+    ``stop_recording()``), ``"finished"`` (block exited) or ``"released"`` (a non-persistent
+    tape already used). ``asked`` counts the tape's gradient and jacobian calls up to and
+    including this one. ``watched`` is ``(label, how)`` for each Variable in
+    ``tape.watched_variables()`` order, followed by each tensor given to ``tape.watch()``.
+    """
+
+    persistent: bool
+    watch_accessed_variables: bool
+    status: str
+    asked: int
+    watched: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Node:
     """A value in the picture: a source, a literal, or the output of one op."""
@@ -45,6 +111,7 @@ class Node:
     gradient: np.ndarray | None = None   # for sources: what gradient() returned
     gradient_text: str = ""              # "None", "0", or the value
     order: int = 0               # position in the forward (computation) order
+    cause: Cause | None = None   # for a source with no gradient (None, or 0 when unconnected is ZERO): why
 
 
 @dataclass
@@ -96,7 +163,10 @@ class Graph:
     sources: list[str]
     title: str = ""
     tape: dict[str, Any] = field(default_factory=dict)   # persistent, watch_accessed_variables, name
-    error: str = ""
+    error: str = ""                                      # a failed call's message (see failure)
+    failure: Cause | None = None                         # a failed call: its cause, shown instead of None
+    notes: list[str] = field(default_factory=list)       # e.g. TensorFlow's warning for a call inside the block
+    tape_state: TapeState | None = None
 
     def out_edges(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges.values() if e.source == node_id]

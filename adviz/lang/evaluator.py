@@ -151,9 +151,9 @@ class Evaluator:
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
         if isinstance(node.op, ast.USub):
-            return -value
+            return self.derived(value, -value)
         if isinstance(node.op, ast.UAdd):
-            return +value
+            return self.derived(value, +value)
         raise LangError("this operator is not supported", kind="syntax")
 
     def boolop(self, node: ast.BoolOp) -> Any:
@@ -179,6 +179,7 @@ class Evaluator:
             else:
                 self.check_comparison(op, left, right)
                 result = COMPARE[type(op)](left, right)
+                self.compared(node, left, right, result)
             if index < len(node.ops) - 1 and not self.truth(result):
                 return result
             left = right
@@ -208,6 +209,14 @@ class Evaluator:
         elif isinstance(a, dict) and isinstance(b, dict):
             for key in a.keys() & b.keys():
                 self._check_pair(a[key], b[key])
+
+    def compared(self, node: ast.Compare, left: Any, right: Any, result: Any) -> None:
+        """Told of each comparison made (a subclass may remember where values came from)."""
+
+    def derived(self, value: Any, result: Any) -> Any:
+        """``result`` was read out of ``value`` (an index, a sign): returned as it is here; a
+        subclass may remember where it came from."""
+        return result
 
     def ifexp(self, node: ast.IfExp) -> Any:
         return self.eval(node.body) if self.truth(self.eval(node.test)) else self.eval(node.orelse)
@@ -242,7 +251,7 @@ class Evaluator:
         if isinstance(value, (Tensor, Variable)):
             return value[index]
         if isinstance(value, (np.ndarray, np.generic)):
-            return value[_array_index(index)]
+            return self.derived(value, value[_array_index(index)])
         if isinstance(value, (list, tuple, str, range)):
             if isinstance(index, (Tensor, np.integer)):
                 index = int(index)

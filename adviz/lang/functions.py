@@ -17,12 +17,13 @@ from numpy.typing import DTypeLike
 
 from ..engine import FUNCTIONS, OP_NAMES, GradientTape, Tensor, Variable, constant
 from ..engine.dtypes import as_dtype
+from ..engine.tensor import next_id
 from .checker import FunctionChecker, parse
 from .errors import ENGINE_ERRORS, LangError, at, plain_message
 from .evaluator import Evaluator, is_int
 from .limits import Budget, Limits, describe
 from .text import clip
-from .trace import GradientCall, TapeInfo, Trace
+from .trace import GradientCall, TapeInfo, TapeMoment, Trace
 from .modules import op_check
 from .whitelist import SafeFunction
 
@@ -226,6 +227,15 @@ def run_functions(program_or_text: FunctionProgram | str, declarations: Sequence
     return trace
 
 
+def _moment(tape: GradientTape, asked: int, watched: list[Any]) -> TapeMoment:
+    """The one tape as its ``asked``-th gradient call finds it (after the definitions)."""
+    from .provenance import AUTOMATIC
+    how = [(v._id, AUTOMATIC) for v in tape.watched_variables()]
+    how += [(obj._id, "declared as watched: the tape watches it from the start") for obj in watched]
+    status = "released" if tape.used and not tape.persistent else "finished"
+    return TapeMoment(status, asked, tuple(how), next_id())
+
+
 def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declaration], persistent: bool,
          watch_accessed: bool, targets: list[str] | None, sources: list[str] | None, limits: Limits,
          trace: Trace) -> None:
@@ -295,7 +305,8 @@ def _run(program_or_text: FunctionProgram | str, declarations: Sequence[Declarat
         for index, target in enumerate(targets):
             line = program.definitions[program.outputs.index(target)][2] if target in program.outputs else 1
             call = GradientCall(index, 0, "gradient", line, 1, target, ", ".join(sources), env[target],
-                                [env[s] for s in sources], list(sources), names=trace.names.as_of())
+                                [env[s] for s in sources], list(sources), names=trace.names.as_of(),
+                                tape_moment=_moment(tape, index + 1, watched))
             trace.calls.append(call)
             try:
                 result = tape.gradient(env[target], call.sources)

@@ -19,6 +19,7 @@ from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
+from .provenance import Provenance
 from .text import clip, text_of
 from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
 from .whitelist import BUILTINS, ContextValue, SafeFunction
@@ -119,10 +120,15 @@ class _Interpreter(Evaluator):
             ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom,
         }
         self.handlers[ast.ListComp] = self.listcomp
+        # What the tapes do not record, kept for explaining None gradients (while calls are pictured).
+        self.provenance: Provenance | None = Provenance() if self._pictured() else None
 
     def run(self) -> None:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if self.provenance is not None:
+                self.provenance.start()
+                self.trace.history = self.provenance.witness
             try:
                 self.block(self.script.tree.body)
             except LangError as exc:
@@ -130,6 +136,9 @@ class _Interpreter(Evaluator):
             except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
                 line, col = node_position(self.current, self.lines)
                 self.trace.error = LangError(f"internal error: {type(exc).__name__}: {exc}", line, col)
+            finally:
+                if self.provenance is not None:
+                    self.provenance.stop()
         for error in (self.trace.error, *(c.error for c in self.trace.calls)):
             if error is not None:  # a message quoting a value stays short enough to read
                 error.message = clip(error.message)
@@ -144,6 +153,8 @@ class _Interpreter(Evaluator):
         if handler is None:
             raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported", "syntax")
         self.current = stmt
+        if self.provenance is not None:
+            self.provenance.at_line(stmt.lineno)
         if self.on_statement is not None:
             self.on_statement(stmt.lineno, stmt.col_offset + 1)
         try:
@@ -186,6 +197,8 @@ class _Interpreter(Evaluator):
                 if isinstance(manager, GradientTape):
                     value = self._guard(item.context_expr, manager.__enter__)
                     entered.append(manager)
+                    if self.provenance is not None:
+                        self.provenance.entered(manager)
                 elif isinstance(manager, ContextValue):
                     value = self._guard(item.context_expr, manager.manager.__enter__)
                     entered.append(manager.manager)
@@ -329,6 +342,38 @@ class _Interpreter(Evaluator):
         except (LangError, *ENGINE_ERRORS) as exc:
             raise wrap(exc, node, self.lines) from None
 
+    # -- what the tapes do not see ---------------------------------------------------------------
+    def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        provenance = self.provenance
+        if provenance is None or not provenance.active or not isinstance(func, SafeFunction) or func.special:
+            return super().call_value(node, func, args, kwargs)
+        owner = getattr(func, "owner", None)
+        if isinstance(owner, GradientTape) and func.name == "watch" and (args or kwargs):
+            provenance.watching(owner, args[0] if args else next(iter(kwargs.values())), self._segment(node),
+                                node.lineno)
+        result = super().call_value(node, func, args, kwargs)
+        if isinstance(owner, GradientTape):
+            if func.name == "reset":
+                provenance.was_reset(owner, node.lineno)
+        else:
+            provenance.after_call(func, args, kwargs, result, self._segment(node), node.lineno)
+        return result
+
+    def binary(self, op: ast.operator, a: Any, b: Any) -> Any:
+        result = super().binary(op, a, b)
+        if self.provenance is not None:
+            self.provenance.after_binary(a, b, result)
+        return result
+
+    def compared(self, node: ast.Compare, left: Any, right: Any, result: Any) -> None:
+        if self.provenance is not None:
+            self.provenance.after_compare(left, right, result, self._segment(node), node.lineno)
+
+    def derived(self, value: Any, result: Any) -> Any:
+        if self.provenance is not None:
+            self.provenance.after_index(value, result)
+        return result
+
     # -- calls the interpreter runs itself -------------------------------------------------------
     def special_call(self, node: ast.Call, func: SafeFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if func.special == "print":
@@ -395,9 +440,13 @@ class _Interpreter(Evaluator):
             names=self.trace.names.as_of())
         if self._pictured() and id(tape) in self.tape_index:
             self.trace.calls.append(call)
+            if self.provenance is not None:
+                call.tape_moment = self.provenance.moment(tape)
         else:
             self.trace.unpictured += 1      # computed as usual; nothing of it is kept
             tape.keep_steps = False
+            if self.provenance is not None and not self._pictured():
+                self.provenance.stop()      # no later call is pictured: nothing more to explain
         before = len(tape.calls)
         try:
             targets = flatten(target)

@@ -128,6 +128,28 @@ class TapeInfo:
     tape: GradientTape
 
 
+@dataclass(frozen=True)
+class TapeMoment:
+    """The tape as one gradient call found it, in plain data (for the graph's diagnosis).
+
+    ``status``: ``"recording"`` (inside its ``with`` block), ``"stopped"`` (inside
+    ``stop_recording()``), ``"finished"`` (after the block) or ``"released"`` (a non-persistent
+    tape already used). ``asked`` counts this tape's gradient and jacobian calls up to and
+    including this one. ``watched`` is ``(engine id, how)`` for each Variable the tape watched, in
+    ``watched_variables()`` order, then each tensor given to ``watch()``. ``moment`` is the engine's
+    id counter at the call (what was made before it has smaller ids); ``entered`` the counter when
+    the tape's block was last entered; ``reset_line``/``reset_order`` the last ``reset()`` before.
+    """
+
+    status: str
+    asked: int
+    watched: tuple[tuple[int, str], ...] = ()
+    moment: int = 0
+    entered: int = 0
+    reset_line: int = 0
+    reset_order: int = 0
+
+
 @dataclass
 class GradientCall:
     """One ``gradient`` or ``jacobian`` call: the unit a person looks at.
@@ -153,6 +175,7 @@ class GradientCall:
     tape_call: TapeCall | None = None
     error: LangError | None = None
     names: Mapping[int, str] = field(default_factory=dict)
+    tape_moment: TapeMoment | None = None
 
 
 @dataclass
@@ -166,6 +189,7 @@ class Trace:
     error: LangError | None = None
     names: Names = field(default_factory=Names)
     unpictured: int = 0      # gradient calls past Limits.max_pictured_calls: computed, not kept for pictures
+    history: Any = None      # an adviz.engine.history.Witness: ops outside tapes and links, for diagnosis
 
     @property
     def ok(self) -> bool:

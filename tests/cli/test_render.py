@@ -25,7 +25,7 @@ def render(tmp_path, name, *extra):
 def test_json_validates_against_its_schema(tmp_path):
     data = json.loads(render(tmp_path, "g.json").read_text())
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
-    assert data["schema"] == "adviz.graph" and data["version"] == 1
+    assert data["schema"] == "adviz.graph" and data["version"] == 2
     x = next(n for n in data["nodes"] if n["label"] == "x")
     assert x["gradient"] == pytest.approx(3 * __import__("math").cos(6) + 4, rel=1e-6)
     assert set(data["layout"]["positions"]) == {n["id"] for n in data["nodes"]}
@@ -150,3 +150,18 @@ def test_the_app_without_a_display_says_what_to_do():
     result = subprocess.run([sys.executable, "-m", "adviz"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
     assert "no display" in result.stderr and "--screenshot" in result.stderr
+
+
+def test_a_failed_call_is_still_drawn_and_stderr_says_so(tmp_path, capsys, seeds_dir):
+    script = tmp_path / "non_persistent.py"
+    text = (seeds_dir / "automatic_differentiation.py").read_text()
+    script.write_text(text.replace("persistent=True", "persistent=False"))
+    for name in ("call5.json", "call5.png"):
+        assert main(["render", str(script), "--call", "5", "-o", str(tmp_path / name)]) == 0
+        err = capsys.readouterr().err
+        assert "call 5 failed (tape-already-used)" in err and "line 60" in err
+    data = json.loads((tmp_path / "call5.json").read_text())
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert data["error"]["cause"] == "tape-already-used" and data["error"]["line"] == 60
+    assert all(n["cause"] is None for n in data["nodes"])
+    assert Image.open(tmp_path / "call5.png").size[0] > 100

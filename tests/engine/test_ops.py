@@ -127,8 +127,10 @@ def cases_for(name: str) -> list[Case]:
     return []
 
 
+# A row with no partial (stop_gradient) lets no gradient through: tested on its own below.
+DIFFERENTIABLE = [name for name in OPS if not OPS[name].stops_gradient]
 PARAMS = [pytest.param(name, case, id=f"{name}-{case.label()}")
-          for name in OPS for case in (cases_for(name) or [None])]
+          for name in DIFFERENTIABLE for case in (cases_for(name) or [None])]
 
 
 def make_f(name: str, case: Case, xs: list[np.ndarray]):
@@ -179,7 +181,7 @@ def test_row_is_twice_differentiable(name: str, case: Case | None) -> None:
 
 
 def test_every_row_has_cases() -> None:
-    missing = [name for name in OPS if not cases_for(name)]
+    missing = [name for name in DIFFERENTIABLE if not cases_for(name)]
     assert not missing, f"op-table rows without gradient cases: {missing}"
 
 
@@ -229,3 +231,15 @@ def test_ties_share_or_pick_like_tensorflow() -> None:
             t.watch(z)
             out = f(z)
         assert t.gradient(out, z).numpy().tolist() == [0.0]
+
+
+def test_stop_gradient_passes_the_value_and_no_gradient() -> None:
+    x = tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        stopped = tf.stop_gradient(x)
+        y = stopped * x
+    assert float(stopped) == 3.0
+    assert tape.gradient(stopped, x) is None                      # only through the stop: None
+    assert float(tape.gradient(y, x)) == 3.0                      # d(s·x)/dx with s held constant = s
+    zero = tape.gradient(stopped, x, unconnected_gradients="zero")
+    assert float(zero) == 0.0

@@ -100,7 +100,7 @@ def test_header(drawn):
     graph, lay = drawn
     data = graph_json(graph, lay)
     assert data["schema"] == SCHEMA == "adviz.graph"
-    assert data["version"] == VERSION == 1
+    assert data["version"] == VERSION == 2
     assert data["title"] == graph.title
     assert data["targets"] == graph.targets and data["sources"] == graph.sources
     assert data["tape"]["persistent"] == graph.tape["persistent"]
@@ -199,7 +199,7 @@ def test_the_schema_is_not_vacuous():
     data = graph_json(*(lambda g: (g, layout(g.to_networkx())))(GRAPHS["functions"]()))
     VALIDATOR.validate(data)
     for mutate in (
-        lambda d: d.update(version=2),
+        lambda d: d.update(version=1),
         lambda d: d.update(schema="something else"),
         lambda d: d["nodes"][0].update(kind="bogus"),
         lambda d: d["nodes"][0].update(value="NaN"),
