@@ -136,7 +136,7 @@ def divide_non_finite(xs: Sequence[float], out: float) -> str | None:
     if a == 0 and b == 0:
         return "zero divided by zero has no value"
     if b == 0 and not math.isnan(a):
-        return "dividing by zero: the quotient grows without bound"
+        return "a division by zero grows without bound"
     if _inf(a) and _inf(b):
         return "inf divided by inf has no definite value"
     return None

@@ -7,6 +7,7 @@ back to its input's shape says so (``Σ over axis 0: 4×4 → 4``).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Hashable, Sequence
 
 import numpy as np
@@ -21,10 +22,19 @@ _NOT_ATOMIC = set("ᵀ⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _OPERATORS = set(" +−-·/^@×÷√Σ")
 
 
-def fill(template: str, labels: list[str], attrs: dict[str, Any] | None = None) -> str:
-    """Put the inputs' labels (and an index attribute) into an op-table formula."""
+def fill(template: str, labels: list[str], attrs: dict[str, Any] | None = None,
+         plain: Sequence[str] | None = None) -> str:
+    """Put the inputs' labels (and an index attribute) into an op-table formula.
+
+    ``labels`` are parenthesised as operands; where a template puts an input as a function's
+    argument (``sin({0})``, ``max({0}, {1})``) its ``plain`` label goes in instead, so that
+    ``sin(x + y)`` is not written ``sin((x + y))``.
+    """
     text = template
     for i, label in enumerate(labels):
+        if plain is not None:
+            argument = r"(?<=[(])\{%d\}(?=[,)])|(?<=, )\{%d\}(?=[,)])|(?<=\|)\{%d\}(?=\|)" % (i, i, i)
+            text = re.sub(argument, lambda _match, i=i: plain[i], text)
         text = text.replace("{%d}" % i, label)
     if attrs and "index" in attrs:
         text = text.replace("{index}", _index_text(attrs["index"]))
@@ -46,8 +56,8 @@ def _index_text(index: Any) -> str:
 
 
 def operand(label: str) -> str:
-    """Parenthesise a compound label where it becomes an operand."""
-    return f"({label})" if any(c in label for c in " +−-·/^@") and not _wrapped(label) else label
+    """Parenthesise a compound label where it becomes an operand (``(x + y)·z``; not ``sin(x + y)``)."""
+    return f"({label})" if any(c in label for c in " +−-·/^@") and not _atomic(label) else label
 
 
 def _wrapped(label: str, opening: str = "(", closing: str = ")") -> bool:
@@ -140,14 +150,14 @@ def partial_formula(op: Op, index: int, out_label: str, labels: list[str], attrs
     """
     ops = [operand(x) for x in labels]
     body = op.partial_text and op.partial_text(index, ops, labels, values, format_number, attrs)
-    body = body or fill(op.partial_formulas[index], ops, attrs)
+    body = body or fill(op.partial_formulas[index], ops, attrs, labels)
     return f"∂{derivative_part(out_label)}/∂{slot_label(labels[index], slot)} = {body}"
 
 
 def op_formula(op: Op, labels: list[str], attrs: dict[str, Any]) -> str:
     """The output of ``op`` in terms of its inputs' labels (``x·y``, ``x²``)."""
     ops = [operand(x) for x in labels]
-    return (op.formula_text and op.formula_text(ops, labels)) or fill(op.formula, ops, attrs)
+    return (op.formula_text and op.formula_text(ops, labels)) or fill(op.formula, ops, attrs, labels)
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -187,7 +197,7 @@ def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: A
         line = (f"∂{t}/∂{i} ∋ ∂{t}/∂{o} · ∂{o}/∂{slot_label(inp, slot)} = {format_value(upstream)} · "
                 f"{term(format_value(partial))}{', ' + summed if summed else ''} = {format_value(contribution)}")
     else:
-        line = f"∂{t}/∂{i} ∋ (∂{t}/∂{o}) through {o} = {format_value(contribution)}"
+        line = f"∂{t}/∂{i} ∋ (∂{t}/∂{o}) through {out} = {format_value(contribution)}"
     if before is None:
         return [line.replace("∋", "=", 1)]
     return [line.replace("∋", "+=", 1),
