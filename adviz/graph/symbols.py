@@ -14,7 +14,10 @@ from .texts import fan_out_sum, product_text
 
 SYMBOLS: dict[str, str] = {
     # Derivatives and the chain rule.
-    "∂": "partial derivative: ∂f/∂x is how fast f changes as x changes, everything else held fixed",
+    "∂": "partial derivative: ∂f/∂x is how fast f changes as x changes, everything else held fixed; "
+         "in a badge under a node, the node's adjoint (∂target/∂node) so far",
+    "∇": "in a badge over a source, the gradient that tape.gradient() returned for it; on an operation, "
+         "a step recorded while an inner gradient() was being computed",
     "=": "equals; as a node, the identity (the output is the input unchanged)",
     "+=": "adds this contribution to what the input had already (an input used more than once)",
     "·": "multiplied by (in formulas and chain-rule lines)",
