@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=2.0, help="PNG: pixels per point, 1 to 4")
     p.add_argument("--fps", type=float, default=12.0, help="GIF: frames per second")
     p.add_argument("--inbetween", type=int, default=4, help="GIF: frames between two steps")
+    p.add_argument("--hold", type=float, default=1.5, metavar="SECONDS",
+                   help="GIF: how long each step stays (the first and last frames twice as long); default 1.5")
     p.add_argument("--forward", action="store_true", help="GIF: animate the forward pass instead")
     p.add_argument("--title", default=None, help="a title above the picture")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
@@ -189,6 +191,8 @@ def render_command(argv: Sequence[str]) -> int:
             raise RenderError("--fps must be between 0.5 and 60")
         if not 0 <= args.inbetween <= 30:
             raise RenderError("--inbetween must be between 0 and 30")
+        if not 0.1 <= args.hold <= 60:
+            raise RenderError("--hold must be between 0.1 and 60 seconds")
         if args.sequence and fmt != "png":
             raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
         docs, _count = documents(args)
@@ -218,8 +222,8 @@ def render_command(argv: Sequence[str]) -> int:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 from .ui.export import ExportOptions, export, make_scene, render_sequence
                 options = ExportOptions(step=args.step, theme=args.theme, scale=args.scale, fps=args.fps,
-                                        inbetween=args.inbetween, forward=args.forward, title=args.title,
-                                        transparent=args.transparent, legend=not args.no_legend)
+                                        inbetween=args.inbetween, hold=args.hold, forward=args.forward,
+                                        title=args.title, transparent=args.transparent, legend=not args.no_legend)
                 if args.sequence:
                     for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options,
                                                    inputs=inputs):

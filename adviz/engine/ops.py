@@ -20,8 +20,11 @@ from typing import Any, Callable
 import numpy as np
 
 from .dtypes import as_dtype
-from .notation import FormulaText, PartialText, pow_formula, pow_partial
-from .shapes import Axis, Backend, kept_shape, reduced_count, sum_to_shape
+from .notation import (FormulaText, NonFinite, PartialText, add_non_finite, divide_non_finite, log_non_finite,
+                       mean_partial, multiply_non_finite, pow_formula, pow_non_finite, pow_partial,
+                       sqrt_non_finite, subtract_non_finite)
+from .shapes import (Axis, Backend, broadcast_problem, kept_shape, matmul_problem, reduced_count,
+                     sum_to_shape)
 from .tensor import to_array
 
 # A local partial that is exactly 1 or -1: the contribution is the upstream adjoint itself.
@@ -45,7 +48,10 @@ class Op:
     ``converters[k]`` (or None) turns what a user passes for ``attrs[k]`` into what ``forward``
     takes; ``keywords`` are the keyword names of the tensor inputs (``x``, ``y``); ``size_check``
     is one of :data:`SIZE_CHECKS`; ``formula_text`` and ``partial_text`` may improve on the
-    ``formula`` and ``partial_formulas`` templates for particular labels and values.
+    ``formula`` and ``partial_formulas`` templates for particular labels and values;
+    ``shape_problem`` says in sizes why the inputs' shapes do not fit together (two-input
+    elementwise rows: :func:`~adviz.engine.shapes.broadcast_problem`); ``non_finite`` says why
+    one element's result is inf or nan (see :mod:`adviz.engine.notation`).
     """
 
     name: str
@@ -63,6 +69,8 @@ class Op:
     size_check: str = ""
     formula_text: FormulaText | None = None
     partial_text: PartialText | None = None
+    shape_problem: Callable[[list[tuple[int, ...]]], str | None] | None = None
+    non_finite: NonFinite | None = None
     aliases: tuple[str, ...] = ()
     exports: tuple[str, ...] = ("", "math")
     internal: bool = False
@@ -79,6 +87,8 @@ class Op:
             object.__setattr__(self, "size_check", "broadcast" if self.arity == 2 else "elements")
         if not self.converters:
             object.__setattr__(self, "converters", (None,) * len(self.attrs))
+        if self.shape_problem is None and self.elementwise and self.arity == 2:
+            object.__setattr__(self, "shape_problem", broadcast_problem)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -212,20 +222,23 @@ _ROWS = [
     _row("identity", 1, lambda x: x, "=", "{0}", ("1",), (ONE,), exports=("",)),
     # The value passes; no gradient does (TensorFlow's stop_gradient): a partial of None.
     _row("stop_gradient", 1, lambda x: x, "⊘", "stop_gradient({0})", ("none",), (None,), exports=("",)),
-    _row("add", 2, np.add, "+", "{0} + {1}", ("1", "1"), (ONE, ONE)),
-    _row("subtract", 2, np.subtract, "−", "{0} − {1}", ("1", "−1"), (ONE, MINUS_ONE)),
+    _row("add", 2, np.add, "+", "{0} + {1}", ("1", "1"), (ONE, ONE), non_finite=add_non_finite),
+    _row("subtract", 2, np.subtract, "−", "{0} − {1}", ("1", "−1"), (ONE, MINUS_ONE),
+         non_finite=subtract_non_finite),
     _row("multiply", 2, np.multiply, "×", "{0}·{1}", ("{1}", "{0}"),
-         (lambda m, out, a, b: b, lambda m, out, a, b: a)),
+         (lambda m, out, a, b: b, lambda m, out, a, b: a), non_finite=multiply_non_finite),
     _row("divide", 2, np.divide, "÷", "{0} / {1}", ("1/{1}", "−{0}/{1}²"),
-         (lambda m, out, a, b: 1.0 / b, lambda m, out, a, b: -out / b), aliases=("truediv",)),
+         (lambda m, out, a, b: 1.0 / b, lambda m, out, a, b: -out / b), non_finite=divide_non_finite,
+         aliases=("truediv",)),
     _row("negative", 1, np.negative, "−", "−{0}", ("−1",), (MINUS_ONE,), aliases=("neg",)),
     _row("pow", 2, np.power, "^", "{0}^{1}", ("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
          (lambda m, out, a, b: b * a ** (b - 1), lambda m, out, a, b: out * _log_positive(m, a)),
-         formula_text=pow_formula, partial_text=pow_partial, aliases=("power",)),
+         formula_text=pow_formula, partial_text=pow_partial, non_finite=pow_non_finite, aliases=("power",)),
     _row("square", 1, np.square, "²", "{0}²", ("2·{0}",), (lambda m, out, x: 2.0 * x,)),
-    _row("sqrt", 1, np.sqrt, "√", "√{0}", ("1/(2·√{0})",), (lambda m, out, x: 0.5 / out,)),
+    _row("sqrt", 1, np.sqrt, "√", "√{0}", ("1/(2·√{0})",), (lambda m, out, x: 0.5 / out,),
+         non_finite=sqrt_non_finite),
     _row("exp", 1, np.exp, "exp", "exp({0})", ("exp({0})",), (lambda m, out, x: out,)),
-    _row("log", 1, np.log, "ln", "ln({0})", ("1/{0}",), (lambda m, out, x: 1.0 / x,)),
+    _row("log", 1, np.log, "ln", "ln({0})", ("1/{0}",), (lambda m, out, x: 1.0 / x,), non_finite=log_non_finite),
     # Trigonometric and activation functions.
     _row("sin", 1, np.sin, "sin", "sin({0})", ("cos({0})",), (lambda m, out, x: m.cos(x),)),
     _row("cos", 1, np.cos, "cos", "cos({0})", ("−sin({0})",), (lambda m, out, x: -m.sin(x),)),
@@ -246,11 +259,13 @@ _ROWS = [
           lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) > m.raw(b), m.shape(out)), b))),
     # Linear algebra, reductions and shapes: the rule is the contribution itself.
     _row("matmul", 2, np.matmul, "@", "{0} @ {1}", ("(·) @ {1}ᵀ", "{0}ᵀ @ (·)"),
-         vjps=(_matmul_vjp(0), _matmul_vjp(1)), size_check="matmul", exports=("", "linalg")),
+         vjps=(_matmul_vjp(0), _matmul_vjp(1)), size_check="matmul", shape_problem=matmul_problem,
+         exports=("", "linalg")),
     _row("reduce_sum", 1, lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
          "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), **_REDUCTION, aliases=("sum",)),
     _row("reduce_mean", 1, lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
-         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), **_REDUCTION, aliases=("mean",)),
+         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), partial_text=mean_partial, **_REDUCTION,
+         aliases=("mean",)),
     _row("reduce_max", 1, lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims),
          "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), **_REDUCTION, aliases=("max",)),
     _row("reshape", 1, lambda x, shape=None: np.reshape(x, shape), "reshape", "reshape({0})", ("1",),

@@ -121,6 +121,9 @@ def apply(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
     try:
         result = op.forward(*arrays, **attrs)
     except ValueError as exc:
+        problem = op.shape_problem and op.shape_problem([v.shape for v in values])
+        if problem:
+            raise ValueError(f"{op.name}: {problem}") from None
         shapes = " and ".join(str(v.shape) for v in values)
         raise ValueError(f"{op.name}: incompatible shapes {shapes}: {exc}") from None
     # ufuncs on 0-d arrays return numpy scalars; a fresh ndarray result is used as it is.

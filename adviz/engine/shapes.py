@@ -42,14 +42,82 @@ def sum_to_shape(m: Backend, value: Any, shape: tuple[int, ...]) -> Any:
     vshape = m.shape(value)
     if vshape == shape:
         return value
-    lead = len(vshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and vshape[lead + i] != 1)
+    axes = summed_axes(vshape, shape)
     if axes:
         value = m.reduce_sum(value, axes, False)
     if m.shape(value) != shape:
         value = m.reshape(value, shape)
     return value
+
+
+def summed_axes(vshape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``vshape`` that :func:`sum_to_shape` sums to reach ``shape``: the leading axes
+    broadcasting added, and the axes where ``shape`` has size 1 and ``vshape`` does not."""
+    lead = len(vshape) - len(shape)
+    if lead < 0:
+        return ()
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and vshape[lead + i] != 1)
+
+
+def broadcast_problem(shapes: list[tuple[int, ...]]) -> str | None:
+    """Why ``shapes`` do not broadcast together, in sizes (``(2, 3) and (4,): sizes 3 and 4 differ
+    in the last axis``), or None when they do."""
+    if len(shapes) < 2:
+        return None
+    try:
+        np.broadcast_shapes(*shapes)
+        return None
+    except ValueError:
+        pass
+    a, b = shapes[0], shapes[1]
+    for k in range(1, min(len(a), len(b)) + 1):
+        if a[-k] != b[-k] and a[-k] != 1 and b[-k] != 1:
+            where = "the last axis" if k == 1 else f"axis {-k} (counting from the end)"
+            return (f"{a} and {b} do not broadcast: sizes {a[-k]} and {b[-k]} differ in {where}, "
+                    "and neither is 1")
+    return f"{' and '.join(str(s) for s in shapes)} do not broadcast together"
+
+
+def matmul_problem(shapes: list[tuple[int, ...]]) -> str | None:
+    """Why a matrix product of ``shapes`` is impossible (``(2, 3) @ (2, 3): inner sizes 3 and 2
+    differ``), or None when it is possible."""
+    if len(shapes) != 2:
+        return None
+    a, b = shapes
+    written = f"{a} @ {b}"
+    if not a or not b:
+        return f"{written}: a matrix product needs at least one axis on each side, not a single number"
+    inner_a = a[-1]
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if inner_a != inner_b:
+        return (f"{written}: inner sizes {inner_a} and {inner_b} differ (the left's last axis must "
+                "match the right's " + ("only axis)" if len(b) == 1 else "second-to-last axis)"))
+    batch_a, batch_b = a[:-2], b[:-2]
+    try:
+        np.broadcast_shapes(batch_a, batch_b)
+    except ValueError:
+        return f"{written}: the stacks of matrices {batch_a} and {batch_b} do not broadcast"
+    return None
+
+
+def ragged_problem(value: Any) -> str | None:
+    """``a ragged list: rows of different lengths (2 and 3)`` for nested lists that are not a
+    rectangle, else None."""
+    level = [value]
+    while level:
+        lists = [v for v in level if isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim)]
+        if not lists:
+            return None
+        if len(lists) != len(level):
+            return "a ragged list: some items are lists and others are numbers"
+        lengths = [len(v) for v in lists]
+        if len(set(lengths)) > 1:
+            first = lengths[0]
+            other = next(n for n in lengths if n != first)
+            return f"a ragged list: rows of different lengths ({first} and {other})"
+        level = [item for v in lists for item in v]
+    return None
 
 
 def kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:

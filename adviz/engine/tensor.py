@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from .dtypes import as_dtype, float32, int32
+from .shapes import ragged_problem
 
 _ids = itertools.count(1)
 
@@ -193,7 +194,8 @@ def to_array(value: ArrayLike, dtype: DTypeLike = None, hint: np.dtype | None = 
         try:
             array = np.asarray(value)
         except (ValueError, TypeError) as exc:
-            raise TypeError(f"cannot convert {type(value).__name__} to a tensor: {exc}") from None
+            reason = ragged_problem(value) or exc
+            raise TypeError(f"cannot convert {type(value).__name__} to a tensor: {reason}") from None
         if array.dtype == object or array.dtype.kind not in "biuf":
             raise TypeError(f"cannot convert {_describe(value)} to a tensor")
         if dtype is None:

@@ -13,9 +13,10 @@ import numpy as np
 
 from ..engine import GradientTape, TapeCall, Tensor, Variable, flatten
 from .diagnosis import Scene, explain_failure, explain_sources, notes_for, tape_state
-from .formulas import chain_lines, op_formula, operand, partial_formula
+from .formulas import chain_lines, derivative_part, inputs_text, op_formula, partial_formula, slot_numbers
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
+from .texts import forward_words
 from .values import format_value, is_zero
 
 
@@ -169,12 +170,13 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
         op_id = ids[rec.output._id]
         out_label = nodes[op_id].label
         labels = [nodes[ids[n._id]].label for n in rec.inputs]
+        slots = slot_numbers([n._id for n in rec.inputs])
         for i, n in enumerate(rec.inputs):
             src = ids[n._id]
             edge_id = f"{src}>{op_id}/{i}"
             edges[edge_id] = Edge(
                 id=edge_id, source=src, target=op_id, index=i, recorded=not rec.reason,
-                partial_formula=partial_formula(rec.op, i, out_label, labels, rec.attrs, _values(rec)))
+                partial_formula=partial_formula(rec.op, i, out_label, labels, rec.attrs, _values(rec), slots[i]))
             edge_of[(rec.output._id, i)] = edge_id
 
     for s, result in zip(sources, results):
@@ -185,7 +187,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
 
     target_label = " + ".join(nodes[ids[t._id]].label for t in targets) or "target"
     backward = _backward_schedule(call, nodes, edges, ids, edge_of, targets, target_label)
-    forward = [Step(k, "forward", n.id, words=f"compute {n.label} = {n.value_text}")
+    forward = [Step(k, "forward", n.id, words=forward_words(n))
                for k, n in enumerate(sorted(nodes.values(), key=lambda n: n.order))]
     graph = Graph(nodes=nodes, edges=edges, backward=backward, forward=forward,
                   targets=[ids[t._id] for t in targets], sources=[ids[s._id] for s in sources],
@@ -257,11 +259,12 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
     seed_adj = {ids[t]: v for t, v in bp.seeds.items() if t in ids}
     running.update(seed_adj)
     seed_node = next(iter(seed_adj), ids[targets[0]._id] if targets else "")
+    whole = derivative_part(target_label)
     schedule = [Step(0, "seed", seed_node, adjoints=dict(seed_adj),
                      upstream=seed_adj.get(seed_node),
-                     words=(f"Start at the target: ∂{target_label}/∂{target_label} = 1"
+                     words=(f"Start at the target: ∂{whole}/∂{whole} = 1"
                             if seed_adj else "The target does not depend on any watched source: nothing flows back."),
-                     chain=[f"∂{target_label}/∂{target_label} = 1"] if seed_adj else [])]
+                     chain=[f"∂{whole}/∂{whole} = 1"] if seed_adj else [])]
     for k, st in enumerate(bp.steps, start=1):
         rec = st.record
         op_id = ids.get(rec.output._id)
@@ -271,6 +274,7 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
         step = Step(k, "backward", op_id, upstream=st.upstream)
         lit: list[str] = []
         chain: list[str] = []
+        slots = slot_numbers([n._id for n in rec.inputs])
         for i, contribution in enumerate(st.contributions):
             if contribution is None:
                 continue
@@ -290,9 +294,9 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             in_label = nodes[in_id].label
             lit.append(in_label)
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
-                                     contribution, before, st.adjoints[i]))
-        step.words = (f"Step {k}: the adjoint of {out_label} (∂{target_label}/∂{operand(out_label)} = "
-                      f"{format_value(st.upstream)}) flows back into {', '.join(lit)}.")
+                                     contribution, before, st.adjoints[i], slots[i]))
+        step.words = (f"Step {k}: the adjoint of {out_label} (∂{whole}/∂{derivative_part(out_label)} = "
+                      f"{format_value(st.upstream)}) flows back into {inputs_text(lit)}.")
         step.chain = chain
         schedule.append(step)
     for oid, adj in bp.adjoints.items():

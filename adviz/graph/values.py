@@ -5,8 +5,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
+# Whole numbers below this are written in full (1000000, 999999), not rounded to digits (1e6).
+FULL_INTEGER = 10**7
+
+
 def format_number(x: float, digits: int = 4) -> str:
-    """A scalar with ``digits`` significant digits; ``nan``/``inf`` spelled out; ``-0`` as ``0``."""
+    """A scalar with ``digits`` significant digits; ``nan``/``inf`` spelled out; ``-0`` as ``0``;
+    a whole number of up to seven digits in full."""
     x = float(x)
     if np.isnan(x):
         return "nan"
@@ -14,6 +19,8 @@ def format_number(x: float, digits: int = 4) -> str:
         return "inf" if x > 0 else "−inf"
     if x == 0:
         return "0"
+    if x.is_integer() and abs(x) < FULL_INTEGER:
+        return str(int(x)).replace("-", "−")
     text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")

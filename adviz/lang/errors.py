@@ -101,6 +101,8 @@ def plain_message(exc: BaseException) -> str:
         return f"no entry {text}"
     if isinstance(exc, StopIteration):
         return "the sequence is empty"
+    if "inhomogeneous" in text:   # numpy's words for nested lists that are not a rectangle
+        return "a ragged list: rows of different lengths"
     return text or type(exc).__name__
 
 

@@ -18,6 +18,7 @@ from numpy.typing import DTypeLike
 from ..engine import FUNCTIONS, OP_NAMES, GradientTape, Tensor, Variable, constant
 from ..engine.dtypes import as_dtype
 from ..engine.tensor import next_id
+from ..engine.shapes import ragged_problem
 from .checker import FunctionChecker, parse
 from .errors import ENGINE_ERRORS, LangError, at, plain_message
 from .evaluator import Evaluator, is_int
@@ -153,7 +154,13 @@ class _FunctionEvaluator(Evaluator):
             if not (_plain(item) or isinstance(item, np.ndarray)):
                 raise self.fail(element, f"a list holds numbers only, not {describe(item)}", "type")
         self.budget.check_convertible(items)
-        return np.asarray(items, dtype=self.dtype)
+        try:
+            return np.asarray(items, dtype=self.dtype)
+        except ValueError:
+            problem = ragged_problem(items)
+            if problem:
+                raise LangError(problem, kind="value") from None
+            raise
 
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         op = OP_NAMES[func.name]
@@ -199,7 +206,8 @@ def literal_value(value: float | str | list[Any], dtype: DTypeLike, limits: Limi
     try:
         array = np.array(value, dtype=dt)
     except (TypeError, ValueError) as exc:
-        raise LangError(f"a value is a number or a list of numbers ({plain_message(exc)})", 1, 1,
+        reason = ragged_problem(value) or plain_message(exc)
+        raise LangError(f"a value is a number or a list of numbers ({reason})", 1, 1,
                         kind="value") from None
     budget.check_elements(array.size, "the value")
     return array

@@ -35,9 +35,14 @@ PRODUCT_CHARS = 30      # a longer product (tensors) breaks before its "=", so l
 def label_lines(partial: str, product: str = "") -> list[str]:
     """An edge label's lines: the partial, then the product, broken before ``=`` when it is long."""
     lines = [partial]
-    if product:
+    if product and len(product) > PRODUCT_CHARS:
         head, sep, tail = product.rpartition(" = ")
-        lines += [head, "= " + tail] if sep and len(product) > PRODUCT_CHARS else [product]
+        if not sep:
+            return lines + [product]
+        factors, summed, reduction = head.partition(", Σ")
+        lines += [factors] + (["Σ" + reduction] if summed else []) + ["= " + tail]
+    elif product:
+        lines.append(product)
     return lines
 
 

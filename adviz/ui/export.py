@@ -24,6 +24,7 @@ from .view import paint_legend
 
 MARGIN = 28.0
 MAX_FRAMES = 1500
+END_HOLD = 2.0               # the first and last frames of a GIF stay this many times as long as a step
 MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in memory would need 480 MB)
 BAND_PIXELS = 4_000_000      # PNG files are painted this many pixels at a time (16 MB)
 SUFFIXES = (".png", ".svg", ".pdf", ".gif", ".json")
@@ -37,8 +38,9 @@ class ExportOptions:
     step: int | str = "end"        # a backward step, or "end" / "start"
     theme: str = "light"
     scale: float = 2.0             # PNG and GIF: pixels per scene unit
-    fps: float = 12.0              # GIF
+    fps: float = 12.0              # GIF: frame rate of the motion between two steps
     inbetween: int = 4             # GIF: frames between two steps
+    hold: float = 1.5              # GIF: seconds each finished step stays (the first and last: END_HOLD times that)
     forward: bool = False          # GIF and sequences: the forward pass instead
     title: str | None = None
     transparent: bool = False      # PNG
@@ -303,6 +305,18 @@ def frames(scene: GraphScene, options: ExportOptions):
         yield mode, index, 1.0
 
 
+def frame_durations(plan: list[tuple[str, int, float]], options: ExportOptions) -> list[int]:
+    """Milliseconds each frame of ``plan`` (from :func:`frames`) is shown: a finished step for
+    ``options.hold`` seconds, the first and last for :data:`END_HOLD` times that, so that a
+    reader has time for the step's text and sees where the pass starts and ends; the frames
+    in between at ``options.fps``."""
+    step = round(1000 * max(0.0, options.hold))
+    durations = [step if t == 1.0 else round(1000 / options.fps) for _mode, _index, t in plan]
+    if durations:
+        durations[0] = durations[-1] = round(step * END_HOLD)
+    return durations
+
+
 def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: Progress | None = None) -> int:
     """An animated GIF of the pass; returns the number of frames, or 0 when cancelled."""
     from PIL import Image
@@ -322,10 +336,7 @@ def render_gif(scene: GraphScene, path: Path, options: ExportOptions, progress: 
                       rgb.quantize(palette=images[0], dither=Image.Dither.NONE))
         if progress is not None and not progress(k + 1, len(plan)):
             return 0
-    duration = [int(1000 / options.fps)] * len(images)
-    for k, (_mode, _index, t) in enumerate(plan):
-        if t == 1.0:
-            duration[k] = int(1000 / options.fps * 6)     # hold each finished step
+    duration = frame_durations(plan, options)
     with atomic_write(path) as out:
         images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0,
                        optimize=False, disposal=1)

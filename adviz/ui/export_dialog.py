@@ -68,6 +68,12 @@ class ExportDialog(QDialog):
         self.inbetween.setRange(0, 12)
         self.inbetween.setToolTip("GIF: frames between two steps, for smooth motion")
         form.addRow("In-between frames", self.inbetween)
+        self.hold = QDoubleSpinBox()
+        self.hold.setRange(0.2, 30.0)
+        self.hold.setSingleStep(0.5)
+        self.hold.setSuffix(" s")
+        self.hold.setToolTip("GIF: how long each step stays before the next (the first and last stay twice as long)")
+        form.addRow("Hold each step", self.hold)
         self.forward = QCheckBox("Forward pass instead of backward")
         form.addRow(self.forward)
         layout.addLayout(form)
@@ -107,6 +113,7 @@ class ExportDialog(QDialog):
         self.legend.setChecked(s.value("export/legend", True) in (True, "true"))
         self.fps.setValue(int(s.value("export/fps", 12)))
         self.inbetween.setValue(int(s.value("export/inbetween", 4)))
+        self.hold.setValue(float(s.value("export/hold", 1.5)))
         self.title.setText(str(s.value("export/title", "")))
 
     def remember(self) -> None:
@@ -120,6 +127,7 @@ class ExportDialog(QDialog):
         s.setValue("export/legend", self.legend.isChecked())
         s.setValue("export/fps", self.fps.value())
         s.setValue("export/inbetween", self.inbetween.value())
+        s.setValue("export/hold", self.hold.value())
         s.setValue("export/title", self.title.text())
 
     def _changed(self, *args) -> None:
@@ -128,6 +136,7 @@ class ExportDialog(QDialog):
         self.scale.setEnabled(fmt in ("png", "gif", "sequence"))
         self.fps.setEnabled(fmt == "gif")
         self.inbetween.setEnabled(fmt == "gif")
+        self.hold.setEnabled(fmt == "gif")
         self.forward.setEnabled(fmt in ("gif", "sequence"))
         self.step.setEnabled(fmt in ("png", "svg", "pdf"))
         self._timer.start()
@@ -141,7 +150,7 @@ class ExportDialog(QDialog):
             region=self.region.currentData(), step=self.step.currentData(), theme=self.theme.currentData(),
             scale=self.scale.value(), transparent=self.transparent.isChecked(), title=self.title.text() or None,
             legend=self.legend.isChecked(), fps=self.fps.value(), inbetween=self.inbetween.value(),
-            forward=self.forward.isChecked())
+            hold=self.hold.value(), forward=self.forward.isChecked())
 
     def update_preview(self) -> None:
         image = self.window_.preview_image(self.options(), max_size=(self.preview.width(), self.preview.height()))

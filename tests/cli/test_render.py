@@ -77,6 +77,30 @@ def test_gif_has_one_frame_per_step_plus_inbetweens(tmp_path):
     assert smooth.size == Image.open(render(tmp_path, "p1.png", "--scale", "1")).size
 
 
+def durations(path):
+    from PIL import ImageSequence
+    with Image.open(path) as image:
+        return [frame.info["duration"] for frame in ImageSequence.Iterator(image)]
+
+
+def test_gif_holds_each_step_and_longer_at_the_ends(tmp_path):
+    # Backward steps of FUNCTION: the seed and four more; in-between frames run at --fps.
+    default = durations(render(tmp_path, "default.gif", "--inbetween", "1", "--scale", "1"))
+    assert default[0] == default[-1] == 3000                   # the first and last frames: twice the hold
+    held = default[2:-1:2]
+    assert held and all(d == 1500 for d in held)               # each finished step: 1.5 s by default
+    assert all(d == 80 for d in default[1::2])                 # in-between frames at 12 fps (in 10 ms units)
+    slow = durations(render(tmp_path, "slow.gif", "--inbetween", "0", "--scale", "1", "--hold", "2.5"))
+    assert slow[0] == slow[-1] == 5000 and all(d == 2500 for d in slow[1:-1])
+    assert sum(slow) == 2500 * (len(slow) + 2)
+
+
+def test_bad_hold_is_a_clean_error(tmp_path, capsys):
+    assert main(["render", "f = x*x", "--var", "x=1", "-o", str(tmp_path / "g.gif"), "--hold", "0"]) == 2
+    assert "--hold" in capsys.readouterr().err
+    assert not (tmp_path / "g.gif").exists()
+
+
 def test_script_with_several_calls_renders_all(tmp_path, seeds_dir):
     out = tmp_path / "call.json"
     assert main(["render", str(seeds_dir / "automatic_differentiation.py"), "-o", str(out), "--call", "all"]) == 0

@@ -51,9 +51,16 @@ def test_keyword_inputs() -> None:
 def test_pow_formula_hooks() -> None:
     assert power_text("x", "2") == "x²" and power_text("x", "−1") == "x⁻¹" and power_text("x", "y") is None
     assert OPS["pow"].formula_text(["x", "2"], ["x", "2"]) == "x²"
-    number = lambda n: f"{n:g}"  # noqa: E731
+    number = lambda n: f"{n:g}".replace("-", "−")  # noqa: E731
     two, three = np.array(2.0), np.array(3.0)
-    assert pow_partial(0, ["x", "3"], ["x", "3"], [two, three], number) == "3·x^2"
+    assert pow_partial(0, ["x", "3"], ["x", "3"], [two, three], number) == "3·x²"     # one power notation
     assert pow_partial(0, ["x", "2"], ["x", "2"], [two, two], number) == "2·x"
     assert pow_partial(0, ["x", "y"], ["x", "y"], [two, three], number) is None   # y is not a literal
-    assert pow_partial(1, ["x", "3"], ["x", "3"], [two, three], number) is None   # ∂/∂exponent: the template
+    assert pow_partial(1, ["x", "3"], ["x", "3"], [two, three], number) == "x³·ln x"   # ∂/∂exponent
+    assert pow_partial(1, ["x", "y"], ["x", "y"], [two, three], number) is None      # y: the template
+    million = np.array(1e6)
+    assert pow_partial(0, ["x", "1000000"], ["x", "1000000"], [two, million], number) == "1000000·x^999999"
+    huge = np.array(1e17)   # n−1 cannot be written exactly in a few digits: it stays n−1
+    assert pow_partial(0, ["x", "1e17"], ["x", "1e17"], [two, huge], number) == "1e17·x^(1e17−1)"
+    half = np.array(0.5)
+    assert pow_partial(0, ["x", "0.5"], ["x", "0.5"], [two, half], number) == "0.5·x^(−0.5)"

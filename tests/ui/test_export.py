@@ -86,13 +86,16 @@ def test_dialog_previews_and_remembers(window, qtbot, settings):
     dialog.format.setCurrentIndex(dialog.format.findData("gif"))
     dialog.scale.setValue(3.0)
     dialog.title.setText("Chain rule")
+    assert dialog.hold.value() == 1.5 and dialog.hold.isEnabled()          # seconds each step stays
+    dialog.hold.setValue(2.5)
+    assert dialog.options().hold == 2.5
     dialog.update_preview()
     assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
     dialog.remember()
     again = ExportDialog(window, settings)
     qtbot.addWidget(again)
     assert again.format_key() == "gif" and again.scale.value() == 3.0 and again.title.text() == "Chain rule"
-    assert not again.step.isEnabled() and again.fps.isEnabled()
+    assert not again.step.isEnabled() and again.fps.isEnabled() and again.hold.value() == 2.5
 
 
 def test_copy_image_puts_the_view_on_the_clipboard(window, qtbot):
