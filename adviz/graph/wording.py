@@ -153,3 +153,27 @@ def failure_for(message: str, kind: str, words: dict[str, Any], line: int) -> Ca
     words["earlier"] = f" by the call on line {earlier}" if earlier else ""
     text, fix, action = FAILURE_TEXTS[code]
     return Cause(code, _fill(text, words), _fill(fix, words), (), action, line)
+
+
+# A cause in a few words, for the badge over its source.
+BADGE_WORDS = {
+    "constant-not-watched": "not watched", "variable-not-trainable": "not trainable",
+    "variable-not-watched": "not watched", "computed-before-tape": "computed outside the tape",
+    "recording-stopped": "recording stopped", "integer-dtype": "not a float", "not-connected": "not used",
+    "left-the-tape": "left the tape", "variable-replaced": "no longer the Variable",
+    "state-update": "through assign", "stop-gradient": "stop_gradient", "no-gradient-defined": "no gradient",
+    "tape-reset": "tape reset",
+}
+STATUS_WORDS = {"recording": "still recording", "stopped": "paused by stop_recording()",
+                "finished": "finished (its with block is over)", "released": "released (already used)"}
+
+
+def tape_summary(state) -> str:
+    """The tape of a call in one line: its state, options, how often it was asked, what it watches."""
+    parts = [STATUS_WORDS.get(state.status, state.status),
+             "persistent" if state.persistent else "not persistent",
+             f"asked {state.asked}×"]
+    if not state.watch_accessed_variables:
+        parts.append("watch_accessed_variables=False")
+    watched = "; ".join(f"{label} ({how})" for label, how in state.watched) or "nothing"
+    return f"The tape: {', '.join(parts)}. It watches {watched}."

@@ -59,11 +59,14 @@ class Canvas(QObject):
             return
         if graph is None or layout is None:
             self.view.stale_message = STALE if self.scene.nodes else ""
+            self.view.failure = None
             if not self.scene.nodes:
                 self.clear()
             self.view.viewport().update()
             return
-        self.view.stale_message = f"Error in this call: {graph.error}" if graph.error else ""
+        failure = graph.failure
+        self.view.stale_message = "" if failure is not None or not graph.error else f"Error in this call: {graph.error}"
+        self.view.failure = (f"This call failed: {failure.text}", f"Fix: {failure.fix}") if failure is not None else None
         structure = tuple(sorted(graph.nodes))
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         was_whole = bool(self.scene.nodes) and visible.contains(self.scene.itemsBoundingRect())
@@ -87,6 +90,7 @@ class Canvas(QObject):
         self.scene.clear_graph()
         self._shown_structure = ()
         self.view.stale_message = ""
+        self.view.failure = None
         self.describe_step()
         self.view.viewport().update()
 

@@ -15,6 +15,7 @@ class DetailsPanel(QWidget):
     """The selected node or edge: formula, full value, adjoint, partial, and a gradient check."""
 
     checkRequested = Signal(str)
+    fixRequested = Signal(str)         # a diagnosis's fix_action, to apply to the functions' inputs
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -38,6 +39,12 @@ class DetailsPanel(QWidget):
         self.check_button.clicked.connect(lambda: self.checkRequested.emit(self.node_name))
         self.check_button.hide()
         layout.addWidget(self.check_button)
+        self.fix_button = QPushButton("Apply the fix")
+        self.fix_button.setToolTip("Change the inputs as the fix says (undo with Ctrl+Z)")
+        self.fix_button.clicked.connect(lambda: self.fixRequested.emit(self._fix_action))
+        self.fix_button.hide()
+        layout.addWidget(self.fix_button)
+        self._fix_action = ""
         self.check_label = QLabel()
         self.check_label.setWordWrap(True)
         self.check_label.setTextFormat(Qt.TextFormat.RichText)
@@ -46,14 +53,16 @@ class DetailsPanel(QWidget):
         self.node_name = ""
         self.good, self.bad = "#15803d", "#dc2626"
 
-    def clear(self) -> None:
+    def clear(self, tape: str = "") -> None:
+        """Nothing selected: the tape of the call drawn, and how to see more."""
         self.title.setText("<i>Select a node or an edge</i>")
-        self.text.setText("")
+        self.text.setText(escape(tape))
         self.tables.hide()
+        self.fix_button.hide()
         self.check_button.hide()
         self.check_label.setText("")
 
-    def show_node(self, node, can_check: bool) -> None:
+    def show_node(self, node, can_check: bool, can_fix: bool = False) -> None:
         self.title.setText(f"<b>{escape(node.label)}</b> &nbsp;<span style='color:gray'>{escape(KIND_LABELS.get(node.kind, node.kind))}</span>")
         rows = []
         if node.formula and node.formula != node.label:
@@ -64,7 +73,11 @@ class DetailsPanel(QWidget):
         if node.is_source:
             gradient = node.gradient_text if node.gradient is None else _full(node.gradient)
             rows.append(("gradient()", escape(gradient)))
-        if not node.recorded and node.reason:
+        if node.cause is not None:
+            rows.append((f"why {escape(node.gradient_text)}", escape(node.cause.text)))
+            rows.append(("fix", _code(node.cause.fix) + ("" if can_fix else
+                         "<br><span style='color:gray'>(make this change in the script: nothing is edited for you)</span>")))
+        elif not node.recorded and node.reason:
             rows.append(("not recorded", f"<i>{escape(node.reason)}</i>"))
         if node.gradient_op:
             rows.append(("note", "made by an inner tape's gradient() and recorded on this tape"))
@@ -74,6 +87,8 @@ class DetailsPanel(QWidget):
         self.node_name = node.name or ""
         self.check_label.setText("")
         self.check_button.setVisible(can_check and node.is_source and bool(node.name))
+        self._fix_action = node.cause.fix_action if node.cause is not None else ""
+        self.fix_button.setVisible(can_fix and bool(self._fix_action))
 
     def show_edge(self, edge, source_label: str, target_label: str) -> None:
         self.title.setText(f"<b>{escape(source_label)} → {escape(target_label)}</b>")
@@ -88,6 +103,7 @@ class DetailsPanel(QWidget):
         self.text.setText(_rows(rows))
         self._show_arrays([("partial", edge.partial_value), ("contribution", edge.contribution)])
         self.check_button.hide()
+        self.fix_button.hide()
         self.check_label.setText("")
 
     def show_check(self, result) -> None:
@@ -125,6 +141,12 @@ def _full(value) -> str:
     if array.ndim == 0 or array.size > FULL_TEXT:
         return format_value(array, digits=6)
     return format_value(array, digits=6, max_items=array.size)
+
+
+def _code(text: str) -> str:
+    """A sentence with `code` in backticks, the code set in a monospace font."""
+    parts = escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if k % 2 else p for k, p in enumerate(parts))
 
 
 def _table(array: np.ndarray) -> QTableWidget:

@@ -81,6 +81,7 @@ class EdgeItem(QGraphicsItem):
         self.compact_label = False          # only the right-hand side of the partial: for tight spots
         self._path = QPainterPath()
         self._segments: list[QLineF] = []     # the same polyline as line segments (fast to stroke)
+        self.broken = False                   # the chain to a source breaks on this edge (drawn as a cut)
         self._bounds = QRectF()
         self._label_pos = QPointF()
         self._label_rect = QRectF()
@@ -259,6 +260,24 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(self._arrow)
+        if self.broken:
+            self._paint_cut(painter)
+
+    def _paint_cut(self, painter: QPainter) -> None:
+        """Where the chain breaks: two short red strokes across the arrow, a third of the way along."""
+        path = self._path
+        if path.length() <= 0:
+            return
+        t = path.percentAtLength(path.length() / 3)
+        at, angle = path.pointAtPercent(t), math.radians(-path.angleAtPercent(t))
+        along = QPointF(math.cos(angle), math.sin(angle))
+        across = QPointF(-along.y(), along.x())
+        size = 9.0 * self.theme.line_scale
+        painter.setPen(QPen(QColor(self.theme.bad), 2.4 * self.theme.line_scale, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        for shift in (-3.5, 3.5):
+            centre = at + along * shift * self.theme.line_scale
+            painter.drawLine(centre - across * size + along * 3, centre + across * size - along * 3)
 
 
 

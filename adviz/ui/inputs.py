@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..model import KIND_TITLES, KINDS, VariableSpec, is_script
+from ..graph.wording import tape_summary
 from ..model.problems import describe
 from .editor import CodeEditor
 
@@ -151,6 +152,12 @@ class InputsPanel(QWidget):
         self.call.setToolTip("Which gradient() call of the script to draw")
         self.call_label = QLabel("Gradient call")
         form.addRow(self.call_label, self.call)
+        self.tape_state = QLabel()
+        self.tape_state.setWordWrap(True)
+        self.tape_state.setStyleSheet("color: gray;")
+        self.tape_state.setToolTip("The tape as this gradient call found it: its state, how often it was asked, "
+                                   "what it watches and how each got watched")
+        form.addRow(self.tape_state)
         layout.addWidget(tape_box)
         self.set_script_mode(False)
         self.editor.pasteRefused.connect(self.show_error)
@@ -191,6 +198,8 @@ class InputsPanel(QWidget):
                 self._set_options(tape.persistent, tape.watch_accessed_variables)
         elif outcome.outputs:
             self.set_choices(self.target, outcome.outputs, doc.target)
+        graph = outcome.graph
+        self.tape_state.setText(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "")
         problem = describe(outcome.error)
         self.table.mark_error(problem.variable if problem else None, problem.message if problem else "")
         self.show_error(problem.text if problem else "")

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..graph import Layout
-from ..model import Document, Notice, Outcome, VariableSpec, lay_out, sync_variables
+from ..model import Document, Notice, Outcome, VariableSpec, is_script, lay_out, sync_variables
 from ..model.pipeline import with_moved
 from ..model.check import CheckResult
 from ..model.isolation import shared
@@ -110,6 +110,24 @@ class DocumentModel(QObject):
     def set_target(self, target: str | None) -> None:
         if target and target != self.document.target:
             self._change(replace(self.document, target=target))
+
+    def apply_fix(self, action: str) -> bool:
+        """Apply a diagnosis's fix to the functions' inputs ("watch:x", "trainable:x", "variable:x",
+        "watch_accessed", "persistent"); False when it does not apply here (a script is never edited)."""
+        kind, _, name = action.partition(":")
+        if is_script(self.document.text) or not action:
+            return False
+        if kind == "persistent":
+            self.set_options(persistent=True)
+        elif kind == "watch_accessed":
+            self.set_options(watch_accessed_variables=True)
+        elif kind in ("watch", "trainable", "variable") and any(v.name == name for v in self.document.variables):
+            new_kind = "watched" if kind == "watch" else "variable"
+            self.set_variables([replace(v, kind=new_kind, source=True) if v.name == name else v
+                                for v in self.document.variables])
+        else:
+            return False
+        return True
 
     def choose_call(self, index: int) -> None:
         """Draw gradient call ``index`` of the script: a way of looking, not an edit."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionG
 
 from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, TARGET, Node
 from ..graph.values import format_number
+from ..graph.wording import BADGE_WORDS
 from .fonts import TEXT_LOD, shared_fonts, text_width
 
 FAR_TITLE_PX = 11.0      # on-screen size of a node's name when the view is zoomed too far out for text
@@ -73,6 +74,7 @@ class NodeItem(QGraphicsItem):
         self.state = NodeState()
         self.edges: list = []           # the EdgeItems that end here, redrawn when the node moves
         self.moved_by_user = False
+        self.broken = False             # the chain from the target to a source breaks here (drawn as a cut)
         self.on_moved: Callable[["NodeItem"], None] | None = None     # told when the user drops it elsewhere
         self._press: QPointF | None = None
         self.paint_count = 0
@@ -128,7 +130,7 @@ class NodeItem(QGraphicsItem):
             w = text_width(self._small_font, "∂ " + text) + 16
             bounds = bounds.united(QRectF(-w / 2, r.bottom(), w, 2 * self._line_h + 14))
         if self.node.is_source and self.state.badge and self.node.gradient_text:
-            w = text_width(self._badge_font, "gradient: " + self.node.gradient_text) + 16
+            w = text_width(self._badge_font, self.badge_text()) + 16
             bounds = bounds.united(QRectF(r.right() - w / 2, r.top() - 22, w, 22))
         self._bounds = bounds
 
@@ -142,7 +144,8 @@ class NodeItem(QGraphicsItem):
         r = self._shape_rect
         area = r.adjusted(-6, -4, 6, self._line_h + 12)
         if self.node.is_source:
-            area = area.united(QRectF(r.right() - 46, r.top() - 22, 92, 22))
+            w = max(92.0, text_width(self._badge_font, self.badge_text()) + 16) if self.node.gradient_text else 92.0
+            area = area.united(QRectF(r.right() - w / 2, r.top() - 22, w, 22))
         return area.translated(self.pos())
 
     def boundary_point(self, toward: QPointF) -> QPointF:
@@ -167,7 +170,10 @@ class NodeItem(QGraphicsItem):
             lines.append(f"gradient: {escape(n.gradient_text)}")
         if n.gradient_op:
             lines.append("computed by an inner tape's gradient(), recorded on this tape")
-        if not n.recorded and n.reason:
+        if n.cause is not None:
+            lines.append(f"<b>Why {escape(n.gradient_text)}:</b> {escape(n.cause.text)}")
+            lines.append(f"<b>Fix:</b> {escape(n.cause.fix)}")
+        elif not n.recorded and n.reason:
             lines.append(f"<i>not recorded: {escape(n.reason)}</i>")
         return "<br>".join(lines)
 
@@ -265,6 +271,8 @@ class NodeItem(QGraphicsItem):
         self._paint_adjoint(painter)
         if n.is_source and st.badge:
             self._paint_badge(painter)
+        if self.broken:
+            self._paint_cut(painter)
 
     def _paint_adjoint(self, painter: QPainter) -> None:
         st, t = self.state, self.theme
@@ -330,16 +338,29 @@ class NodeItem(QGraphicsItem):
                          Qt.AlignmentFlag.AlignCenter,
                          metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, r.width() * 1.5))
 
+    def _paint_cut(self, painter: QPainter) -> None:
+        """Where the chain breaks: a red dashed ring around the node."""
+        pen = QPen(QColor(self.theme.bad), 2.0 * self.theme.line_scale, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        r = self._shape_rect.adjusted(-5, -5, 5, 5)
+        painter.drawRoundedRect(r, 9, 9)
+
+    def badge_text(self) -> str:
+        """What the badge over a source says: its gradient, and for None or 0 the cause in a few words."""
+        n = self.node
+        if n.gradient_text in ("None", "0"):
+            words = BADGE_WORDS.get(n.cause.code, "") if n.cause is not None else ""
+            return f"gradient: {n.gradient_text}" + (f" · {words}" if words else "")
+        return "∇ " + n.gradient_text if n.gradient_text else ""
+
     def _paint_badge(self, painter: QPainter) -> None:
         n, t = self.node, self.theme
-        if n.gradient_text == "None":
-            text, colour = "gradient: None", QColor(t.badge_none)
-        elif n.gradient_text == "0":
-            text, colour = "gradient: 0", QColor(t.badge_zero)
-        elif n.gradient_text:
-            text, colour = "∇ " + n.gradient_text, QColor(t.badge_grad)
-        else:
+        text = self.badge_text()
+        if not text:
             return
+        colour = QColor(t.badge_none if n.gradient_text == "None" else t.badge_zero if n.gradient_text == "0"
+                        else t.badge_grad)
         painter.setFont(self._badge_font)
         fm = QFontMetricsF(self._badge_font)
         w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4

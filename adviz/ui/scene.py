@@ -15,7 +15,7 @@ from .edge_item import label_lines
 from .theme import Theme
 
 BACKWARD, FORWARD = "backward", "forward"
-SPREAD_STEP, SPREAD_TRIES = 1.25, 4     # layers at most 1.25⁴ ≈ 2.4 times further apart
+SPREAD_STEP, SPREAD_TRIES = 1.25, 5     # layers at most 1.25⁵ ≈ 3 times further apart
 
 
 class GraphScene(QGraphicsScene):
@@ -86,6 +86,12 @@ class GraphScene(QGraphicsScene):
         self._cumulative_for = -1
         self._base_for = ()
         self.step, self.progress = 0, 1.0
+        for node in graph.nodes.values():
+            for broken in (node.cause.breaks if node.cause is not None else ()):
+                if broken in self.nodes:
+                    self.nodes[broken].broken = True
+                elif broken in self.edges:
+                    self.edges[broken].broken = True
         self._final_products = self._all_products()
         self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
         self.spread = self.spread_across = 1.0
@@ -341,6 +347,8 @@ class GraphScene(QGraphicsScene):
         """A source's final gradient shows once the pass has reached it (or from the start, when asked);
         a None or 0 badge explains the tape and always shows."""
         node = self.nodes[nid].node
+        if node.is_source and self.graph is not None and self.graph.failure is not None:
+            return False        # the call failed: its error is the reason, not a None on a source
         if self.show_answers or not node.is_source or node.gradient_text in ("None", "0", ""):
             return True
         return self._final_step.get(nid, -1) < index

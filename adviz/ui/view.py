@@ -35,6 +35,7 @@ class GraphView(QGraphicsView):
         self._legend_sizes: dict = {}      # measured once per theme
         self.stale_message = ""
         self.empty_message = ""
+        self.failure: tuple[str, str] | None = None     # a failed call: what went wrong, and the fix
         self.background_paints = 0
         self.foreground_paints = 0
         self.setToolTip("")
@@ -129,6 +130,8 @@ class GraphView(QGraphicsView):
         painter.resetTransform()
         if self.show_legend and self.graph_scene.nodes:
             self._paint_legend(painter)
+        if self.failure is not None:
+            self._paint_failure(painter, *self.failure)
         if self.stale_message:
             self._paint_banner(painter, self.stale_message)
         if self.empty_message and not self.graph_scene.nodes:
@@ -153,6 +156,29 @@ class GraphView(QGraphicsView):
         painter.setPen(colour)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
+    def _paint_failure(self, painter: QPainter, reason: str, fix: str) -> None:
+        """A failed call's error and its fix, wrapped to the view's width (never cut), at the top."""
+        theme = self.graph_scene.theme
+        font = QFont()
+        font.setPointSizeF(10.5 * theme.font_scale)
+        painter.setFont(font)
+        width = min(self.viewport().width() - 40, 900)
+        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
+        fm = QFontMetricsF(font)
+        reason_box = fm.boundingRect(QRectF(0, 0, width - 28, 10000), int(flags), reason)
+        fix_box = fm.boundingRect(QRectF(0, 0, width - 28, 10000), int(flags), fix)
+        box = QRectF((self.viewport().width() - width) / 2, 10, width, reason_box.height() + fix_box.height() + 26)
+        bg = QColor(theme.background)
+        bg.setAlpha(245)
+        painter.setPen(QPen(QColor(theme.bad), 2.0))
+        painter.setBrush(bg)
+        painter.drawRoundedRect(box, 8, 8)
+        painter.setPen(QColor(theme.bad))
+        painter.drawText(QRectF(box.left() + 14, box.top() + 9, width - 28, reason_box.height()), int(flags), reason)
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QRectF(box.left() + 14, box.top() + 14 + reason_box.height(), width - 28, fix_box.height()),
+                         int(flags), fix)
+
     def _paint_center(self, painter: QPainter, text: str) -> None:
         theme = self.graph_scene.theme
         font = QFont()
@@ -169,8 +195,11 @@ class GraphView(QGraphicsView):
         size = self._legend_sizes.get(theme) or self._legend_sizes.setdefault(theme, self.legend_size())
         port = self.viewport().rect()
         w, h = int(size.width()), int(size.height())
-        for x, y in ((12, port.height() - 12 - h), (12, 12), (port.width() - 12 - w, 12),
-                     (port.width() - 12 - w, port.height() - 12 - h)):
+        corners = [(12, port.height() - 12 - h), (12, 12), (port.width() - 12 - w, 12),
+                   (port.width() - 12 - w, port.height() - 12 - h)]
+        if self.failure is not None or self.stale_message:
+            corners = [corners[0], corners[3]]      # the top holds the failed call's card or the banner
+        for x, y in corners:
             box = QRect(x, y, w, h)
             if not any(item.isVisible() for item in self.items(box)):
                 return QRectF(box)

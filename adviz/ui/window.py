@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ..graph import METHODS, format_value
+from ..graph.wording import tape_summary
 from ..model import EXAMPLE, Document
 from ..model.problems import describe
 from ..model.session import load_text, SessionError
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow, Exporting):
         self.transport.mode.currentIndexChanged.connect(lambda _: model.set_mode(self.transport.mode.currentData()))
         self.scene.selectionChanged.connect(self._on_selection)
         self.details.checkRequested.connect(self.run_check)
+        self.details.fixRequested.connect(self.apply_fix)
         self.lesson.callChosen.connect(model.choose_call)
         self.presentation = Presentation(self)
         self.actions_by_key["present"] = self.presentation.toggle_action
@@ -323,13 +325,20 @@ class MainWindow(QMainWindow, Exporting):
     def _on_selection(self) -> None:
         items = self.scene.selectedItems()
         if not items:
-            self.details.clear()
+            graph = self.scene.graph
+            self.details.clear(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "")
             return
         item = items[0]
         if isinstance(item, NodeItem):
-            self.details.show_node(item.node, can_check=not (self.outcome and self.outcome.script))
+            functions = not (self.outcome and self.outcome.script)
+            self.details.show_node(item.node, can_check=functions, can_fix=functions)
         elif isinstance(item, EdgeItem):
             self.details.show_edge(item.edge, item.src.node.label, item.dst.node.label)
+
+    def apply_fix(self, action: str) -> None:
+        """The Details panel's fix, applied to the inputs (one undoable edit)."""
+        if self.model.apply_fix(action):
+            self.statusBar().showMessage("Fix applied — Ctrl+Z undoes it", 5000)
 
     def run_check(self, name: str) -> None:
         """Check the gradient by ``name`` with finite differences, in the background."""

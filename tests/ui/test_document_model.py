@@ -84,11 +84,11 @@ def test_an_errors_banner_does_not_stay_over_the_next_document(window, qtbot):
     show(window, qtbot, USED_UP)
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.model.choose_call(1)
-    assert "Error in this call" in window.view.stale_message
+    assert "non-persistent" in window.view.failure[0]
     lessons = shipped_lessons()
     with qtbot.waitSignal(window.graphShown, timeout=10000):
         assert window.open_lesson(lessons[0][1])
-    assert window.view.stale_message == "", "lesson 1 has no error: no banner"
+    assert window.view.stale_message == "" and window.view.failure is None, "lesson 1 has no error: no banner"
     assert not window.outcome.graph.error and window.document.call == 0
 
 

@@ -82,7 +82,7 @@ def test_none_badge_on_an_unwatched_constant(window, qtbot):
     assert c.kind == "constant" and c.gradient_text == "None"
     assert "never watched" in c.reason
     item = window.scene.nodes[c.id]
-    assert "not recorded" in item.toolTip()
+    assert "Why None" in item.toolTip() and "never told to watch" in item.toolTip()
 
 
 def test_layout_switching_moves_nodes(window, qtbot):
