@@ -53,10 +53,12 @@ class DetailsPanel(QWidget):
         self.node_name = ""
         self.good, self.bad = "#15803d", "#dc2626"
 
-    def clear(self, tape: str = "") -> None:
-        """Nothing selected: the tape of the call drawn, and how to see more."""
+    def clear(self, tape: str = "", symbols: dict[str, str] | None = None) -> None:
+        """Nothing selected: the tape of the call drawn, and what each symbol on the picture means."""
         self.title.setText("<i>Select a node or an edge</i>")
-        self.text.setText(escape(tape))
+        rows = [("the tape", escape(tape))] if tape else []
+        rows += [(escape(sym), escape(text)) for sym, text in (symbols or {}).items()]
+        self.text.setText(_rows(rows) if rows else "")
         self.tables.hide()
         self.fix_button.hide()
         self.check_button.hide()

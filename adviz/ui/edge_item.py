@@ -82,6 +82,7 @@ class EdgeItem(QGraphicsItem):
         self._path = QPainterPath()
         self._segments: list[QLineF] = []     # the same polyline as line segments (fast to stroke)
         self.broken = False                   # the chain to a source breaks on this edge (drawn as a cut)
+        self.more_tip = None                  # more hover text, written when first hovered
         self._bounds = QRectF()
         self._label_pos = QPointF()
         self._label_rect = QRectF()
@@ -220,6 +221,13 @@ class EdgeItem(QGraphicsItem):
     def label_rect(self) -> QRectF:
         """Where the label is drawn, in scene coordinates."""
         return QRectF(self._label_rect)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if self.more_tip is not None:           # written once, on the first hover
+            more, self.more_tip = self.more_tip(self), None
+            if more:
+                self.setToolTip(self.toolTip() + more)
+        super().hoverEnterEvent(event)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
         return self._bounds

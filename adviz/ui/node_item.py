@@ -75,6 +75,7 @@ class NodeItem(QGraphicsItem):
         self.edges: list = []           # the EdgeItems that end here, redrawn when the node moves
         self.moved_by_user = False
         self.broken = False             # the chain from the target to a source breaks here (drawn as a cut)
+        self.more_tip: Callable | None = None   # more hover text, written when first hovered
         self.on_moved: Callable[["NodeItem"], None] | None = None     # told when the user drops it elsewhere
         self._press: QPointF | None = None
         self.paint_count = 0
@@ -373,6 +374,13 @@ class NodeItem(QGraphicsItem):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- interaction ------------------------------------------------------------------
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if self.more_tip is not None:           # written once, on the first hover
+            more, self.more_tip = self.more_tip(self), None
+            if more:
+                self.setToolTip(self.toolTip() + more)
+        super().hoverEnterEvent(event)
+
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:

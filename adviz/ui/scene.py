@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from html import escape
 from typing import Iterable
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
-from ..graph import Graph, Layout, format_value
+from ..graph import Graph, Layout, explain_edge, explain_node, format_value, symbols_in
 from ..graph.model import LITERAL
 from ..graph.texts import adjoints_before, fan_out_sum, product_text
 from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
@@ -86,6 +87,7 @@ class GraphScene(QGraphicsScene):
         self._cumulative_for = -1
         self._base_for = ()
         self.step, self.progress = 0, 1.0
+        self._explain(graph)
         for node in graph.nodes.values():
             for broken in (node.cause.breaks if node.cause is not None else ()):
                 if broken in self.nodes:
@@ -100,6 +102,26 @@ class GraphScene(QGraphicsScene):
         self._place_spreading()
         self.show_step(mode, step, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
+
+    def _explain(self, graph: Graph) -> None:
+        """Hover texts from the graph layer, written when first hovered: why a value is inf or nan,
+        what each symbol of a partial means (a large graph does not pay for them up front)."""
+        def node_tip(item: NodeItem) -> str:
+            why = explain_node(graph, item.node.id)
+            return f"<br><b>Why {escape(item.node.value_text)}:</b> {escape(why)}" if why else ""
+
+        def edge_tip(item: EdgeItem) -> str:
+            lines = [""]
+            why = explain_edge(graph, item.edge.id)
+            if why:
+                lines.append(f"<b>Not finite:</b> {escape(why)}")
+            lines += [f"<b>{escape(sym)}</b> {escape(text)}" for sym, text in symbols_in(item.edge.partial_formula).items()]
+            return "<br>".join(lines) if len(lines) > 1 else ""
+
+        for item in self.nodes.values():
+            item.more_tip = node_tip
+        for item in self.edges.values():
+            item.more_tip = edge_tip
 
     def clear_graph(self) -> None:
         """No graph: an empty canvas."""

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from ..graph import METHODS, format_value
+from ..graph import METHODS, format_value, graph_symbols
 from ..graph.wording import tape_summary
 from ..model import EXAMPLE, Document
 from ..model.problems import describe
@@ -326,7 +326,8 @@ class MainWindow(QMainWindow, Exporting):
         items = self.scene.selectedItems()
         if not items:
             graph = self.scene.graph
-            self.details.clear(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "")
+            self.details.clear(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "",
+                               graph_symbols(graph) if graph is not None else {})
             return
         item = items[0]
         if isinstance(item, NodeItem):

@@ -72,3 +72,22 @@ def test_the_failure_card_is_never_cut_at_1280_wide(window, qtbot):
     painter.end()
     reason, _fix = window.view.failure
     assert "…" not in reason and len(reason) > 80
+
+
+def test_hover_explains_infinite_values_and_the_symbols_of_a_partial(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QHoverEvent
+    show(window, qtbot, "f = log(x) * y")
+    table = window.inputs.table
+    row = [table.item(r, 0).text() for r in range(table.rowCount())].index("x")
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        table.item(row, 1).setText("0")
+    graph = window.scene.graph
+    log = next(i for i in window.scene.nodes.values() if i.node.op == "log")
+    tip = log.more_tip(log)
+    assert "inf" in tip and "0" in tip, tip
+    edge = next(e for e in window.scene.edges.values() if e.edge.target == log.node.id)
+    assert "∂" in edge.more_tip(edge)
+    window.scene.clearSelection()
+    window._on_selection()
+    assert "∂" in window.details.text.text() and "The tape" in window.details.text.text()
