@@ -44,6 +44,7 @@ class Canvas(QObject):
         self.step_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.step_line.setToolTip("The current step, in words and in chain-rule form")
         self._shown_structure: tuple = ()
+        self.describe_change = None      # a fix as a change to the script (set by the window)
         model.loaded.connect(self.clear)
         model.outcomeChanged.connect(self.show_outcome)
         model.layoutChanged.connect(self.glide_to)
@@ -66,7 +67,12 @@ class Canvas(QObject):
             return
         failure = graph.failure
         self.view.stale_message = "" if failure is not None or not graph.error else f"Error in this call: {graph.error}"
-        self.view.failure = (f"This call failed: {failure.text}", f"Fix: {failure.fix}") if failure is not None else None
+        if failure is not None:
+            change = self.describe_change(failure.fix_action) if self.describe_change is not None else ""
+            self.view.failure = (f"This call failed: {failure.text}",
+                                 f"Fix: {failure.fix}" + (f"\nIn the script, {change}" if change else ""))
+        else:
+            self.view.failure = None
         structure = tuple(sorted(graph.nodes))
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         was_whole = bool(self.scene.nodes) and visible.contains(self.scene.itemsBoundingRect())

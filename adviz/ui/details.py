@@ -64,7 +64,7 @@ class DetailsPanel(QWidget):
         self.check_button.hide()
         self.check_label.setText("")
 
-    def show_node(self, node, can_check: bool, can_fix: bool = False) -> None:
+    def show_node(self, node, can_check: bool, can_fix: bool = False, change: str = "") -> None:
         self.title.setText(f"<b>{escape(node.label)}</b> &nbsp;<span style='color:gray'>{escape(KIND_LABELS.get(node.kind, node.kind))}</span>")
         rows = []
         if node.formula and node.formula != node.label:
@@ -77,8 +77,10 @@ class DetailsPanel(QWidget):
             rows.append(("gradient()", escape(gradient)))
         if node.cause is not None:
             rows.append((f"why {escape(node.gradient_text)}", escape(node.cause.text)))
-            rows.append(("fix", _code(node.cause.fix) + ("" if can_fix else
-                         "<br><span style='color:gray'>(make this change in the script: nothing is edited for you)</span>")))
+            rows.append(("fix", _code(node.cause.fix)))
+            if not can_fix and change:
+                rows.append(("in the script", _code(change) + "<br><span style='color:gray'>"
+                             "(make this change yourself: a script is never edited for you)</span>"))
         elif not node.recorded and node.reason:
             rows.append(("not recorded", f"<i>{escape(node.reason)}</i>"))
         if node.gradient_op:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBo
 from ..graph import METHODS, format_value, graph_symbols
 from ..graph.wording import tape_summary
 from ..model import EXAMPLE, Document
+from ..model.fixes import script_change
 from ..model.problems import describe
 from ..model.session import load_text, SessionError
 from .canvas import Canvas
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow, Exporting):
         model.layoutChanged.connect(lambda _layout: self.statusBar().clearMessage())
         model.checked.connect(self._on_checked)
         self.canvas.shown.connect(self.graphShown)
+        self.canvas.describe_change = self.script_change
         self.player.playingChanged.connect(self._on_playing)
         self.transport.scrubber.valueChanged.connect(lambda v: model.set_step(v))
         self.transport.speed.currentIndexChanged.connect(
@@ -332,9 +334,20 @@ class MainWindow(QMainWindow, Exporting):
         item = items[0]
         if isinstance(item, NodeItem):
             functions = not (self.outcome and self.outcome.script)
-            self.details.show_node(item.node, can_check=functions, can_fix=functions)
+            cause = item.node.cause
+            change = self.script_change(cause.fix_action) if cause is not None and not functions else ""
+            self.details.show_node(item.node, can_check=functions, can_fix=functions, change=change)
         elif isinstance(item, EdgeItem):
             self.details.show_edge(item.edge, item.src.node.label, item.dst.node.label)
+
+    def script_change(self, action: str) -> str:
+        """A fix as the one-line change to make in the script of the call drawn ("" when there is none)."""
+        outcome = self.model.outcome
+        graph = outcome.graph if outcome is not None else None
+        if outcome is None or graph is None or outcome.trace is None or not outcome.trace.calls:
+            return ""
+        call = outcome.trace.calls[min(self.model.document.call, len(outcome.trace.calls) - 1)]
+        return script_change(self.model.document.text, action, str((graph.tape or {}).get("name") or ""), call.line)
 
     def apply_fix(self, action: str) -> None:
         """The Details panel's fix, applied to the inputs (one undoable edit)."""

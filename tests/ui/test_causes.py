@@ -91,3 +91,21 @@ def test_hover_explains_infinite_values_and_the_symbols_of_a_partial(window, qtb
     window.scene.clearSelection()
     window._on_selection()
     assert "∂" in window.details.text.text() and "The tape" in window.details.text.text()
+
+
+def test_in_a_lesson_the_fix_is_a_line_to_change_never_an_edit(window, qtbot):
+    show(window, qtbot, NON_PERSISTENT)
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.model.choose_call(1)
+    _reason, fix = window.view.failure
+    assert "line 3:" in fix and "GradientTape(persistent=True) as tape" in fix
+    assert window.inputs.editor.toPlainText() == NON_PERSISTENT, "nothing edited"
+
+
+def test_model_script_change_writes_one_line():
+    from adviz.model.fixes import script_change
+    text = "import adviz as tf\nx = tf.constant(3.0)\nwith tf.GradientTape() as g:\n    y = x * x\nprint(g.gradient(y, x))\n"
+    assert script_change(text, "watch:x", "g", 5) == "after line 3 add:  `    g.watch(x)`"
+    assert script_change(text, "persistent", "g", 5) == (
+        "line 3:  `with tf.GradientTape() as g:`  →  `with tf.GradientTape(persistent=True) as g:`")
+    assert script_change(text, "watch:x", "nope", 5) == ""
