@@ -65,6 +65,9 @@ def build_actions(w: QMainWindow) -> None:
     a("about", "About adviz", None, "About adviz", w.show_about)
     a("mode", "Forward pass", "Ctrl+Shift+F", "Play the forward pass instead of the backward pass",
       w.toggle_mode, checkable=True)
+    a("predict", "Predict each step", "Ctrl+Shift+P",
+      "Each step's new adjoints show as ? until the next key, so the class can predict them first",
+      w.toggle_predict, checkable=True)
     a("compare", "Compare two calls…", "Ctrl+Shift+K",
       "Two gradient calls of the script side by side, with what differs marked", w.compare_calls)
     a("answers", "Show final gradients from the start", "Ctrl+Shift+G",
@@ -121,6 +124,7 @@ def build_menus(w: QMainWindow) -> None:
         play.addAction(acts[key])
     play.addSeparator()
     play.addAction(acts["mode"])
+    play.addAction(acts["predict"])
     help_menu = bar.addMenu("&Help")
     lessons_menu = help_menu.addMenu("Lessons")
     lessons_menu.setToolTipsVisible(True)

@@ -150,8 +150,7 @@ class Presentation(QObject):
         elif key in (Qt.Key.Key_B, Qt.Key.Key_Period):
             self.blank.cover()
         elif key in STEP_FORWARD:
-            player.pause()
-            player.next()
+            self.window.next_step()
         elif key in STEP_BACK:
             player.previous()
         elif key == Qt.Key.Key_Space:

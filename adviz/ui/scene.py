@@ -46,6 +46,8 @@ class GraphScene(QGraphicsScene):
         self.spread_across = 1.0                   # and the nodes within a layer
         self._direction = "LR"
         self.show_answers = False
+        self.predict = False               # each step's new adjoints stay "?" until revealed
+        self.revealed = -1
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     # -- building -------------------------------------------------------------------
@@ -353,17 +355,31 @@ class GraphScene(QGraphicsScene):
             if st is None or (cur.kind == "seed" and nid == cur.node):
                 continue
             st.receiving = max(0.0, 1 - abs(p - 0.6) * 2.5) if p < 1 else 0.0
+            hidden = self.predicting(index)
             if nid in cur.accumulated and p > 0.3:
                 # Fan-out: the new contribution visibly adds to what the node already had.
-                st.sum_text = fan_out_sum(graph, cur, nid, arrived)
+                st.sum_text = fan_out_sum(graph, cur, nid, arrived and not hidden)
             elif arrived:
-                st.adjoint = format_value(value)
-            if arrived and self._final_step.get(nid) == index:
+                st.adjoint = "?" if hidden else format_value(value)
+            if arrived and self._final_step.get(nid) == index and not hidden:
                 st.badge = True          # its gradient is complete now: the answer may show
         for nid, st in node_states.items():
             self.nodes[nid].set_state(st)
         for eid in cur.edges:
-            self.edges[eid].set_state(EdgeState(active=True, progress=p, product=self._product(cur, eid)))
+            product = "" if self.predicting(index) else self._product(cur, eid)
+            self.edges[eid].set_state(EdgeState(active=True, progress=p, product=product))
+
+    def predicting(self, index: int) -> bool:
+        """Whether step ``index``'s new adjoints are still hidden, for the class to predict them first."""
+        return self.predict and self.revealed != index and self.mode == BACKWARD
+
+    def reveal(self) -> bool:
+        """Show the current step's hidden adjoints; False when nothing was hidden."""
+        if not self.predicting(self.step):
+            return False
+        self.revealed = self.step
+        self.show_step(self.mode, self.step, 1.0)
+        return True
 
     def _badge_shown(self, nid: str, index: int) -> bool:
         """A source's final gradient shows once the pass has reached it (or from the start, when asked);

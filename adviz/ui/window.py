@@ -307,8 +307,16 @@ class MainWindow(QMainWindow, Exporting):
         self._sync_transport()
 
     def next_step(self) -> None:
+        """The next step; in predict mode the first press reveals the current step's adjoints."""
         self.player.pause()
-        self.player.next()
+        if not self.scene.reveal():
+            self.player.next()
+
+    def toggle_predict(self) -> None:
+        """Predict mode: each step's new adjoints show as ? until the next key."""
+        self.scene.predict = self.actions_by_key["predict"].isChecked()
+        self.scene.revealed = -1
+        self.scene.show_step(self.scene.mode, self.scene.step, 1.0)
 
     def _on_playing(self, playing: bool) -> None:
         self.actions_by_key["play"].setText("Pause" if playing else "Play")

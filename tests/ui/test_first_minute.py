@@ -80,3 +80,14 @@ def test_the_printed_output_never_runs_past_the_call_drawn(window, qtbot):
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.model.choose_call(0)
     assert "first" in lesson.console.toPlainText() and "second" not in lesson.console.toPlainText()
+
+
+def test_predict_mode_hides_each_steps_adjoints_until_the_next_key(window, qtbot):
+    graph = show(window, qtbot, "f = x * y")
+    x = window.scene.nodes[node_by_label(graph, "x").id]
+    window.actions_by_key["predict"].trigger()
+    window.player.go(window.player.length() - 1, animate=False)
+    assert x.state.adjoint == "?"
+    window.actions_by_key["next"].trigger()          # the first press reveals
+    assert x.state.adjoint not in ("", "?") and window.player.index == window.player.length() - 1
+    window.actions_by_key["predict"].trigger()
