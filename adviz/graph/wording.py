@@ -177,3 +177,11 @@ def tape_summary(state) -> str:
         parts.append("watch_accessed_variables=False")
     watched = "; ".join(f"{label} ({how})" for label, how in state.watched) or "nothing"
     return f"The tape: {', '.join(parts)}. It watches {watched}."
+
+
+def tape_line(state) -> str:
+    """The tape of a call in a few words, for a narrow panel: state, persistence, calls, what it watches."""
+    watched = ", ".join(label for label, _how in state.watched) or "nothing"
+    status = {"finished": "finished", "released": "released", "stopped": "paused", "recording": "recording"}
+    return (f"tape: {status.get(state.status, state.status)} · {'persistent' if state.persistent else 'not persistent'}"
+            f" · asked {state.asked}× · watches {watched}")

@@ -102,7 +102,7 @@ def run_app(args: Any) -> int:
     elif text is not None:
         window.set_text(text)
     elif not window.restore_last_document():
-        window.open_first_lesson()
+        window.first_start()
     window.sessions.startup()
     window.show()
     return app.exec()

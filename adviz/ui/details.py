@@ -21,6 +21,7 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        self.setMinimumWidth(240)
         self.title = QLabel("<i>Select a node or an edge</i>")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..model import KIND_TITLES, KINDS, VariableSpec, is_script
-from ..graph.wording import tape_summary
+from ..graph.wording import tape_line, tape_summary
 from ..model.problems import describe
 from .editor import CodeEditor
 
@@ -199,7 +199,9 @@ class InputsPanel(QWidget):
         elif outcome.outputs:
             self.set_choices(self.target, outcome.outputs, doc.target)
         graph = outcome.graph
-        self.tape_state.setText(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "")
+        state = graph.tape_state if graph is not None else None
+        self.tape_state.setText(tape_line(state) if state else "")
+        self.tape_state.setToolTip(tape_summary(state) if state else "")
         problem = describe(outcome.error)
         self.table.mark_error(problem.variable if problem else None, problem.message if problem else "")
         self.show_error(problem.text if problem else "")

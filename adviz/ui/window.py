@@ -193,10 +193,30 @@ class MainWindow(QMainWindow, Exporting):
         return True
 
     def open_first_lesson(self) -> None:
-        """A first start: the first shipped lesson, or the starting example when there is none."""
+        """The first shipped lesson, or the starting example when there is none."""
         lessons = shipped_lessons()
         if not lessons or not self.open_lesson(lessons[0][1]):
             self.load_example()
+
+    def first_start(self) -> None:
+        """A first start: the example drawn, the editor at hand, and three ways to begin."""
+        from .welcome import Welcome
+        self.load_example()
+        self.inputs_dock.show()
+        self.welcome = Welcome(self.view.viewport())
+        self.welcome.typeChosen.connect(self.show_editor)
+        self.welcome.lessonChosen.connect(self.open_first_lesson)
+        self.welcome.scriptChosen.connect(self.sessions.open)
+        self.welcome.place()
+        self.welcome.show()
+        # The card goes at the first edit of the example.
+        self.model.documentChanged.connect(self._close_welcome)
+
+    def _close_welcome(self, doc) -> None:
+        welcome = getattr(self, "welcome", None)
+        if welcome is not None and doc.text.strip() != EXAMPLE.strip():
+            welcome.hide()
+            self.model.documentChanged.disconnect(self._close_welcome)
 
     def choose_call(self, index: int) -> None:
         """Draw gradient call ``index`` of the script."""

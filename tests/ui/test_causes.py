@@ -57,7 +57,7 @@ def test_a_failed_call_is_drawn_as_a_failure_and_the_card_goes_with_it(window, q
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.model.choose_call(0)
     assert window.view.failure is None
-    assert "watched automatically" in window.inputs.tape_state.text()
+    assert "watched automatically" in window.inputs.tape_state.toolTip() and "watches x" in window.inputs.tape_state.text()
 
 
 def test_the_failure_card_is_never_cut_at_1280_wide(window, qtbot):

@@ -91,3 +91,16 @@ def test_predict_mode_hides_each_steps_adjoints_until_the_next_key(window, qtbot
     window.actions_by_key["next"].trigger()          # the first press reveals
     assert x.state.adjoint not in ("", "?") and window.player.index == window.player.length() - 1
     window.actions_by_key["predict"].trigger()
+
+
+def test_a_first_start_draws_the_example_and_offers_three_ways_to_begin(window, qtbot):
+    from PySide6.QtWidgets import QPushButton
+    with qtbot.waitSignal(window.graphShown, timeout=10000):
+        window.first_start()
+    assert window.welcome.isVisible() and window.inputs_dock.isVisible()
+    buttons = [b.text() for b in window.welcome.findChildren(QPushButton)]
+    assert buttons == ["Type a function", "Open a lesson", "Open a script…"]
+    assert not window.inputs.error_label.isVisible() and window.scene.graph is not None
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.set_text("f = x * y")
+    assert not window.welcome.isVisible(), "the card goes at the first edit"
