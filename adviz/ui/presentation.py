@@ -93,6 +93,8 @@ class Presentation(QObject):
         self._saved["transform"] = w.view.transform()
         self._saved["center"] = w.view.mapToScene(w.view.viewport().rect().center())
         self._saved["legend"] = w.view.show_legend
+        self._saved["fitted"] = w.view.fitted
+        w.view.fitted = False                 # the camera frames the view from here on
         w.view.show_legend = False            # folded: L shows it; it never covers a node
         if full_screen:
             w.showFullScreen()
@@ -136,6 +138,7 @@ class Presentation(QObject):
         w.view.show_legend = self._saved["legend"]
         w.view.setTransform(self._saved["transform"])       # the zoom and place it had before
         w.view.centerOn(self._saved["center"])
+        w.view.fitted = self._saved["fitted"]
         w.view.viewport().update()
 
     def handle_key(self, key: int) -> bool:

@@ -32,6 +32,7 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.show_legend = True
+        self.fitted = False               # the whole graph fitted, and not zoomed or panned since
         self._legend_sizes: dict = {}      # measured once per theme
         self.stale_message = ""
         self.empty_message = ""
@@ -50,13 +51,26 @@ class GraphView(QGraphicsView):
 
     def zoom_by(self, factor: float) -> None:
         """Zoom around the mouse (or the centre), within sensible limits."""
+        self.fitted = False
         current = self.zoom()
         target = max(MIN_ZOOM, min(MAX_ZOOM, current * factor))
         if target != current:
             self.scale(target / current, target / current)
             self.zoomChanged.emit(self.zoom())
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        """A panel opened or closed, the window resized: a fitted graph is fitted again."""
+        super().resizeEvent(event)
+        if self.fitted and self.graph_scene.nodes:
+            self.fit()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.position().toPoint()) is None:
+            self.fitted = False          # a pan: the user chose where to look
+        super().mousePressEvent(event)
+
     def reset_zoom(self) -> None:
+        self.fitted = False
         self.resetTransform()
         self.zoomChanged.emit(1.0)
 
@@ -77,6 +91,7 @@ class GraphView(QGraphicsView):
             self.resetTransform()
             self.scale(1.4, 1.4)
             self.centerOn(rect.center())
+        self.fitted = True
         self.zoomChanged.emit(self.zoom())
 
     def _under_legend(self, legend) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from .conftest import node_by_label, show
 
@@ -104,3 +105,16 @@ def test_a_first_start_draws_the_example_and_offers_three_ways_to_begin(window, 
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.set_text("f = x * y")
     assert not window.welcome.isVisible(), "the card goes at the first edit"
+
+
+def test_a_fitted_graph_refits_when_a_panel_closes_but_a_chosen_zoom_stays(window, qtbot):
+    show(window, qtbot, FAN_OUT)
+    window.view.fit()
+    before = window.view.zoom()
+    window.inputs_dock.hide()
+    qtbot.waitUntil(lambda: window.view.zoom() != before, timeout=3000)
+    window.view.zoom_by(1.5)
+    chosen = window.view.zoom()
+    window.inputs_dock.show()
+    QApplication.processEvents()         # the resize reaches the view
+    assert window.view.zoom() == chosen
