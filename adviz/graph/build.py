@@ -294,7 +294,7 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             in_label = nodes[in_id].label
             lit.append(in_label)
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
-                                     contribution, before, st.adjoints[i], slots[i]))
+                                     contribution, before, st.adjoints[i], slots[i], edge.partial_formula))
         step.words = (f"Step {k}: the adjoint of {out_label} (∂{whole}/∂{derivative_part(out_label)} = "
                       f"{format_value(st.upstream)}) flows back into {inputs_text(lit)}.")
         step.chain = chain

@@ -182,9 +182,19 @@ def summed_text(upstream: ArrayLike | None, partial: ArrayLike | None, contribut
     return f"Σ over {which}: {shape_text(full)} → {shape_text(shape)}"
 
 
+UPSTREAM = "(·)"       # in a partial's rule: the adjoint arriving from the op's output
+
+
+def _with_shape(value: ArrayLike) -> str:
+    """A value with its shape always written, so a matrix product's sizes can be followed."""
+    text = format_value(value)
+    shape = np.shape(value)
+    return text if not shape or text.endswith(")") else f"{text} ({'×'.join(str(n) for n in shape)})"
+
+
 def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: ArrayLike | None,
                 contribution: ArrayLike, before: ArrayLike | None, after: ArrayLike,
-                slot: int | None = None) -> list[str]:
+                slot: int | None = None, formula: str = "") -> list[str]:
     """The chain rule for one edge of a backward step, with numbers.
 
     ``∂f/∂x = ∂f/∂u · ∂u/∂x = 1 · 3 = 3``; at fan-out a second line adds it to what ``x``
@@ -196,6 +206,11 @@ def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: A
         summed = summed_text(upstream, partial, contribution)
         line = (f"∂{t}/∂{i} ∋ ∂{t}/∂{o} · ∂{o}/∂{slot_label(inp, slot)} = {format_value(upstream)} · "
                 f"{term(format_value(partial))}{', ' + summed if summed else ''} = {format_value(contribution)}")
+    elif UPSTREAM in formula:
+        # A product that is not elementwise (matmul): the rule itself, then its numbers with shapes.
+        rule = formula.rsplit(" = ", 1)[-1]
+        line = (f"∂{t}/∂{i} ∋ {rule.replace(UPSTREAM, f'∂{t}/∂{o}')} = "
+                f"{rule.replace(UPSTREAM, _with_shape(upstream))} = {_with_shape(contribution)}")
     else:
         line = f"∂{t}/∂{i} ∋ (∂{t}/∂{o}) through {out} = {format_value(contribution)}"
     if before is None:
