@@ -93,7 +93,17 @@ def _job_script(conn: "_Channel", where, text: str, limits: Limits) -> Trace:
     return plain_trace(trace)
 
 
-JOBS: dict[str, Callable[..., Any]] = {"compute": _job_compute, "check": _job_check, "script": _job_script}
+def _job_check_call(conn: "_Channel", where, text: str, call: int, name: str) -> CheckResult:
+    from ..lang import run_script
+    from .replay import replay_check
+    trace = run_script(text, on_statement=_marker(where))
+    if call >= len(trace.calls):
+        return CheckResult(name, None, None, message="cannot check: the script did not reach this call")
+    return replay_check(trace, call, name)
+
+
+JOBS: dict[str, Callable[..., Any]] = {"compute": _job_compute, "check": _job_check, "script": _job_script,
+                                       "check_call": _job_check_call}
 
 
 def _marker(where: "_Where") -> Callable[[int, int], None]:
@@ -368,6 +378,13 @@ class Isolated:
         """:func:`~adviz.model.check.finite_difference_check` in the worker."""
         # A check runs the functions once per element and direction, each run on its own clock.
         result = self._call("check", (doc, name), timeout=self._deadline(4 * Limits().timeout))
+        if isinstance(result, Stopped):
+            return CheckResult(name, None, None, message=f"cannot check: {result.message}")
+        return result
+
+    def check_call(self, text: str, call: int, name: str) -> CheckResult:
+        """A script's gradient call checked in the worker: its records replayed with ``name`` nudged."""
+        result = self._call("check_call", (text, call, name), timeout=self._deadline(2 * Limits().timeout))
         if isinstance(result, Stopped):
             return CheckResult(name, None, None, message=f"cannot check: {result.message}")
         return result

@@ -355,12 +355,16 @@ class DocumentModel(QObject):
         self._worker.submit(work)
 
     def run_check(self, name: str) -> None:
-        """Check the gradient by ``name`` with finite differences, in the background."""
+        """Check the gradient by ``name`` with finite differences, in the background (a script's
+        call by replaying what its tape recorded)."""
         doc = self.document.copy()
 
         def work() -> None:
             try:
-                result = self._isolated.check(doc, name)
+                if is_script(doc.text):
+                    result = self._isolated.check_call(doc.text, doc.call, name)
+                else:
+                    result = self._isolated.check(doc, name)
             except Exception as exc:  # noqa: BLE001 - shown beside the node
                 result = CheckResult(name, None, None, message=f"cannot check: {exc}")
             self._check_done.emit(result)

@@ -364,7 +364,7 @@ class MainWindow(QMainWindow, Exporting):
             functions = not (self.outcome and self.outcome.script)
             cause = item.node.cause
             change = self.script_change(cause.fix_action) if cause is not None and not functions else ""
-            self.details.show_node(item.node, can_check=functions, can_fix=functions, change=change)
+            self.details.show_node(item.node, can_check=True, can_fix=functions, change=change)
         elif isinstance(item, EdgeItem):
             self.details.show_edge(item.edge, item.src.node.label, item.dst.node.label)
 

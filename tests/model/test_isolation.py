@@ -98,3 +98,15 @@ def test_a_100000_step_training_loop_runs_to_the_end_in_flat_memory():
     assert abs(float(trace.printed[0].text) - 2.0) < 1e-4
     assert trace.calls == [] and trace.unpictured == 100_000, "nothing is kept for pictures"
     assert peak_kb < 400_000, f"the worker grew to {peak_kb / 1024:.0f} MB"
+
+
+def test_a_scripts_gradient_is_checked_by_replaying_what_the_tape_recorded(worker):
+    script = ("import adviz as tf\nx = tf.Variable([1.0, 2.0])\nw = tf.constant(3.0)\n"
+              "with tf.GradientTape() as t:\n    y = tf.reduce_sum(tf.sin(x) * w + x ** 3)\n"
+              "g = t.gradient(y, [x, w])\n")
+    result = worker.check_call(script, 0, "x")
+    assert result.ok and result.rel_error < 1e-4
+    # d/dx Σ (3 sin x + x³) = 3 cos x + 3x²
+    assert np.allclose(result.numeric, 3 * np.cos([1.0, 2.0]) + 3 * np.array([1.0, 2.0]) ** 2, rtol=1e-5)
+    unwatched = worker.check_call(script, 0, "w")
+    assert unwatched.analytic is None and "returns None" in unwatched.message

@@ -109,3 +109,13 @@ def test_model_script_change_writes_one_line():
     assert script_change(text, "persistent", "g", 5) == (
         "line 3:  `with tf.GradientTape() as g:`  →  `with tf.GradientTape(persistent=True) as g:`")
     assert script_change(text, "watch:x", "nope", 5) == ""
+
+
+def test_the_finite_difference_check_works_in_a_lesson(window, qtbot):
+    show(window, qtbot, NON_PERSISTENT)
+    x = window.scene.nodes[node_by_label(window.scene.graph, "x").id]
+    x.setSelected(True)
+    assert not window.details.check_button.isHidden()
+    with qtbot.waitSignal(window.checkShown, timeout=10000) as checked:
+        window.details.check_button.click()
+    assert checked.args[0].ok, checked.args[0]
