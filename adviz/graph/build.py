@@ -293,8 +293,10 @@ def _backward_schedule(call: TapeCall, nodes: dict[str, Node], edges: dict[str, 
             step.adjoints[in_id] = st.adjoints[i]
             in_label = nodes[in_id].label
             lit.append(in_label)
+            operands = {nodes[ids[n._id]].label: v._value for n, v in zip(rec.inputs, rec.values) if n._id in ids}
             chain.extend(chain_lines(target_label, out_label, in_label, st.upstream, st.partials[i],
-                                     contribution, before, st.adjoints[i], slots[i], edge.partial_formula))
+                                     contribution, before, st.adjoints[i], slots[i], edge.partial_formula,
+                                     operands))
         step.words = (f"Step {k}: the adjoint of {out_label} (∂{whole}/∂{derivative_part(out_label)} = "
                       f"{format_value(st.upstream)}) flows back into {inputs_text(lit)}.")
         step.chain = chain

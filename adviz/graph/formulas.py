@@ -194,7 +194,8 @@ def _with_shape(value: ArrayLike) -> str:
 
 def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: ArrayLike | None,
                 contribution: ArrayLike, before: ArrayLike | None, after: ArrayLike,
-                slot: int | None = None, formula: str = "") -> list[str]:
+                slot: int | None = None, formula: str = "",
+                operands: dict[str, ArrayLike] | None = None) -> list[str]:
     """The chain rule for one edge of a backward step, with numbers.
 
     ``∂f/∂x = ∂f/∂u · ∂u/∂x = 1 · 3 = 3``; at fan-out a second line adds it to what ``x``
@@ -209,8 +210,11 @@ def chain_lines(target: str, out: str, inp: str, upstream: ArrayLike, partial: A
     elif UPSTREAM in formula:
         # A product that is not elementwise (matmul): the rule itself, then its numbers with shapes.
         rule = formula.rsplit(" = ", 1)[-1]
-        line = (f"∂{t}/∂{i} ∋ {rule.replace(UPSTREAM, f'∂{t}/∂{o}')} = "
-                f"{rule.replace(UPSTREAM, _with_shape(upstream))} = {_with_shape(contribution)}")
+        numbers = rule.replace(UPSTREAM, _with_shape(upstream))
+        for label, value in (operands or {}).items():       # xᵀ written out: its numbers, transposed
+            numbers = numbers.replace(f"{label}ᵀ", _with_shape(np.swapaxes(value, -1, -2) if np.ndim(value) > 1
+                                                                 else value))
+        line = f"∂{t}/∂{i} ∋ {rule.replace(UPSTREAM, f'∂{t}/∂{o}')} = {numbers} = {_with_shape(contribution)}"
     else:
         line = f"∂{t}/∂{i} ∋ (∂{t}/∂{o}) through {out} = {format_value(contribution)}"
     if before is None:

@@ -266,5 +266,5 @@ def test_a_matrix_products_chain_line_writes_its_rule_and_shapes():
     graph = compute(Document("f = reduce_sum(W @ x)", [VariableSpec("W", "[[1, 2], [3, 4]]"),
                                                         VariableSpec("x", "[[0.5], [-1]]")])).graph
     lines = [line for step in graph.backward for line in step.chain]
-    assert "∂f/∂W = ∂f/∂(W @ x) @ xᵀ = [1, 1] (2×1) @ xᵀ = [0.5, −1, 0.5, …] (2×2)" in lines
+    assert "∂f/∂W = ∂f/∂(W @ x) @ xᵀ = [1, 1] (2×1) @ [0.5, −1] (1×2) = [0.5, −1, 0.5, …] (2×2)" in lines
     assert any(line.startswith("∂f/∂x = Wᵀ @ ∂f/∂(W @ x)") and line.endswith("= [4, 6] (2×1)") for line in lines)
