@@ -154,6 +154,7 @@ class InputsPanel(QWidget):
         form.addRow(self.call_label, self.call)
         self.tape_state = QLabel()
         self.tape_state.setWordWrap(True)
+        self.tape_state.setMinimumHeight(2 * self.tape_state.fontMetrics().lineSpacing() + 6)   # never clipped
         self.tape_state.setStyleSheet("color: gray;")
         self.tape_state.setToolTip("The tape as this gradient call found it: its state, how often it was asked, "
                                    "what it watches and how each got watched")

@@ -252,6 +252,7 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
     fm = QFontMetricsF(font)
     rows = [(k, KIND_LABELS[k]) for k in LEGEND] + [("unrecorded", "not recorded by the tape"),
                                                      ("flow", "adjoint flowing back"),
+                                                     ("cut", "the chain to a source breaks here"),
                                                      ("gradient_op", "∇ op of an inner gradient()")]
     columns = max(1, min(columns, len(rows)))
     per_column = -(-len(rows) // columns)
@@ -276,6 +277,13 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
         elif kind == "flow":
             painter.setPen(QPen(QColor(theme.flow), 3))
             painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
+        elif kind == "cut":
+            painter.setPen(QPen(QColor(theme.edge_dim), 1.4, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
+            painter.setPen(QPen(QColor(theme.bad), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            for dx in (-3.0, 3.0):
+                x = swatch.center().x() + dx
+                painter.drawLine(QPointF(x - 2, swatch.bottom() + 1), QPointF(x + 2, swatch.top() - 1))
         elif kind == "gradient_op":
             painter.setPen(QPen(QColor(theme.borders["op"]), 1.6))
             painter.setBrush(QColor(theme.fills["op"]))
