@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import flatten
-from .check import MAX_ELEMENTS, CheckResult
+from .check import CheckResult, central_differences, verdict
 
 TOLERANCE = 1e-4          # the tape's gradients are float32 here; the replay is float64
 
@@ -49,24 +49,6 @@ def replay_check(trace: Any, call_index: int, name: str) -> CheckResult:
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        numeric = np.zeros(base.shape)
-        flat = numeric.reshape(-1)
-        for j in range(min(base.size, MAX_ELEMENTS)):
-            h = 1e-6 * max(1.0, abs(float(base.reshape(-1)[j])))
-            nudged = []
-            for sign in (1, -1):
-                x = base.copy().reshape(-1)
-                x[j] += sign * h
-                nudged.append(target_sum(x.reshape(base.shape)))
-            flat[j] = (nudged[0] - nudged[1]) / (2 * h)
-    if result is None:
-        return CheckResult(name, None, numeric, message=(
-            f"The tape returns None for {name}; finite differences of what it recorded give "
-            f"{np.round(numeric, 6).tolist()}."))
-    analytic = _value(result)
-    count = min(base.size, MAX_ELEMENTS)
-    a, n = analytic.reshape(-1)[:count], numeric.reshape(-1)[:count]
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
-        return CheckResult(name, analytic, numeric, message="The function is not finite here; no check possible.")
-    err = float(np.max(np.abs(a - n)) / max(1e-8, float(np.max(np.abs(a))), float(np.max(np.abs(n)))))
-    return CheckResult(name, analytic, numeric, err, err < TOLERANCE)
+        numeric = central_differences(target_sum, base)
+    return verdict(name, None if result is None else _value(result), numeric, TOLERANCE,
+                   none_means="finite differences of what it recorded give")

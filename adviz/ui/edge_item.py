@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainte
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from ..graph.model import LITERAL, Edge
-from .fonts import TEXT_LOD, line_height, shared_fonts, text_width
+from .fonts import TEXT_LOD, LazyTip, line_height, shared_fonts, text_width
 from .node_item import NodeItem
 from .theme import Theme
 
@@ -59,7 +59,7 @@ def short_formula(text: str, limit: int = LABEL_CHARS, compact: bool = False) ->
     return rhs if len(rhs) <= limit else rhs[: limit - 1] + "…"
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(LazyTip, QGraphicsItem):
     """An input flowing into an op: an arrow with its local partial, and the product while it plays.
 
     The text sits on a separate :class:`EdgeLabel` stacked above every arrow, so no line crosses
@@ -221,13 +221,6 @@ class EdgeItem(QGraphicsItem):
     def label_rect(self) -> QRectF:
         """Where the label is drawn, in scene coordinates."""
         return QRectF(self._label_rect)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
-        if self.more_tip is not None:           # written once, on the first hover
-            more, self.more_tip = self.more_tip(self), None
-            if more:
-                self.setToolTip(self.toolTip() + more)
-        super().hoverEnterEvent(event)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt virtual
         return self._bounds

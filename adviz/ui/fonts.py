@@ -1,4 +1,4 @@
-"""The fonts every item shares, at a theme's scale, and remembered text widths."""
+"""The fonts every item shares, at a theme's scale, remembered text widths, and lazy hover texts."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -45,3 +45,17 @@ def text_width(font: QFont, text: str) -> float:
 def line_height(font: QFont) -> float:
     """The height of one line in one of the shared fonts."""
     return _METRICS[id(font)].height()
+
+
+class LazyTip:
+    """For scene items: ``more_tip(item)`` adds to the tooltip on the first hover, so a large graph
+    does not compute hover texts up front."""
+
+    more_tip = None
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        if self.more_tip is not None:
+            more, self.more_tip = self.more_tip(self), None
+            if more:
+                self.setToolTip(self.toolTip() + more)
+        super().hoverEnterEvent(event)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyle, QStyleOptionG
 from ..graph.model import CONSTANT, KIND_LABELS, LITERAL, OP, TARGET, Node
 from ..graph.values import format_number
 from ..graph.wording import BADGE_WORDS
-from .fonts import TEXT_LOD, shared_fonts, text_width
+from .fonts import TEXT_LOD, LazyTip, shared_fonts, text_width
 
 FAR_TITLE_PX = 11.0      # on-screen size of a node's name when the view is zoomed too far out for text
 MATRIX_MAX = 4           # a value up to 4×4 is drawn in full, one row a line
@@ -64,7 +64,7 @@ class NodeState:
     badge: bool = True           # show the gradient() badge of a source
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(LazyTip, QGraphicsItem):
     """A value of the graph: its shape says its kind, its text the label, value and adjoint."""
 
     def __init__(self, node: Node, theme: Theme) -> None:
@@ -374,13 +374,6 @@ class NodeItem(QGraphicsItem):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- interaction ------------------------------------------------------------------
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
-        if self.more_tip is not None:           # written once, on the first hover
-            more, self.more_tip = self.more_tip(self), None
-            if more:
-                self.setToolTip(self.toolTip() + more)
-        super().hoverEnterEvent(event)
-
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt virtual
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:

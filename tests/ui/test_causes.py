@@ -119,3 +119,14 @@ def test_the_finite_difference_check_works_in_a_lesson(window, qtbot):
     with qtbot.waitSignal(window.checkShown, timeout=10000) as checked:
         window.details.check_button.click()
     assert checked.args[0].ok, checked.args[0]
+
+
+def test_hovering_an_item_writes_its_extra_tip_once(window, qtbot):
+    from PySide6.QtWidgets import QGraphicsSceneHoverEvent
+    graph = show(window, qtbot, "f = log(x)")
+    item = window.scene.nodes[node_by_label(graph, "f").id]
+    calls = []
+    item.more_tip = lambda it: calls.append(it) or "<br>extra"
+    for _ in range(2):
+        item.hoverEnterEvent(QGraphicsSceneHoverEvent(QGraphicsSceneHoverEvent.Type.GraphicsSceneHoverEnter))
+    assert calls == [item] and item.toolTip().endswith("<br>extra") and item.more_tip is None
