@@ -53,9 +53,13 @@ class LazyTip:
 
     more_tip = None
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+    def resolve_tip(self) -> None:
+        """Add the extra hover text now (once); the view calls this just before a tooltip shows."""
         if self.more_tip is not None:
             more, self.more_tip = self.more_tip(self), None
             if more:
                 self.setToolTip(self.toolTip() + more)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt virtual
+        self.resolve_tip()
         super().hoverEnterEvent(event)

@@ -58,6 +58,16 @@ class GraphView(QGraphicsView):
             self.scale(target / current, target / current)
             self.zoomChanged.emit(self.zoom())
 
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt virtual
+        if event.type() == event.Type.ToolTip:
+            # The tooltip is about to show: items write their extra hover text now, if not yet.
+            for item in self.items(event.pos()):
+                resolve = getattr(item, "resolve_tip", None)
+                if resolve is not None:
+                    resolve()
+                    break
+        return super().viewportEvent(event)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt virtual
         """A panel opened or closed, the window resized: a fitted graph is fitted again."""
         super().resizeEvent(event)

@@ -130,3 +130,16 @@ def test_hovering_an_item_writes_its_extra_tip_once(window, qtbot):
     for _ in range(2):
         item.hoverEnterEvent(QGraphicsSceneHoverEvent(QGraphicsSceneHoverEvent.Type.GraphicsSceneHoverEnter))
     assert calls == [item] and item.toolTip().endswith("<br>extra") and item.more_tip is None
+
+
+def test_the_extra_tip_is_written_before_the_tooltip_shows(window, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication
+    graph = show(window, qtbot, "f = log(x)")
+    item = window.scene.nodes[node_by_label(graph, "f").id]
+    item.more_tip = lambda it: "<br>extra"
+    at = window.view.mapFromScene(item.pos())
+    QApplication.sendEvent(window.view.viewport(),
+                           QHelpEvent(QEvent.Type.ToolTip, at, window.view.viewport().mapToGlobal(at)))
+    assert item.toolTip().endswith("<br>extra")
