@@ -324,6 +324,8 @@ function show(k){
       var b=N[j].querySelector('.badge');if(b)cls(b,'on',D.b[j]>=0&&D.b[j]<=k)}
     if(r.e||r.a)cls(N[r.n],'act',1);
   }
+  var v=document.getElementById('view');
+  if(!v.classList.contains('fit')&&L[k])try{N[L[k].n].scrollIntoView({block:'nearest',inline:'nearest'})}catch(x){}
   var c=L[k]||{w:'',c:[]};cap.innerHTML='';
   var w=document.createElement('div');w.className='w';w.textContent=c.w;cap.appendChild(w);
   (c.c||[]).forEach(function(s){var d=document.createElement('div');d.className='c';d.textContent=s;cap.appendChild(d)});
