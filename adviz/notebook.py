@@ -23,7 +23,8 @@ def _names_from(frame: Any) -> dict[int, str]:
 
 
 class Drawing:
-    """A graph with its layout; Jupyter shows it through ``_repr_svg_``/``_repr_png_``."""
+    """A graph with its layout; Jupyter shows it through ``_repr_html_`` (the interactive player),
+    with ``_repr_svg_``/``_repr_png_`` as fallbacks."""
 
     def __init__(self, graph: Any, layout: Any, **options: Any) -> None:
         self.graph = graph
@@ -36,11 +37,16 @@ class Drawing:
         return ExportOptions(**values)
 
     def save(self, path: str | os.PathLike, **options: Any) -> Path:
-        """Write PNG, SVG, PDF, GIF or JSON, chosen by the suffix, atomically: a failure leaves what
+        """Write PNG, SVG, PDF, GIF, JSON or an interactive HTML page, chosen by the suffix, atomically: a failure leaves what
         was there before. A suffix adviz cannot write, a folder or a special file is refused (ValueError)
         before Qt is loaded or anything is opened."""
         from .model.files import check_output
-        check_output(path, suffixes=(".png", ".svg", ".pdf", ".gif", ".json"))
+        check_output(path, suffixes=(".png", ".svg", ".pdf", ".gif", ".json", ".html"))
+        if Path(path).suffix.lower() == ".html":     # the interactive page needs no Qt
+            from .model.page import write_page
+            values = {**self.options, **options}
+            return write_page(self.graph, self.layout, path, theme=values.get("theme", "light"),
+                              title=values.get("title"))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from .ui.export import export
         return export(self.graph, self.layout, Path(path), self._export_options(**options))
@@ -50,6 +56,21 @@ class Drawing:
             path = Path(folder) / f"graph.{suffix}"
             self.save(path, **options)
             return read_limited(path, 1 << 31)
+
+    def page(self) -> str:
+        """The interactive page: the picture with a step player for the backward and forward pass."""
+        from .model.page import page_html
+        return page_html(self.graph, self.layout, theme=self.options.get("theme", "light"),
+                         title=self.options.get("title"))
+
+    def _repr_html_(self) -> str:
+        # In an iframe, the page's script, styles and keys stay its own: two drawings in one
+        # notebook do not share element ids, and the notebook's keys stay the notebook's.
+        from html import escape
+        n = len(self.graph.nodes)
+        height = min(900, 260 + 60 * max(3, min(n, 10)))
+        return (f'<iframe srcdoc="{escape(self.page(), quote=True)}" style="width:100%;height:{height}px;'
+                f'border:1px solid #ddd;border-radius:6px" title="adviz: the backward pass, step by step"></iframe>')
 
     def _repr_svg_(self) -> str:
         return self._render("svg").decode("utf-8")

@@ -13,7 +13,7 @@ from .model import Document, is_script
 from .model.isolation import shared
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
-FORMATS = ("json",) + IMAGE_FORMATS
+FORMATS = ("json", "html") + IMAGE_FORMATS
 
 
 class RenderError(Exception):
@@ -23,9 +23,10 @@ class RenderError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="adviz render",
-        description="Write the graph of a gradient call as JSON (schema adviz.graph v2) or as a picture.")
+        description="Write the graph of a gradient call as JSON (schema adviz.graph v2), as a picture, or as "
+                    "one self-contained HTML page that plays the pass.")
     p.add_argument("input", help="function text such as 'f = x**2 * y', a tape script (.py) or a session (.adviz)")
-    p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
+    p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.html, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
     p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="declare a Variable")
     p.add_argument("--const", action="append", default=[], metavar="NAME=VALUE", help="declare a constant (not watched)")
     p.add_argument("--watch", action="append", default=[], metavar="NAME=VALUE", help="declare a watched constant")
@@ -218,6 +219,9 @@ def render_command(argv: Sequence[str]) -> int:
                 from .graph import dumps
                 from .model.files import write_text
                 write_text(path, dumps(outcome.graph, outcome.layout) + "\n")
+            elif fmt == "html":       # no Qt: the page is written from the graph and the layout
+                from .model.page import write_page
+                write_page(outcome.graph, outcome.layout, path, theme=args.theme, title=args.title, inputs=inputs)
             else:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 from .ui.export import ExportOptions, export, make_scene, render_sequence

@@ -27,7 +27,7 @@ MAX_FRAMES = 1500
 END_HOLD = 2.0               # the first and last frames of a GIF stay this many times as long as a step
 MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in memory would need 480 MB)
 BAND_PIXELS = 4_000_000      # PNG files are painted this many pixels at a time (16 MB)
-SUFFIXES = (".png", ".svg", ".pdf", ".gif", ".json")
+SUFFIXES = (".png", ".svg", ".pdf", ".gif", ".json", ".html")
 Progress = Callable[[int, int], bool]
 
 
@@ -378,7 +378,7 @@ def preview(graph: Graph, layout: Layout, options: ExportOptions, max_size: tupl
 
 def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOptions | None = None,
            progress: Progress | None = None, inputs: Iterable[str | Path | None] = ()) -> Path | None:
-    """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json).
+    """Write ``graph`` to ``path``; the format comes from the suffix (png, svg, pdf, gif, json, html).
 
     Returns the path written, or None when ``progress`` cancelled the export (nothing is written).
     The file is written atomically: a failure, a cancel or a kill leaves what was there before.
@@ -393,6 +393,10 @@ def export(graph: Graph, layout: Layout, path: str | Path, options: ExportOption
         from ..graph import dumps
         from ..model.files import write_text
         write_text(path, dumps(graph, layout) + "\n")
+        return path
+    if fmt == "html":          # the interactive page needs no scene: it is written from the graph and layout
+        from ..model.page import write_page
+        write_page(graph, layout, path, theme=options.theme, title=options.title)
         return path
     scene = make_scene(graph, layout, options)
     if fmt == "png":

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ..model.document import THEME_TITLES, THEMES
 
 FORMATS = [("png", "PNG image"), ("svg", "SVG drawing (text stays text)"), ("pdf", "PDF (vectors)"),
-           ("gif", "Animated GIF of the pass"), ("sequence", "Numbered PNG per step"), ("json", "Graph JSON")]
+           ("gif", "Animated GIF of the pass"), ("sequence", "Numbered PNG per step"), ("json", "Graph JSON"),
+           ("html", "Interactive page (HTML): the pass with a step player")]
 THEME_CHOICES = [("current", "Current theme")] + [(name, THEME_TITLES[name]) for name in THEMES]
 
 

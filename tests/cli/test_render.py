@@ -189,3 +189,14 @@ def test_a_failed_call_is_still_drawn_and_stderr_says_so(tmp_path, capsys, seeds
     assert data["error"]["cause"] == "tape-already-used" and data["error"]["line"] == 60
     assert all(n["cause"] is None for n in data["nodes"])
     assert Image.open(tmp_path / "call5.png").size[0] > 100
+
+
+def test_html_page_without_qt(tmp_path):
+    out = tmp_path / "pass.html"
+    code = subprocess.run([sys.executable, "-c", "import sys; from adviz.cli import main; code = main(sys.argv[1:]); "
+                           "assert 'PySide6' not in sys.modules; sys.exit(code)",
+                           "render", FUNCTION, "-o", str(out), "--var", "x=2", "--var", "y=3", "--theme", "dark"],
+                          capture_output=True, text=True, timeout=120).returncode
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "#16181d" in page and 'id="steps"' in page
