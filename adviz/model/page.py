@@ -271,7 +271,7 @@ header{padding:10px 16px 0;font-weight:600;font-size:16px}
 #caption .w{margin-bottom:2px}
 #caption .c{font-family:ui-monospace,monospace;font-size:13px;color:%(muted)s;white-space:pre-wrap}
 #view{overflow:auto;padding:0 8px 16px}
-#view.fit svg{width:100%%;height:auto}
+#view.fit svg{width:100%%;height:auto;max-height:calc(100vh - 150px)}
 svg text{fill:%(text)s}
 .e polyline{fill:none;stroke:%(edge)s;stroke-width:1.4}
 .e.off polyline{stroke:%(edge_dim)s;stroke-dasharray:5 4}
@@ -386,10 +386,10 @@ def page_html(graph: Graph, layout: Layout, theme: str = "light", title: str | N
         '<select id="speed" title="speed"><option value="0.5">0.5×</option><option value="1" selected>1×</option>'
         '<option value="2">2×</option><option value="4">4×</option></select>'
         '<label><input id="fwd" type="checkbox"> forward pass</label>'
-        '<button id="fit" title="fit the picture to the window">fit</button></div>',
+        '<button id="fit" title="fit the picture to the window, or show it at its own size">fit</button></div>',
         '<div id="caption" aria-live="polite"></div>',
         error,
-        f'<div id="view">{svg}</div>',
+        f'<div id="view" class="fit">{svg}</div>',
         f'<script type="application/json" id="steps">{_json_for_script(steps_data(graph))}</script>',
         f"<script>{SCRIPT}</script>",
         "</body></html>",
