@@ -74,8 +74,10 @@ def jacobian_by_mode(f: Callable[..., Any], inputs: Sequence[Any]) -> JacobianBy
 
     forward = np.zeros((m, n))
     forward_steps = forward_products = 0
-    for j in range(n):   # one column per input element
-        seeds = {x._id: t for x, t in zip(xs, _unit(in_sizes, in_shapes, j))}
+    in_starts = np.cumsum([0] + in_sizes)
+    for j in range(n):   # one column per input element, the pass seeding its input alone
+        k = int(np.searchsorted(in_starts, j, side="right")) - 1
+        seeds = {xs[k]._id: _unit([in_sizes[k]], [in_shapes[k]], j - int(in_starts[k]))[0]}
         fp = run_forward(records, seeds)
         forward_steps += len(fp.steps)
         forward_products += sum(c is not None for st in fp.steps for c in st.contributions)
