@@ -131,14 +131,14 @@ def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand],
                     c, p = -g, -1.0
                 else:
                     if xs is None:
-                        xs, outv = _arguments(m, inputs, values, out, numeric)
+                        xs, outv = rule_arguments(m, inputs, values, out, numeric)
                     p = p(m, outv, *xs)
                     c = g * p
                 if not numeric or getattr(c, "shape", None) != value.shape:
                     c = sum_to_shape(m, c, value.shape)
             else:
                 if xs is None:
-                    xs, outv = _arguments(m, inputs, values, out, False)
+                    xs, outv = rule_arguments(m, inputs, values, out, False)
                 p = None
                 c = op.vjps[i](m, g, outv, *xs, **attrs)
                 if numeric:
@@ -161,9 +161,9 @@ def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand],
                         {k: _arr(v) for k, v in seed_values.items()}, tuple(gradients))
 
 
-def _arguments(m: Backend, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out: Tensor,
+def rule_arguments(m: Backend, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out: Tensor,
                scalars: bool) -> tuple[list[Any], Any]:
-    """What a rule receives for the inputs and the output of one record."""
+    """What a rule receives for the inputs and the output of one record (both passes use it)."""
     if m is TENSORS:
         # A Variable stands for itself (so an outer tape links back to it) only while it
         # still holds the value the op read; after an assign the recorded value is used.

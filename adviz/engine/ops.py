@@ -6,6 +6,10 @@ the output's formula and the formula of each local partial. ``{0}``, ``{1}`` sta
 inputs' names. Rules take a backend ``m`` (see :mod:`adviz.engine.backends`) so that the same
 rule serves plain numbers and recorded, twice-differentiable tensors.
 
+Forward mode reads the same rows: an elementwise op's tangent is ``partial × tangent`` (exact for
+elementwise functions, so the partials serve both modes); a structural row gives
+``jvps[i](m, t, out, *xs, **attrs)``, input ``i``'s tangent ``t`` carried to the output.
+
 A row also says everything its callers need to treat it generically: how each attribute is
 converted from what a user passes, the keyword names of its tensor inputs, which size check the
 input language runs before calling it, and, where the template alone reads badly, a hook that
@@ -43,7 +47,9 @@ SIZE_CHECKS = (
 @dataclass(frozen=True)
 class Op:
     """One primitive. ``partials[i](m, out, *xs, **attrs)`` is ∂out/∂xs[i] elementwise;
-    structural ops give ``vjps[i](m, g, out, *xs, **attrs)``, the contribution itself.
+    structural ops give ``vjps[i](m, g, out, *xs, **attrs)``, the contribution itself, and
+    ``jvps[i](m, t, out, *xs, **attrs)``, the output's tangent from input ``i``'s tangent ``t``
+    (elementwise ops need none: their tangent is ``partials[i] × t``).
 
     ``converters[k]`` (or None) turns what a user passes for ``attrs[k]`` into what ``forward``
     takes; ``keywords`` are the keyword names of the tensor inputs (``x``, ``y``); ``size_check``
@@ -62,6 +68,7 @@ class Op:
     partial_formulas: tuple[str, ...]
     partials: tuple[Callable[..., Any] | str | None, ...] = ()
     vjps: tuple[Callable[..., Any], ...] = ()
+    jvps: tuple[Callable[..., Any], ...] = ()
     attrs: tuple[str, ...] = ()
     defaults: tuple[Any, ...] = ()
     converters: tuple[Callable[[Any], Any] | None, ...] = ()
@@ -172,6 +179,19 @@ def _reduce_max_vjp(m, g, out, x, axis=None, keepdims=False):
     return m.broadcast_to(m.reshape(g, kept_shape(shape, axis)), shape) * _max_mask(m, out, x, axis)
 
 
+def _reduce_sum_jvp(m, t, out, x, axis=None, keepdims=False):
+    return m.reduce_sum(t, axis, keepdims)
+
+
+def _reduce_mean_jvp(m, t, out, x, axis=None, keepdims=False):
+    return m.reduce_sum(t, axis, keepdims) * (1.0 / reduced_count(m.shape(x), axis))
+
+
+def _reduce_max_jvp(m, t, out, x, axis=None, keepdims=False):
+    # The tangent of the maximum is the mean of the tangents at the tied maxima.
+    return m.reduce_sum(t * _max_mask(m, out, x, axis), axis, keepdims)
+
+
 def _transpose_forward(x, perm=None):
     return np.transpose(x, perm)
 
@@ -259,31 +279,43 @@ _ROWS = [
           lambda m, out, a, b: _mask(m, np.broadcast_to(m.raw(a) > m.raw(b), m.shape(out)), b))),
     # Linear algebra, reductions and shapes: the rule is the contribution itself.
     _row("matmul", 2, np.matmul, "@", "{0} @ {1}", ("(·) @ {1}ᵀ", "{0}ᵀ @ (·)"),
-         vjps=(_matmul_vjp(0), _matmul_vjp(1)), size_check="matmul", shape_problem=matmul_problem,
+         vjps=(_matmul_vjp(0), _matmul_vjp(1)),
+         # d(A@B) = dA @ B + A @ dB
+         jvps=(lambda m, t, out, a, b: m.matmul(t, b), lambda m, t, out, a, b: m.matmul(a, t)),
+         size_check="matmul", shape_problem=matmul_problem,
          exports=("", "linalg")),
     _row("reduce_sum", 1, lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
-         "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), **_REDUCTION, aliases=("sum",)),
+         "Σ", "Σ {0}", ("1",), vjps=(_reduce_sum_vjp,), jvps=(_reduce_sum_jvp,), **_REDUCTION,
+         aliases=("sum",)),
     _row("reduce_mean", 1, lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
-         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), partial_text=mean_partial, **_REDUCTION,
+         "mean", "mean({0})", ("1/n",), vjps=(_reduce_mean_vjp,), jvps=(_reduce_mean_jvp,),
+         partial_text=mean_partial, **_REDUCTION,
          aliases=("mean",)),
     _row("reduce_max", 1, lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims),
-         "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), **_REDUCTION, aliases=("max",)),
+         "max", "max({0})", ("[{0} = max]",), vjps=(_reduce_max_vjp,), jvps=(_reduce_max_jvp,),
+         **_REDUCTION, aliases=("max",)),
     _row("reshape", 1, lambda x, shape=None: np.reshape(x, shape), "reshape", "reshape({0})", ("1",),
-         vjps=(lambda m, g, out, x, shape=None: m.reshape(g, m.shape(x)),), attrs=("shape",),
+         vjps=(lambda m, g, out, x, shape=None: m.reshape(g, m.shape(x)),),
+         jvps=(lambda m, t, out, x, shape=None: m.reshape(t, m.shape(out)),), attrs=("shape",),
          defaults=(None,), converters=(_shape,)),
     _row("transpose", 1, _transpose_forward, "ᵀ", "{0}ᵀ", ("1",), vjps=(_transpose_vjp,),
+         jvps=(lambda m, t, out, x, perm=None: m.transpose(t, perm),),
          attrs=("perm",), defaults=(None,), converters=(_perm,)),
     _row("getitem", 1, lambda x, index=(): np.asarray(x[index]), "[ ]", "{0}[{index}]", ("1 at [{index}]",),
-         vjps=(lambda m, g, out, x, index=(): m.index_grad(g, m.shape(x), index),), attrs=("index",),
+         vjps=(lambda m, g, out, x, index=(): m.index_grad(g, m.shape(x), index),),
+         jvps=(lambda m, t, out, x, index=(): m.getitem(t, index),), attrs=("index",),
          defaults=((),), exports=()),
-    _row("cast", 1, _cast_forward, "cast", "cast({0})", ("1",), vjps=(_cast_vjp,), attrs=("dtype",),
+    _row("cast", 1, _cast_forward, "cast", "cast({0})", ("1",), vjps=(_cast_vjp,),
+         jvps=(lambda m, t, out, x, dtype=None: m.cast(t, m.raw(out).dtype),), attrs=("dtype",),
          defaults=(None,), converters=(as_dtype,), exports=("",)),
     # Used by the backward pass of other rows, so that it can itself be differentiated.
     _row("broadcast_to", 1, lambda x, shape=(): np.broadcast_to(x, shape), "broadcast", "broadcast({0})",
-         ("1",), vjps=(lambda m, g, out, x, shape=(): sum_to_shape(m, g, m.shape(x)),), attrs=("shape",),
+         ("1",), vjps=(lambda m, g, out, x, shape=(): sum_to_shape(m, g, m.shape(x)),),
+         jvps=(lambda m, t, out, x, shape=(): m.broadcast_to(t, m.shape(out)),), attrs=("shape",),
          defaults=((),), size_check="allocate", exports=("",)),
     _row("index_grad", 1, _index_grad_forward, "scatter", "scatter({0})", ("1",),
-         vjps=(lambda m, g, out, x, shape=(), index=(): m.getitem(g, index),), attrs=("shape", "index"),
+         vjps=(lambda m, g, out, x, shape=(), index=(): m.getitem(g, index),),
+         jvps=(lambda m, t, out, x, shape=(), index=(): m.index_grad(t, m.shape(out), index),), attrs=("shape", "index"),
          defaults=((), ()), size_check="allocate", exports=(), internal=True),
 ]
 

@@ -6,7 +6,8 @@ watches) is a :class:`TapeState`, defined here because recording is what writes 
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from contextlib import contextmanager
+from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class TapeState:
     """What recording writes into: a tape's records, the records it only saw, and its watch set."""
 
     _witness = False   # a history keeper (adviz.engine.history.Witness) rather than a tape
+    _accumulator = False   # a forward-mode accumulator (adviz.engine.forward.ForwardAccumulator)
 
     def __init__(self, watch_accessed_variables: bool) -> None:
         self._watch_accessed = bool(watch_accessed_variables)
@@ -75,6 +77,22 @@ def pop(tape: TapeState) -> None:
 def open_tapes() -> tuple[TapeState, ...]:
     """The tapes whose ``with`` block is open, innermost last."""
     return tuple(_STACK)
+
+
+@contextmanager
+def enclosing_only(tape: TapeState) -> Iterator[None]:
+    """Within the block only what encloses ``tape`` sees ops: an accumulator's own arithmetic is
+    recorded by the tapes outside it (so it can be differentiated again), never by itself."""
+    if tape not in _STACK:
+        yield
+        return
+    here = _STACK.index(tape)
+    inner = _STACK[here:]
+    del _STACK[here:]
+    try:
+        yield
+    finally:
+        _STACK.extend(inner)
 
 
 def differentiating() -> bool:
@@ -164,9 +182,13 @@ def _convert(args: tuple[Any, ...]) -> tuple[tuple[Operand, ...], tuple[Tensor, 
 def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out: Tensor,
             attrs: dict[str, Any]) -> None:
     kept = stopped = unwatched = None
+    accumulators = None
     for tape in _STACK:
         if tape._witness:
             tape.see(op, inputs, out)  # type: ignore[attr-defined]
+            continue
+        if tape._accumulator:
+            accumulators = (accumulators or []) + [tape]
             continue
         if tape._stopped:
             stopped = stopped or Record(op, inputs, values, out, attrs, "stopped")
@@ -183,6 +205,11 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
         else:
             unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched")
             tape._unrecorded.append(unwatched)
+    if accumulators:
+        # After the tapes have recorded the op: an enclosing tape may record its tangent's arithmetic.
+        record = kept or Record(op, inputs, values, out, attrs)
+        for acc in accumulators:
+            acc.carry(record)  # type: ignore[attr-defined]
 
 
 def read_variable(var: Variable) -> Tensor:

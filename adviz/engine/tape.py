@@ -52,16 +52,18 @@ def flatten(structure: Any) -> list[Any]:
     return [structure]
 
 
-def _unflatten(structure: Any, leaves: Iterator[Any]) -> Any:
+def unflatten(structure: Any, leaves: Iterator[Any]) -> Any:
+    """``structure`` with its leaves replaced, in order, by ``leaves`` (the inverse of :func:`flatten`)."""
     if isinstance(structure, dict):
-        return {key: _unflatten(structure[key], leaves) for key in structure}
+        return {key: unflatten(structure[key], leaves) for key in structure}
     if isinstance(structure, (list, tuple)):
-        items = [_unflatten(item, leaves) for item in structure]
+        items = [unflatten(item, leaves) for item in structure]
         return items if isinstance(structure, list) else tuple(items)
     return next(leaves)
 
 
-def _unconnected_mode(value: Any) -> UnconnectedGradients:
+def unconnected_mode(value: Any) -> UnconnectedGradients:
+    """``value`` (an :class:`UnconnectedGradients` or its string) as the enum."""
     if isinstance(value, UnconnectedGradients):
         return value
     try:
@@ -192,7 +194,7 @@ class GradientTape(TapeState):
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
                             "Variables or CompositeTensors to be differentiated, but received None.")
-        mode = _unconnected_mode(unconnected_gradients)
+        mode = unconnected_mode(unconnected_gradients)
         self._consume()
         flat_sources = flatten(sources)
         for s in flat_sources:
@@ -204,7 +206,7 @@ class GradientTape(TapeState):
         first = next_id()
         result = run_backward(self, targets, flat_sources, seeds, keep_steps=self.keep_steps)
         grads = [_finish(g, s, mode) for g, s in zip(result.gradients, flat_sources)]
-        out = _unflatten(sources, iter(grads))
+        out = unflatten(sources, iter(grads))
         self.calls.append(TapeCall("gradient", target, sources, out, n_records, n_unrecorded,
                                    result if self.keep_steps else None, (first, next_id())))
         return out
@@ -214,7 +216,7 @@ class GradientTape(TapeState):
         """d target[i...] / d source[j...] for every element pair: shape target.shape + source.shape."""
         if target is None:
             raise TypeError("Argument `target` should be a Tensor, but received None.")
-        mode = _unconnected_mode(unconnected_gradients)
+        mode = unconnected_mode(unconnected_gradients)
         self._consume()
         flat_sources = flatten(sources)
         tgt = target._value if isinstance(target, Variable) else target
@@ -246,7 +248,7 @@ class GradientTape(TapeState):
                 grads.append(_finish(None, s, mode, shape=tgt.shape + tuple(s.shape)))
                 continue
             grads.append(_stack(parts, tgt.shape, s))
-        out = _unflatten(sources, iter(grads))
+        out = unflatten(sources, iter(grads))
         self.calls.append(TapeCall("jacobian", target, sources, out, n_records, n_unrecorded,
                                    None, (first, next_id())))
         return out

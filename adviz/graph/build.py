@@ -16,6 +16,7 @@ from .diagnosis import Scene, explain_failure, explain_sources, notes_for, tape_
 from .formulas import chain_lines, derivative_part, inputs_text, op_formula, partial_formula, slot_numbers
 from .model import (CONSTANT, LITERAL, OP, TARGET, VARIABLE, VARIABLE_UNTRAINABLE, WATCHED, Edge,
                     Graph, Node, Step)
+from .tangent import tangent_schedule
 from .texts import forward_words
 from .values import format_value, is_zero
 
@@ -41,14 +42,16 @@ def _value_of(obj: Any, seen: dict[int, np.ndarray] | None = None) -> np.ndarray
 def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | None = None, *,
                 gradient_ranges: Iterable[tuple[int, int]] = (), title: str = "",
                 tape_name: str = "tape", history: Any = None, moment: Any = None,
-                explain: bool = True) -> Graph:
+                explain: bool = True, seed: Sequence[Any] | None = None) -> Graph:
     """The graph of ``call`` (one entry of ``tape.calls``).
 
     ``names`` maps engine ids to the user's names; ``gradient_ranges`` are the id ranges that
     inner gradient calls created, so that their ops, recorded on this tape, are marked.
     ``history`` (an :class:`adviz.engine.history.Witness`) and ``moment`` (the language's
     ``TapeMoment``) let the diagnosis see past the tape; with ``explain`` every source that got
-    no gradient gets its ``cause`` (see :mod:`adviz.graph.diagnosis`).
+    no gradient gets its ``cause`` (see :mod:`adviz.graph.diagnosis`). ``seed`` gives each source
+    its tangent for the forward-mode schedule ``Graph.tangent`` (default: 1 for the first source,
+    0 for the others; see :mod:`adviz.graph.tangent`).
     """
     names = names or {}
     ranges = list(gradient_ranges)
@@ -193,6 +196,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
                   targets=[ids[t._id] for t in targets], sources=[ids[s._id] for s in sources],
                   title=title, tape={"name": tape_name, "persistent": tape.persistent,
                                      "watch_accessed_variables": tape.watch_accessed_variables})
+    graph.tangent, graph.seed = tangent_schedule(chosen, sources, seed, tape.is_watched, nodes, edges, ids, edge_of)
     asked = next((k + 1 for k, c in enumerate(tape.calls) if c is call), len(tape.calls) or 1)
     graph.tape_state = tape_state(tape, moment, names, asked)
     if explain:
@@ -202,6 +206,14 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
         if first is not None and backward and backward[0].kind == "seed" and not backward[0].adjoints:
             backward[0].words += " " + first.text      # why, in words, where the picture says nothing flows
     return graph
+
+
+def forward_mode_graph(tape: GradientTape, call: TapeCall, seed: Sequence[Any] | None = None,
+                       names: Mapping[int, str] | None = None, **options: Any) -> Graph:
+    """The graph of ``call`` with its forward-mode schedule seeded by ``seed`` (one tangent per
+    source of the call; default 1 for the first, 0 for the others): ``Graph.tangent`` and each
+    node's ``tangent`` then hold the directional derivative along the seed."""
+    return build_graph(tape, call, names, seed=seed, **options)
 
 
 def _values(rec: Any) -> list[np.ndarray]:

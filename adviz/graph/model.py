@@ -112,6 +112,9 @@ class Node:
     gradient_text: str = ""              # "None", "0", or the value
     order: int = 0               # position in the forward (computation) order
     cause: Cause | None = None   # for a source with no gradient (None, or 0 when unconnected is ZERO): why
+    tangent: np.ndarray | None = None    # forward mode: d(value)/d(seed direction); None where none reaches
+    tangent_text: str = ""
+    dual_text: str = ""          # the dual number ``value + tangent·ε``
 
 
 @dataclass
@@ -128,6 +131,9 @@ class Edge:
     partial_text: str = ""
     contribution: np.ndarray | None = None
     contribution_text: str = ""
+    # Forward mode: local partial × the source's tangent, at the op's output shape.
+    tangent_product: np.ndarray | None = None
+    tangent_product_text: str = ""   # e.g. "ẋ·cos(x) = 1 × 0.5403 = 0.5403"
 
 
 @dataclass
@@ -137,10 +143,14 @@ class Step:
     Backward: ``node``'s adjoint (``upstream``) flows into its inputs along ``edges``;
     ``contributions`` and ``adjoints`` map edge and node ids to values after the step.
     Forward: ``node``'s value is computed. The first backward step is the seed at the target.
+    Tangent (forward mode): the first step ("tangent-seed") gives each source its tangent in
+    ``tangents``; each later one ("tangent") carries the tangents of ``node``'s inputs along
+    ``edges``: ``contributions`` maps each edge to local partial × incoming tangent and
+    ``tangents`` holds ``node``'s tangent, their sum (a fan-in sum when several edges arrive).
     """
 
     index: int
-    kind: str                    # "seed", "backward", "forward"
+    kind: str                    # "seed", "backward", "forward", "tangent-seed", "tangent"
     node: str
     edges: list[str] = field(default_factory=list)
     upstream: np.ndarray | None = None
@@ -149,11 +159,13 @@ class Step:
     accumulated: dict[str, np.ndarray] = field(default_factory=dict)   # adjoint before the step, at fan-out
     words: str = ""
     chain: list[str] = field(default_factory=list)
+    tangents: dict[str, np.ndarray] = field(default_factory=dict)   # node id -> tangent after the step
 
 
 @dataclass
 class Graph:
-    """Nodes, edges and both schedules of one gradient call."""
+    """Nodes, edges and the three schedules of one gradient call: backward (reverse mode), forward
+    (the values), and tangent (forward mode, seeded by ``seed``: one tangent per source)."""
 
     nodes: dict[str, Node]
     edges: dict[str, Edge]
@@ -167,6 +179,8 @@ class Graph:
     failure: Cause | None = None                         # a failed call: its cause, shown instead of None
     notes: list[str] = field(default_factory=list)       # e.g. TensorFlow's warning for a call inside the block
     tape_state: TapeState | None = None
+    tangent: list[Step] = field(default_factory=list)
+    seed: dict[str, np.ndarray] = field(default_factory=dict)   # source node id -> its tangent
 
     def out_edges(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges.values() if e.source == node_id]

@@ -472,7 +472,7 @@ def describe(value: Any) -> str:
         return "a number"
     kind = type(value).__name__
     names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
-             "GradientTape": "a GradientTape", "Namespace": "a module", "SafeFunction": "a function",
+             "GradientTape": "a GradientTape", "ForwardAccumulator": "a ForwardAccumulator", "Namespace": "a module", "SafeFunction": "a function",
              "BoundMethod": "a method", "float": "a number", "int": "an integer", "str": "a string",
              "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
     return names.get(kind, kind)

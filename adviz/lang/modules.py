@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine import (FUNCTIONS, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
+from ..engine import (FUNCTIONS, ForwardAccumulator, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
 from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
@@ -124,6 +124,9 @@ def _top_level(module: str) -> dict[str, Any]:
         "bool": bool_,
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
                                           {m.name: m for m in UnconnectedGradients}),
+        "autodiff": Namespace(f"{module}.autodiff", {"ForwardAccumulator": SafeFunction(
+            f"{module}.autodiff.ForwardAccumulator", ForwardAccumulator, _copied((1, "tangents")),
+            pytype=ForwardAccumulator)}),
     })
     for sub in ("math", "nn", "linalg"):
         members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))

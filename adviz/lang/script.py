@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine import GradientTape, Tensor, Variable, flatten
+from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
 from ..engine.recording import differentiating as recording
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
@@ -202,8 +202,12 @@ class _Interpreter(Evaluator):
                 elif isinstance(manager, ContextValue):
                     value = self._guard(item.context_expr, manager.manager.__enter__)
                     entered.append(manager.manager)
+                elif isinstance(manager, ForwardAccumulator):
+                    value = self._guard(item.context_expr, manager.__enter__)
+                    entered.append(manager)
                 else:
-                    raise self.fail(item.context_expr, "only a GradientTape or tape.stop_recording() can be "
+                    raise self.fail(item.context_expr, "only a GradientTape, a ForwardAccumulator or "
+                                                       "tape.stop_recording() can be "
                                                        f"used with 'with', not {describe(manager)}", "type")
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, value)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine import GradientTape, Tensor, Variable
+from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .text import text_of
@@ -258,6 +258,12 @@ def _tape_attribute(tape: GradientTape, name: str) -> Any:
     raise KeyError(name)
 
 
+def _accumulator_attribute(acc: ForwardAccumulator, name: str) -> Any:
+    if name == "jvp":
+        return BoundMethod(acc, name, acc.jvp)
+    raise KeyError(name)
+
+
 def _variable_attribute(var: Variable, name: str) -> Any:
     if name in ("assign", "assign_add", "assign_sub"):
         return BoundMethod(var, name, getattr(var, name), _assign_check)
@@ -279,7 +285,7 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 
 
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
-METHOD_NAMES = frozenset({"gradient", "jacobian", "stop_recording", "watch", "watched_variables", "reset",
+METHOD_NAMES = frozenset({"gradient", "jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
                           *ARRAY_ATTRIBUTES})
@@ -296,6 +302,8 @@ def get_attribute(value: Any, name: str) -> Any:
             raise LangError(f"{value.name}.{name} is not available in scripts", kind="name")
         if isinstance(value, GradientTape):
             return _tape_attribute(value, name)
+        if isinstance(value, ForwardAccumulator):
+            return _accumulator_attribute(value, name)
         if isinstance(value, Variable):
             return _variable_attribute(value, name)
         if isinstance(value, Tensor):
