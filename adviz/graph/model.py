@@ -185,6 +185,10 @@ class Graph:
     def out_edges(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges.values() if e.source == node_id]
 
+    def schedule(self, mode: str) -> list[Step]:
+        """The steps of one pass: ``backward`` (adjoints), ``forward`` (values) or ``tangent`` (forward mode)."""
+        return {"forward": self.forward, "tangent": self.tangent}.get(mode, self.backward)
+
     def to_networkx(self):
         """A networkx DiGraph with the same ids (for layouts)."""
         import networkx as nx

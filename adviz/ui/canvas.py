@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 from ..graph import Layout
 from ..model import Outcome
 from .animator import Player
-from .model import BACKWARD, DocumentModel
+from .model import DocumentModel
 from .scene import GraphScene
 from .theme import Theme
 from .view import GraphView
@@ -122,7 +122,7 @@ class Canvas(QObject):
         if graph is None:
             self.step_line.setText("")
             return
-        steps = graph.backward if self.model.mode == BACKWARD else graph.forward
+        steps = graph.schedule(self.model.mode)
         if not steps:
             self.step_line.setText("<i>No backward steps: the target does not depend on a watched source.</i>")
             return

@@ -239,7 +239,7 @@ class DocumentModel(QObject):
         graph = self.outcome.graph if self.outcome else None
         if graph is None:
             return 0
-        return len(graph.backward if (mode or self.mode) == BACKWARD else graph.forward)
+        return len(graph.schedule(mode or self.mode))
 
     def set_step(self, index: int, animate: bool = False) -> None:
         n = self.length()
@@ -330,7 +330,7 @@ class DocumentModel(QObject):
 
     def length_of(self, outcome: Outcome) -> int:
         graph = outcome.graph
-        return 0 if graph is None else len(graph.backward if self.mode == BACKWARD else graph.forward)
+        return 0 if graph is None else len(graph.schedule(self.mode))
 
     def _on_laid_out(self, request: int, graph, result) -> None:
         if request != self._layout_requests or self.outcome is None or self.outcome.graph is not graph:

@@ -62,6 +62,7 @@ class NodeState:
     value_hidden: bool = False   # forward pass: not computed yet
     computing: float = 0.0       # forward pass: 0..1 while its value appears
     badge: bool = True           # show the gradient() badge of a source
+    tangent: str = ""            # forward mode: the dual number a + b·ε, or a fan-in sum of tangents
 
 
 class NodeItem(LazyTip, QGraphicsItem):
@@ -126,7 +127,7 @@ class NodeItem(LazyTip, QGraphicsItem):
         extra_w = max(0.0, 150 - r.width()) / 2
         glow = 6 + 3 * self.theme.line_scale          # the "receiving" halo around the body
         bounds = r.adjusted(-extra_w - glow, -22, extra_w + 40, 2 * self._line_h + 14)
-        text = self.state.sum_text or self.state.adjoint
+        text = self.state.tangent or self.state.sum_text or self.state.adjoint
         if text:
             w = text_width(self._small_font, "∂ " + text) + 16
             bounds = bounds.united(QRectF(-w / 2, r.bottom(), w, 2 * self._line_h + 14))
@@ -186,7 +187,8 @@ class NodeItem(LazyTip, QGraphicsItem):
 
     def set_state(self, state: NodeState) -> None:
         if state != self.state:
-            if (state.sum_text, state.adjoint, state.badge) != (self.state.sum_text, self.state.adjoint, self.state.badge):
+            if (state.sum_text, state.adjoint, state.badge, state.tangent) != (
+                    self.state.sum_text, self.state.adjoint, self.state.badge, self.state.tangent):
                 self.prepareGeometryChange()
                 self.state = state
                 self._update_bounds()
@@ -277,6 +279,9 @@ class NodeItem(LazyTip, QGraphicsItem):
 
     def _paint_adjoint(self, painter: QPainter) -> None:
         st, t = self.state, self.theme
+        if st.tangent:
+            self._paint_chip(painter, st.tangent, QColor(t.forward), st.active)
+            return
         text = st.sum_text or st.adjoint
         if not text:
             if self.node.is_source and not self.node.recorded:
@@ -300,6 +305,22 @@ class NodeItem(LazyTip, QGraphicsItem):
         if st.sum_text or st.receiving > 0:
             bg = QColor(t.flow)
             bg.setAlphaF(0.18 + 0.25 * st.receiving)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(t.text))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_chip(self, painter: QPainter, text: str, colour: QColor, strong: bool) -> None:
+        """A rounded chip under the body (forward mode's dual number)."""
+        t = self.theme
+        painter.setFont(self._small_font)
+        fm = QFontMetricsF(self._small_font)
+        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
+        box = QRectF(-w / 2, self._shape_rect.bottom() + 5, w, h)
+        painter.setPen(QPen(colour, 1.2 * t.line_scale))
+        bg = QColor(colour) if strong else QColor(t.background)
+        if strong:
+            bg.setAlphaF(0.2)
         painter.setBrush(bg)
         painter.drawRoundedRect(box, h / 2, h / 2)
         painter.setPen(QColor(t.text))

@@ -15,7 +15,7 @@ from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
 from .edge_item import label_lines
 from .theme import Theme
 
-BACKWARD, FORWARD = "backward", "forward"
+BACKWARD, FORWARD, TANGENT = "backward", "forward", "tangent"
 SPREAD_STEP, SPREAD_TRIES = 1.25, 5     # layers at most 1.25⁵ ≈ 3 times further apart
 
 
@@ -300,7 +300,7 @@ class GraphScene(QGraphicsScene):
     def schedule_length(self, mode: str | None = None) -> int:
         if self.graph is None:
             return 0
-        return len(self.graph.backward if (mode or self.mode) == BACKWARD else self.graph.forward)
+        return len(self.graph.schedule(mode or self.mode))
 
     def show_step(self, mode: str, index: int, progress: float = 1.0) -> None:
         """Show step ``index`` of the backward or forward schedule, ``progress`` (0..1) of the way in."""
@@ -310,7 +310,9 @@ class GraphScene(QGraphicsScene):
         n = self.schedule_length(mode)
         index = max(0, min(index, n - 1)) if n else 0
         self.step, self.progress = index, progress
-        if mode == FORWARD:
+        if mode == TANGENT:
+            self._show_tangent(index, progress)
+        elif mode == FORWARD:
             self._show_forward(index, progress)
         else:
             self._show_backward(index, progress)
@@ -416,6 +418,39 @@ class GraphScene(QGraphicsScene):
         for eid, item in self.edges.items():
             into_current = cur is not None and item.edge.target == cur.node
             item.set_state(EdgeState(forward=p if into_current and p < 1 else 0.0))
+
+    def _show_tangent(self, index: int, p: float) -> None:
+        """Forward mode: tangents flow from the seeded inputs to the outputs; each node shows its
+        dual number ``a + b·ε`` once its tangent is known, each edge ``∂ · tangent``."""
+        self._base_for = ()
+        graph = self.graph
+        assert graph is not None
+        steps = graph.tangent
+        known: dict[str, str] = {}
+        done: set[str] = set()
+        for k, step in enumerate(steps[: index + 1]):
+            arrived = k < index or p >= 0.55
+            for nid in step.tangents:
+                if arrived and nid in graph.nodes:
+                    known[nid] = graph.nodes[nid].dual_text
+            if k < index:
+                done.update(step.edges)
+        cur = steps[index] if steps else None
+        for nid, item in self.nodes.items():
+            sums = ""
+            if cur is not None and nid == cur.node and len(cur.edges) > 1 and p > 0.3:
+                parts = [format_value(cur.contributions[e]) for e in cur.edges if e in cur.contributions]
+                total = format_value(cur.tangents[nid]) if p >= 0.55 and nid in cur.tangents else "…"
+                sums = f"{' + '.join(parts)} = {total}"
+            item.set_state(NodeState(tangent=sums or known.get(nid, ""), active=cur is not None and nid == cur.node,
+                                     badge=False))
+        for eid, item in self.edges.items():
+            edge = graph.edges[eid]
+            if cur is not None and eid in cur.edges:
+                item.set_state(EdgeState(forward=p if p < 1 else 0.0, product=edge.tangent_product_text,
+                                         done=p >= 1))
+            else:
+                item.set_state(EdgeState(done=eid in done, product=edge.tangent_product_text if eid in done else ""))
 
     def bounding_rect(self) -> QRectF:
         return self.itemsBoundingRect()

@@ -17,7 +17,9 @@ class TransportBar(QWidget):
         self.mode = QComboBox()
         self.mode.addItem("Backward pass", "backward")
         self.mode.addItem("Forward pass", "forward")
-        self.mode.setToolTip("Which pass to play: adjoints flowing back, or values computed in order")
+        self.mode.addItem("Forward mode (tangents)", "tangent")
+        self.mode.setToolTip("Which pass to play: adjoints flowing back (reverse mode), values computed in order, "
+                             "or tangents flowing forward from the first input (forward mode, dual numbers a + b·ε)")
         layout.addWidget(self.mode)
         for key in ("first", "previous", "play", "next", "last"):
             button = QToolButton()

@@ -118,3 +118,18 @@ def test_a_fitted_graph_refits_when_a_panel_closes_but_a_chosen_zoom_stays(windo
     window.inputs_dock.show()
     QApplication.processEvents()         # the resize reaches the view
     assert window.view.zoom() == chosen
+
+
+def test_forward_mode_plays_tangents_as_dual_numbers(window, qtbot):
+    graph = show(window, qtbot, "u = x*y\nf = sin(u) + x**2")
+    window.transport.mode.setCurrentIndex(window.transport.mode.findData("tangent"))
+    assert window.player.length() == len(graph.tangent) > 1
+    window.player.go(window.player.length() - 1, animate=False)
+    f = window.scene.nodes[next(n.id for n in graph.nodes.values() if n.is_target)]
+    x = window.scene.nodes[node_by_label(graph, "x").id]
+    assert x.state.tangent == "2 + 1·ε"
+    # ∂f/∂x at (2, 3) = y·cos(xy) + 2x, carried forward as f's tangent
+    import math
+    expected = 3 * math.cos(6) + 4
+    assert f.state.tangent.endswith(f"{expected:.4g}·ε") or f"{expected:.4g}" in f.state.tangent
+    assert "tangents" in window.step_line.text()
