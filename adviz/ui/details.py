@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -28,6 +28,7 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.title)
         self.text = QLabel()
         self.text.setWordWrap(True)
+        self.text.setMinimumWidth(1)          # wraps to the panel, never widens it
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.text)
@@ -53,6 +54,9 @@ class DetailsPanel(QWidget):
         layout.addStretch(0)
         self.node_name = ""
         self.good, self.bad = "#15803d", "#dc2626"
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt virtual
+        return QSize(300, 420)        # long texts wrap; they never push the canvas aside
 
     def clear(self, tape: str = "", symbols: dict[str, str] | None = None) -> None:
         """Nothing selected: the tape of the call drawn, and what each symbol on the picture means."""

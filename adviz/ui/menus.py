@@ -101,7 +101,8 @@ def build_menus(w: QMainWindow) -> None:
     view.addAction(acts["compare"])
     for key, dock, keys in (("show_inputs", w.inputs_dock, "Ctrl+Shift+I"),
                             ("show_details", w.details_dock, "Ctrl+Shift+D"),
-                            ("show_lesson", w.lesson_dock, "Ctrl+Shift+L")):
+                            ("show_lesson", w.lesson_dock, "Ctrl+Shift+L"),
+                            ("show_trace", w.trace_dock, "Ctrl+Shift+T")):
         toggle = dock.toggleViewAction()
         toggle.setShortcut(QKeySequence(keys))
         toggle.setStatusTip(f"Show or hide the {dock.windowTitle()} panel")

@@ -72,7 +72,7 @@ class Presentation(QObject):
         self.active = True
         self._saved = {
             "theme": w.theme_setting, "maximized": w.isMaximized(), "fullscreen": w.isFullScreen(),
-            "docks": {d: d.isVisible() for d in (w.inputs_dock, w.details_dock, w.lesson_dock)},
+            "docks": {d: d.isVisible() for d in (w.inputs_dock, w.details_dock, w.lesson_dock, w.trace_dock)},
             "toolbars": [t for t in w.findChildren(QToolBar) if t.isVisible()],
             "menubar": w.menuBar().isVisible(), "status": w.statusBar().isVisible(),
         }

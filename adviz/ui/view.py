@@ -37,6 +37,7 @@ class GraphView(QGraphicsView):
         self.stale_message = ""
         self.empty_message = ""
         self.failure: tuple[str, str] | None = None     # a failed call: what went wrong, and the fix
+        self._lit = None                  # a node lit from outside the canvas (a row of the trace table)
         self.background_paints = 0
         self.foreground_paints = 0
         self.setToolTip("")
@@ -149,8 +150,18 @@ class GraphView(QGraphicsView):
         if len(points) < 20000:
             painter.drawPoints(points)
 
+    def light(self, item) -> None:
+        """Ring ``item`` (a node item, or None for none) until another is lit."""
+        self._lit = item
+        self.viewport().update()
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt virtual
         self.foreground_paints += 1
+        lit = self._lit
+        if lit is not None and lit.scene() is self.scene():
+            painter.setPen(QPen(QColor(self.graph_scene.theme.forward), 3.0, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(lit.mapRectToScene(lit.shape_rect()).adjusted(-8, -8, 8, 8), 10, 10)
         painter.save()
         painter.resetTransform()
         if self.show_legend and self.graph_scene.nodes:

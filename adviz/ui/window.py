@@ -31,6 +31,7 @@ from .presentation import Presentation
 from .sessions import SessionController
 from .settings import restore_settings, save_settings
 from .theme import theme_named, widget_palette
+from .trace_table import TraceTable, bind as bind_trace
 from .transport import TransportBar
 
 
@@ -109,6 +110,8 @@ class MainWindow(QMainWindow, Exporting):
         self.inputs, self.inputs_dock = self._dock(InputsPanel(), "Inputs", Qt.DockWidgetArea.LeftDockWidgetArea)
         self.details, self.details_dock = self._dock(DetailsPanel(), "Details", Qt.DockWidgetArea.RightDockWidgetArea)
         self.lesson, self.lesson_dock = self._dock(LessonPanel(), "Lesson", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.trace, self.trace_dock = self._dock(TraceTable(), "Trace", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.trace_dock.hide()          # View ▸ Trace (Ctrl+Shift+T)
         self.tabifyDockWidget(self.details_dock, self.lesson_dock)
         self.lesson_dock.hide()
         self.statusBar().showMessage("Ready")
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow, Exporting):
         model.checked.connect(self._on_checked)
         self.canvas.shown.connect(self.graphShown)
         self.canvas.describe_change = self.script_change
+        bind_trace(self.trace, model, self.canvas)
         self.player.playingChanged.connect(self._on_playing)
         self.transport.scrubber.valueChanged.connect(lambda v: model.set_step(v))
         self.transport.speed.currentIndexChanged.connect(

@@ -133,3 +133,28 @@ def test_forward_mode_plays_tangents_as_dual_numbers(window, qtbot):
     expected = 3 * math.cos(6) + 4
     assert f.state.tangent.endswith(f"{expected:.4g}·ε") or f"{expected:.4g}" in f.state.tangent
     assert "tangents" in window.step_line.text()
+
+
+def test_the_trace_table_follows_the_pass_and_the_canvas_both_ways(window, qtbot):
+    graph = show(window, qtbot, "u = x*y\nf = sin(u) + x**2")
+    window.actions_by_key["show_trace"].trigger()
+    table = window.trace
+    labels = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert labels[:2] == ["x", "y"] or set(labels[:2]) == {"x", "y"}
+    assert labels[-1] == "f" and "sin(u)" in labels
+    window.player.go(1, animate=False)
+    step = graph.backward[1]
+    assert table._current == step.node
+    u = node_by_label(graph, "u").id
+    table.selectRow(table.ids.index(u))
+    assert window.scene.nodes[u].isSelected()
+    x = node_by_label(graph, "x").id
+    window.scene.clearSelection()
+    window.scene.nodes[x].setSelected(True)
+    assert table.selectionModel().selectedRows()[0].row() == table.ids.index(x)
+    table.nodeHovered.emit(u)
+    assert window.view._lit is window.scene.nodes[u]
+    # forward mode fills the tangent column: ẋ = 1 seeds it, ḟ = ∂f/∂x
+    adjoint_x = table.item(table.ids.index(x), 4).text()
+    tangent_f = table.item(table.ids.index(graph.targets[0]), 3).text()
+    assert adjoint_x == tangent_f, "one reverse pass and one forward pass agree on ∂f/∂x"
