@@ -6,7 +6,8 @@ highlighted while the pass plays, hovering a row lights its node, choosing a row
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QSignalBlocker, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -96,38 +97,52 @@ def _faint(colour: str) -> QColor:
     return c
 
 
-def bind(table: TraceTable, model, canvas) -> None:
-    """Link ``table`` with the canvas of ``model``: rows follow the picture and the step, and back."""
-    scene, view = canvas.scene, canvas.view
+class TraceLink(QObject):
+    """Links a :class:`TraceTable` with a model's canvas: rows follow the picture and the step, and back.
 
-    def current() -> None:
-        graph = scene.graph
-        if graph is None:
+    A child of the table, with bound-method slots: when the window goes, Qt drops every connection.
+    """
+
+    def __init__(self, table: TraceTable, model, canvas) -> None:
+        super().__init__(table)
+        self.table, self.model, self.canvas = table, model, canvas
+        canvas.shown.connect(self.shown)
+        model.stepChanged.connect(self.current)
+        model.modeChanged.connect(self.current)
+        table.nodeHovered.connect(self.hovered)
+        table.nodeChosen.connect(self.chosen)
+        canvas.scene.selectionChanged.connect(self.selected)
+
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self.canvas.scene) and shiboken6.isValid(self.canvas.view)
+
+    def current(self, *_args) -> None:
+        scene = self.canvas.scene
+        if not self._alive() or scene.graph is None:
             return
-        steps = graph.schedule(model.mode)
+        steps = scene.graph.schedule(self.model.mode)
         if steps:
-            step = steps[min(model.step, len(steps) - 1)]
-            theme = scene.theme
-            table.highlight(step.node, theme.flow if model.mode == "backward" else theme.forward)
+            step = steps[min(self.model.step, len(steps) - 1)]
+            self.table.highlight(step.node, scene.theme.flow if self.model.mode == "backward" else scene.theme.forward)
 
-    def shown() -> None:
-        table.show_graph(scene.graph)
-        current()
+    def shown(self) -> None:
+        if self._alive():
+            self.table.show_graph(self.canvas.scene.graph)
+            self.current()
 
-    def chosen(node_id: str) -> None:
-        item = scene.nodes.get(node_id)
+    def hovered(self, node_id: str) -> None:
+        if self._alive():
+            self.canvas.view.light(self.canvas.scene.nodes.get(node_id))
+
+    def chosen(self, node_id: str) -> None:
+        scene = self.canvas.scene
+        item = scene.nodes.get(node_id) if self._alive() else None
         if item is not None:
             scene.clearSelection()
             item.setSelected(True)
-            view.ensureVisible(item)
+            self.canvas.view.ensureVisible(item)
 
-    def selected() -> None:
-        items = [i for i in scene.selectedItems() if hasattr(i, "node")]
-        table.select_node(items[0].node.id if items else "")
-
-    canvas.shown.connect(shown)
-    model.stepChanged.connect(lambda *_: current())
-    model.modeChanged.connect(lambda *_: current())
-    table.nodeHovered.connect(lambda nid: view.light(scene.nodes.get(nid)))
-    table.nodeChosen.connect(chosen)
-    scene.selectionChanged.connect(selected)
+    def selected(self) -> None:
+        if self._alive():
+            items = [i for i in self.canvas.scene.selectedItems() if hasattr(i, "node")]
+            self.table.select_node(items[0].node.id if items else "")

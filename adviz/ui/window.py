@@ -31,7 +31,7 @@ from .presentation import Presentation
 from .sessions import SessionController
 from .settings import restore_settings, save_settings
 from .theme import theme_named, widget_palette
-from .trace_table import TraceTable, bind as bind_trace
+from .trace_table import TraceLink, TraceTable
 from .transport import TransportBar
 
 
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow, Exporting):
         model.checked.connect(self._on_checked)
         self.canvas.shown.connect(self.graphShown)
         self.canvas.describe_change = self.script_change
-        bind_trace(self.trace, model, self.canvas)
+        TraceLink(self.trace, model, self.canvas)
         self.player.playingChanged.connect(self._on_playing)
         self.transport.scrubber.valueChanged.connect(lambda v: model.set_step(v))
         self.transport.speed.currentIndexChanged.connect(
