@@ -17,6 +17,7 @@ from .theme import Theme
 
 BACKWARD, FORWARD, TANGENT = "backward", "forward", "tangent"
 SPREAD_STEP, SPREAD_TRIES = 1.25, 5     # layers at most 1.25⁵ ≈ 3 times further apart
+SPREAD_NODES = 300                       # larger graphs are not spread (placing labels again costs too much)
 
 
 class GraphScene(QGraphicsScene):
@@ -198,6 +199,10 @@ class GraphScene(QGraphicsScene):
     def _place_spreading(self) -> None:
         """Nodes apart within their layer, then the labels placed; where one finds no free place,
         the layers move apart and the labels are placed again."""
+        if len(self.nodes) > SPREAD_NODES:
+            # A large graph is read zoomed in, a step at a time: its labels are placed once, as laid out.
+            self.place_labels()
+            return
         for _ in range(SPREAD_TRIES):
             if not self._nodes_overlap():
                 break

@@ -36,6 +36,7 @@ from .transport import TransportBar
 
 
 WINDOW_FRAME = 40      # pixels a desktop's title bar and border take around the window
+SYMBOL_NODES = 40      # Details lists the symbols of pictures up to this size (a lesson's, not a benchmark's)
 
 
 class MainWindow(QMainWindow, Exporting):
@@ -360,8 +361,10 @@ class MainWindow(QMainWindow, Exporting):
         items = self.scene.selectedItems()
         if not items:
             graph = self.scene.graph
+            # The symbols of a small picture (a large one's would take long to collect; hover tells).
+            symbols = graph_symbols(graph) if graph is not None and len(graph.nodes) <= SYMBOL_NODES else {}
             self.details.clear(tape_summary(graph.tape_state) if graph is not None and graph.tape_state else "",
-                               graph_symbols(graph) if graph is not None else {})
+                               symbols)
             return
         item = items[0]
         if isinstance(item, NodeItem):
