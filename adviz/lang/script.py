@@ -15,6 +15,7 @@ import numpy as np
 
 from ..engine import GradientTape, Tensor, Variable, flatten
 from ..engine.recording import differentiating as recording
+from ..engine.tape import TapeWarning
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
@@ -110,6 +111,7 @@ class _Interpreter(Evaluator):
         self.env: dict[str, Any] = {}
         self.tape_index: dict[int, int] = {}
         self.printed = 0
+        self.warnings: dict[type, int] = {}   # how often each kind of TensorFlow warning was logged
         self.current: ast.stmt | None = None  # the statement running, to place unexpected errors
         self.on_statement: Callable[[int, int], None] | None = None
         self.segments: dict[ast.AST, str] = {}  # source text of argument nodes, by node
@@ -126,6 +128,8 @@ class _Interpreter(Evaluator):
     def run(self) -> None:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            warnings.simplefilter("always", TapeWarning)    # logged to stderr, as TensorFlow does
+            warnings.showwarning = self.warned
             if self.provenance is not None:
                 self.provenance.start()
                 self.trace.history = self.provenance.witness
@@ -142,6 +146,16 @@ class _Interpreter(Evaluator):
         for error in (self.trace.error, *(c.error for c in self.trace.calls)):
             if error is not None:  # a message quoting a value stays short enough to read
                 error.message = clip(error.message)
+
+    def warned(self, message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+        """A warning of the engine's, written where TensorFlow logs it, as many times as it does."""
+        if not issubclass(category, TapeWarning):
+            return
+        count = self.warnings[category] = self.warnings.get(category, 0) + 1
+        if count > category.limit:
+            return
+        line = self.current.lineno if self.current is not None else 1
+        self.trace.printed.append(PrintedLine(line, f"WARNING:tensorflow:{message}", "\n", "stderr"))
 
     # -- statements ----------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:

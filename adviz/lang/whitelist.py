@@ -14,6 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import GradientTape, Tensor, Variable
+from ..engine.dtypes import DType
+from ..engine.shapes import TensorShape
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .text import text_of
@@ -279,10 +281,12 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 
 
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
+DTYPE_ATTRIBUTES = ("name", "is_floating", "is_integer", "is_bool")
+SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_defined")
 METHOD_NAMES = frozenset({"gradient", "jacobian", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
-                          *ARRAY_ATTRIBUTES})
+                          *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
 
 
 def get_attribute(value: Any, name: str) -> Any:
@@ -304,6 +308,11 @@ def get_attribute(value: Any, name: str) -> Any:
             return getattr(value, name)
         if isinstance(value, np.dtype) and name == "name":
             return value.name
+        if isinstance(value, DType) and name in DTYPE_ATTRIBUTES:
+            return getattr(value, name)
+        if isinstance(value, TensorShape) and name in SHAPE_ATTRIBUTES:
+            attr = getattr(value, name)
+            return BoundMethod(value, name, attr) if callable(attr) else attr
     except KeyError:
         pass
     raise LangError(f"{describe(value)} has no attribute {name!r} that scripts may use", kind="name")

@@ -1,0 +1,105 @@
+"""Tape scripts print exactly what TensorFlow 2.x prints, whether they import tensorflow or adviz."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import adviz
+from adviz.lang import run_script
+
+
+def run(body: str, module: str = "tensorflow"):
+    trace = run_script(f"import {module} as tf\n" + body)
+    assert trace.error is None, trace.error
+    return trace
+
+
+@pytest.mark.parametrize("module", ["tensorflow", "adviz"])
+@pytest.mark.parametrize("body, expected", [
+    ("print(tf.constant(4.0))", "tf.Tensor(4.0, shape=(), dtype=float32)"),
+    ("print(tf.constant([1.0, 2.0]))", "tf.Tensor([1. 2.], shape=(2,), dtype=float32)"),
+    ("print(tf.constant([1, 2]))", "tf.Tensor([1 2], shape=(2,), dtype=int32)"),
+    ("print(tf.constant([[1.0, 2.0], [3.0, 4.0]]))",
+     "tf.Tensor(\n[[1. 2.]\n [3. 4.]], shape=(2, 2), dtype=float32)"),
+    ("print(repr(tf.zeros(2)))", "<tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>"),
+    ("print(repr(tf.constant(4.0)))", "<tf.Tensor: shape=(), dtype=float32, numpy=4.0>"),
+    ("print([tf.constant(2.0)])", "[<tf.Tensor: shape=(), dtype=float32, numpy=2.0>]"),
+    ("print(tf.Variable(7.0))", "<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=7.0>"),
+    ("print(tf.Variable([1.0, 2.0], name='w'))",
+     "<tf.Variable 'w:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>"),
+    ("print(tf.float32, tf.constant(1).dtype)", "<dtype: 'float32'> <dtype: 'int32'>"),
+    ("print(repr(tf.float64))", "tf.float64"),
+    ("s = tf.ones((2, 3)).shape\nprint(s, repr(s), s.as_list(), s.rank, s[0], s[1:])",
+     "(2, 3) TensorShape([2, 3]) [2, 3] 2 2 (3,)"),
+    ("print(tf.constant(1.5).shape, repr(tf.constant(1.5).shape))", "() TensorShape([])"),
+    ("print(tf.constant(4.0).numpy(), repr(tf.constant([4.0]).numpy()))", "4.0 array([4.], dtype=float32)"),
+    ("print(-tf.constant([0.0, 1.0]))", "tf.Tensor([-0. -1.], shape=(2,), dtype=float32)"),
+    ("print(tf.exp(tf.constant([1.0, 2.0, 0.5])))",
+     "tf.Tensor([2.7182817 7.389056  1.6487212], shape=(3,), dtype=float32)"),
+    ("print(tf.sigmoid(tf.constant([1.0, -30.0])))",
+     "tf.Tensor([7.310586e-01 9.357623e-14], shape=(2,), dtype=float32)"),
+    ("print(tf.tanh(tf.constant(0.5)))", "tf.Tensor(0.46211717, shape=(), dtype=float32)"),
+    ("t = tf.constant(3.14159)\nprint(f'{t:.3f}', f'{t}')", "3.142 3.14159"),
+])
+def test_printed_text_is_tensorflows(module: str, body: str, expected: str) -> None:
+    assert run(body, module).output == expected + "\n"
+
+
+def test_scalar_numpy_is_a_numpy_scalar() -> None:
+    assert type(adviz.constant(4.0).numpy()) is np.float32
+    assert type(adviz.Variable(2).numpy()) is np.int32
+
+
+def test_float32_functions_are_correctly_rounded() -> None:
+    x = np.linspace(-20, 20, 4001, dtype=np.float32)
+    for fn, exact in ((adviz.exp, np.exp), (adviz.tanh, np.tanh),
+                      (adviz.sigmoid, lambda v: 1 / (1 + np.exp(-v)))):
+        assert np.array_equal(fn(adviz.constant(x)).numpy(), exact(x.astype(np.float64)).astype(np.float32))
+
+
+def test_tensorflows_warnings_go_to_stderr_once_as_it_logs_them() -> None:
+    trace = run("x = tf.constant(3)\n"
+                "v = tf.Variable(2.0)\n"
+                "with tf.GradientTape(persistent=True) as t:\n"
+                "    t.watch(x)\n"
+                "    y = v * v\n"
+                "    print(t.gradient(y, v))\n"
+                "    print(t.gradient(y, v))\n")
+    assert trace.output == "tf.Tensor(4.0, shape=(), dtype=float32)\n" * 2
+    assert trace.warnings == (
+        "WARNING:tensorflow:The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32\n"
+        "WARNING:tensorflow:Calling GradientTape.gradient on a persistent tape inside its context is "
+        "significantly less efficient than calling it outside the context (it causes the gradient ops to be "
+        "recorded on the tape, leading to increased CPU and memory usage). Only call GradientTape.gradient "
+        "inside the context if you actually want to trace the gradient in order to compute higher order "
+        "derivatives.\n")
+    assert [p.stream for p in trace.printed] == ["stderr", "stderr", "stdout", "stdout"]
+
+
+def test_tensorflows_error_classes_and_messages() -> None:
+    with pytest.raises(adviz.errors.InvalidArgumentError) as info:
+        adviz.constant(1.0) + adviz.constant(1)
+    assert str(info.value).endswith(
+        "cannot compute AddV2 as input #1(zero-based) was expected to be a float tensor but is a int32 tensor "
+        "[Op:AddV2] name: ")
+    with pytest.raises(TypeError, match="^Cannot convert 1.5 to EagerTensor of dtype int32$"):
+        adviz.constant(2) * 1.5
+    x = adviz.Variable(1.0)
+    with adviz.GradientTape() as tape:
+        y = x * x
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="^A non-persistent GradientTape can only be used to compute one set "
+                                           r"of gradients \(or jacobians\)$"):
+        tape.gradient(y, x)
+
+
+def test_adviz_run_writes_warnings_to_stderr(tmp_path, capsys) -> None:
+    from adviz.run import run_command
+    script = tmp_path / "s.py"
+    script.write_text("import tensorflow as tf\nx = tf.constant(1)\nwith tf.GradientTape() as t:\n"
+                      "    t.watch(x)\nprint('done')\n", encoding="utf-8")
+    assert run_command(str(script)) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "done\n"
+    assert captured.err == ("WARNING:tensorflow:The dtype of the watched tensor must be floating "
+                            "(e.g. tf.float32), got tf.int32\n")
