@@ -14,17 +14,12 @@ from .modules import ALLOWED_ATTRIBUTES, MODULES
 from .whitelist import FORBIDDEN_NAMES, Namespace
 
 REFUSED: dict[type, str] = {
-    ast.FunctionDef: "defining functions (def) is not supported",
     ast.AsyncFunctionDef: "defining functions (def) is not supported",
     ast.ClassDef: "defining classes is not supported",
-    ast.Lambda: "lambda is not supported",
-    ast.While: "while loops are not supported; use for i in range(n)",
-    ast.Try: "try/except is not supported",
+    ast.Lambda: "lambda is not supported here",
     ast.Raise: "raise is not supported",
-    ast.Assert: "assert is not supported; print the values instead",
     ast.Global: "global is not supported",
     ast.Nonlocal: "nonlocal is not supported",
-    ast.Return: "return is not supported (there are no functions)",
     ast.Yield: "yield is not supported",
     ast.YieldFrom: "yield is not supported",
     ast.Await: "await is not supported",
@@ -157,6 +152,7 @@ class ScriptChecker(_Checker):
     def __init__(self, lines: Sequence[str], limits: Limits, tree: ast.Module) -> None:
         super().__init__(lines, limits)
         self.loops = 0
+        self.functions = 0     # def and lambda bodies the checker is inside
         rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         # Import aliases that are never rebound: ``tf.xyz`` and ``np.save`` can be judged now.
         self.modules: dict[str, Namespace] = {}
@@ -225,6 +221,57 @@ class ScriptChecker(_Checker):
 
     def stmt_Pass(self, node: ast.Pass) -> None:
         pass
+
+    def stmt_While(self, node: ast.While) -> None:
+        self.expr(node.test)
+        self.loops += 1
+        self.block(node.body)
+        self.loops -= 1
+        self.block(node.orelse)
+
+    def stmt_Assert(self, node: ast.Assert) -> None:
+        self.expressions((node.test, node.msg))
+
+    def stmt_Try(self, node: ast.Try) -> None:
+        self.block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type)
+            if handler.name is not None:
+                self.check_name(handler, handler.name)
+            self.block(handler.body)
+        self.block(node.orelse)
+        self.block(node.finalbody)
+
+    def arguments(self, node: ast.FunctionDef | ast.Lambda) -> None:
+        """Plain parameters with defaults and keyword-only ones; no ``*args``, ``**kwargs``."""
+        args = node.args
+        if args.vararg is not None or args.kwarg is not None:
+            raise self.refuse(node, "*args and **kwargs parameters are not supported")
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            self.check_name(arg, arg.arg)
+        self.expressions([*args.defaults, *args.kw_defaults])
+
+    def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.decorator_list:
+            raise self.refuse(node.decorator_list[0], "decorators (such as @tf.function) are not supported")
+        if getattr(node, "type_params", None):
+            raise self.refuse(node, "type parameters are not supported")
+        self.check_name(node, node.name)
+        self.arguments(node)
+        loops, self.loops = self.loops, 0       # break and continue do not reach out of a function
+        self.functions += 1
+        try:
+            self.block(node.body)
+        finally:
+            self.functions -= 1
+            self.loops = loops
+
+    def stmt_Return(self, node: ast.Return) -> None:
+        if not self.functions:
+            raise self.refuse(node, "'return' outside a function")
+        if node.value is not None:
+            self.expr(node.value)
 
     def stmt_Break(self, node: ast.stmt) -> None:
         if not self.loops:
@@ -322,6 +369,14 @@ class ScriptChecker(_Checker):
             self.target(generator.target)
             self.expressions([generator.iter, *generator.ifs])
         self.expr(node.elt)
+
+    def expr_Lambda(self, node: ast.Lambda) -> None:
+        self.arguments(node)
+        self.functions += 1
+        try:
+            self.expr(node.body)
+        finally:
+            self.functions -= 1
 
     def expr_Dict(self, node: ast.Dict) -> None:
         for key in node.keys:

@@ -103,3 +103,84 @@ def test_adviz_run_writes_warnings_to_stderr(tmp_path, capsys) -> None:
     assert captured.out == "done\n"
     assert captured.err == ("WARNING:tensorflow:The dtype of the watched tensor must be floating "
                             "(e.g. tf.float32), got tf.int32\n")
+
+
+def test_functions_lambdas_closures_and_recursion() -> None:
+    trace = run("def loss(w, x=2.0, *, scale=1.0):\n"
+                "    return scale * (w * x - 1.0) ** 2\n"
+                "def make(k):\n"
+                "    def f(v):\n"
+                "        return k * v\n"
+                "    return f\n"
+                "def fact(n):\n"
+                "    return 1 if n <= 1 else n * fact(n - 1)\n"
+                "sq = lambda t: t * t\n"
+                "w = tf.Variable(3.0)\n"
+                "with tf.GradientTape() as tape:\n"
+                "    y = loss(w, scale=0.5) + sq(w)\n"
+                "print(tape.gradient(y, w))\n"
+                "print(make(3)(4), fact(10), loss(1.0, 1.0))\n")
+    assert trace.output == "tf.Tensor(16.0, shape=(), dtype=float32)\n12 3628800 0.0\n"
+    assert len(trace.calls) == 1
+
+
+@pytest.mark.parametrize("call, message", [
+    ("f(1, 2, 3)", "f() takes 2 positional arguments but 3 were given"),
+    ("f(1, z=2)", "f() got an unexpected keyword argument 'z'"),
+    ("f()", "f() missing required argument: 'a'"),
+])
+def test_calls_of_script_functions_are_checked_as_python_checks_them(call: str, message: str) -> None:
+    trace = run_script(f"def f(a, b=1):\n    return a\n{call}")
+    assert trace.error is not None and trace.error.message == message and trace.error.line == 3
+
+
+def test_recursion_stops_at_the_depth_limit() -> None:
+    trace = run_script("def f(n):\n    return f(n + 1)\nprint('before')\nf(0)")
+    assert trace.output == "before\n"
+    assert trace.error.kind == "limit" and "too deeply" in trace.error.message
+
+
+def test_while_assert_and_try() -> None:
+    trace = run("i = 0\n"
+                "while i < 3:\n"
+                "    i += 1\n"
+                "else:\n"
+                "    print('while done', i)\n"
+                "try:\n"
+                "    tf.constant(1.0) + tf.constant(1)\n"
+                "except tf.errors.InvalidArgumentError:\n"
+                "    print('mixed dtypes')\n"
+                "try:\n"
+                "    assert i == 4, 'i is not 4'\n"
+                "except AssertionError as e:\n"
+                "    print(e)\n"
+                "else:\n"
+                "    print('no')\n"
+                "finally:\n"
+                "    print('finally')\n"
+                "x = tf.Variable(1.0)\n"
+                "with tf.GradientTape() as tape:\n"
+                "    y = x * x\n"
+                "tape.gradient(y, x)\n"
+                "try:\n"
+                "    tape.gradient(y, x)\n"
+                "except RuntimeError as e:\n"
+                "    print(e)\n"
+                "try:\n"
+                "    print(undefined)\n"
+                "except (ValueError, NameError):\n"
+                "    print('name')\n")
+    assert trace.output == ("while done 3\nmixed dtypes\ni is not 4\nfinally\n"
+                            "A non-persistent GradientTape can only be used to compute one set of gradients "
+                            "(or jacobians)\nname\n")
+
+
+def test_an_uncaught_assert_stops_the_run_where_python_would() -> None:
+    trace = run_script("print(1)\nassert 1 == 2, 'no'\nprint(2)")
+    assert trace.output == "1\n"
+    assert (trace.error.line, trace.error.message) == (2, "AssertionError: no")
+
+
+def test_a_limit_of_the_run_cannot_be_caught() -> None:
+    trace = run_script("try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')\n")
+    assert trace.output == "" and trace.error.kind == "limit"

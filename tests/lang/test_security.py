@@ -36,12 +36,23 @@ STATIC = {
     "globals": "globals()",
     "builtins": "__builtins__",
     "type": "type(1)",
-    "lambda": "f = lambda: 1",
-    "def": "def f():\n    pass",
+    "lambda reaching a dunder": "f = lambda: f.__code__",
+    "lambda with *args": "f = lambda *a: a",
+    "def reaching a dunder": "def f():\n    return ().__class__",
+    "def with **kwargs": "def f(**k):\n    pass",
+    "def naming a dunder": "def __init__():\n    pass",
+    "def parameter named as a dunder": "def f(__builtins__):\n    pass",
+    "def with global": "def f():\n    global x",
+    "def with nonlocal": "def f():\n    def g():\n        nonlocal x",
+    "return outside a function": "return 1",
+    "break out of a function": "for i in range(2):\n    def f():\n        break",
     "decorator": "@tf.function\ndef f():\n    pass",
     "class": "class A:\n    pass",
-    "while": "while True:\n    pass",
-    "try": "try:\n    pass\nexcept Exception:\n    pass",
+    "while test reaching a dunder": "while ().__class__:\n    pass",
+    "assert reaching a dunder": "assert ().__class__",
+    "except naming a forbidden builtin": "try:\n    pass\nexcept eval:\n    pass",
+    "except binding a dunder": "try:\n    pass\nexcept Exception as __x:\n    pass",
+    "try body reaching a dunder": "try:\n    ().__class__\nexcept Exception:\n    pass",
     "raise": "raise SystemExit",
     "global": "global x",
     "yield": "yield 1",
@@ -72,6 +83,15 @@ STATIC = {
 
 # Refused while running, before anything large is allocated.
 RUNTIME = {
+    "endless while": "while True:\n    pass",
+    "endless recursion": "def f(n):\n    return f(n + 1)\nf(0)",
+    "endless lambda recursion": "f = lambda: f()\nf()",
+    "mutual recursion": "def f():\n    return g()\ndef g():\n    return f()\nf()",
+    "catching the loop limit": "try:\n    while True:\n        pass\nexcept Exception:\n    pass\nwhile True:\n    pass",
+    "catching every error": "for i in range(10**9):\n    try:\n        1 / 0\n    except:\n        pass",
+    "endless finally": "try:\n    while True:\n        pass\nfinally:\n    while True:\n        pass",
+    "calling a function with a forbidden value": "def f(x):\n    return x\nf(1)(2)",
+    "except with a non-class": "try:\n    1 / 0\nexcept 1:\n    pass",
     "list repetition": "[1.0] * 10**9",
     "string repetition": '"x" * 10**10',
     "tower of powers": "9**9**9**9",
@@ -140,7 +160,7 @@ def test_runtime_refusals_are_prompt(text, tmp_path, monkeypatch):
 
 def test_static_refusals_point_at_the_construct():
     cases = {"x = 1\ny = x.__class__": (2, 5), "import numpy as np\nprint(np.save)": (2, 7),
-             "x = 1\nfor i in [1]:\n    f = lambda: 1": (3, 9), "a = 'é'\nb = a.upper()": (2, 5)}
+             "x = 1\nfor i in [1]:\n    f = lambda *a: 1": (3, 9), "a = 'é'\nb = a.upper()": (2, 5)}
     for text, place in cases.items():
         with pytest.raises(LangError) as info:
             parse_script(text)
