@@ -34,6 +34,8 @@ class Script:
     tree: ast.Module
     lines: list[str]
     cells: list[Cell] = field(default_factory=list)
+    # Statements with something adviz does not support: each stops the run when it is reached.
+    unsupported: dict[ast.stmt, LangError] = field(default_factory=dict)
 
 
 class _Break(Exception):
@@ -74,10 +76,14 @@ _KIND_CAUSES = {"name": NameError, "type": TypeError, "value": ValueError, "grad
 
 
 def parse_script(text: str, *, limits: Limits = Limits()) -> Script:
-    """Parse and statically check a tape script; raises LangError for anything refused."""
+    """Parse and statically check a tape script; raises LangError for anything hostile.
+
+    A statement using something adviz does not support is kept in ``unsupported`` and fails
+    when the run reaches it, after everything before it has run."""
     tree, lines = parse(text, limits)
-    ScriptChecker(lines, limits, tree).check(tree)
-    return Script(text, tree, lines, _cells(tree))
+    checker = ScriptChecker(lines, limits, tree)
+    checker.check(tree)
+    return Script(text, tree, lines, _cells(tree), checker.deferred)
 
 
 def run_script(script_or_text: Script | str, *, limits: Limits = Limits(), trace: Trace | None = None,
@@ -196,6 +202,10 @@ class _Interpreter(Evaluator):
             self.execute(stmt)
 
     def execute(self, stmt: ast.stmt) -> None:
+        refused = self.script.unsupported.get(stmt)
+        if refused is not None:
+            self.current = stmt
+            raise refused
         handler = self.statements.get(type(stmt))
         if handler is None:
             raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported", "syntax")

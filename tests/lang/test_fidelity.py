@@ -184,3 +184,26 @@ def test_an_uncaught_assert_stops_the_run_where_python_would() -> None:
 def test_a_limit_of_the_run_cannot_be_caught() -> None:
     trace = run_script("try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')\n")
     assert trace.output == "" and trace.error.kind == "limit"
+
+
+def test_an_unsupported_construct_stops_the_run_there_after_printing_what_came_before(tmp_path, capsys) -> None:
+    from adviz.run import run_command
+    script = tmp_path / "s.py"
+    script.write_text("import tensorflow as tf\nprint(tf.constant(1.0))\n"
+                      "ds = tf.data.Dataset.from_tensor_slices([1, 2])\nprint('never')\n", encoding="utf-8")
+    assert run_command(str(script)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "tf.Tensor(1.0, shape=(), dtype=float32)\n"
+    assert captured.err == f"{script}:3:6: tf.data is not supported by adviz\n"
+
+
+def test_an_unsupported_construct_in_a_function_stops_the_run_when_called() -> None:
+    trace = run_script("def f():\n    raise ValueError('x')\nprint('defined')\nf()\n")
+    assert trace.output == "defined\n" and trace.error.line == 2
+
+
+def test_an_escape_attempt_is_refused_before_anything_runs() -> None:
+    trace = run_script("print('ran')\nclass A:\n    x = ().__class__\n")
+    assert trace.output == "" and "'__class__'" in trace.error.message
+    trace = run_script("print('ran')\nimport numpy as np\nnp.save('x', np.ones(2))\n")
+    assert trace.output == "" and trace.error.line == 3
