@@ -211,7 +211,35 @@ def _range(*args: Any) -> range:
     return range(*[int(a) if isinstance(a, (Tensor, np.integer)) else a for a in args])
 
 
-for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round):
+def _sorted(budget: Budget, iterable: Any, key: Any = None, reverse: bool = False) -> list[Any]:
+    if key is not None:
+        raise LangError("sorted() with a key is not supported by adviz", kind="type")
+    items = _materialise(budget, iterable)
+    budget.add_work(len(items) * max(1, len(items).bit_length()))   # n log n comparisons
+    return budget.check_container(sorted(items, reverse=bool(reverse)))
+
+
+def _reversed(budget: Budget, sequence: Any) -> list[Any]:
+    if not isinstance(sequence, (list, tuple, str, range, Tensor, np.ndarray)):
+        raise LangError(f"reversed() takes a sequence, not {describe(sequence)}", kind="type")
+    return budget.check_container(_materialise(budget, sequence)[::-1])
+
+
+def _truths(budget: Budget, iterable: Any) -> Any:
+    for item in _materialise(budget, iterable):
+        budget.tick()
+        yield bool(item)
+
+
+def _any(budget: Budget, iterable: Any) -> bool:
+    return any(_truths(budget, iterable))
+
+
+def _all(budget: Budget, iterable: Any) -> bool:
+    return all(_truths(budget, iterable))
+
+
+for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round, _sorted, _reversed, _any, _all):
     named_as(_fn, _fn.__name__[1:])
 
 BUILTINS: dict[str, Any] = {
@@ -233,6 +261,10 @@ BUILTINS: dict[str, Any] = {
     "enumerate": SafeFunction("enumerate", _enumerate, context=True),
     "zip": SafeFunction("zip", _zip, context=True),
     "isinstance": SafeFunction("isinstance", _isinstance),
+    "sorted": SafeFunction("sorted", _sorted, context=True),
+    "reversed": SafeFunction("reversed", _reversed, context=True),
+    "any": SafeFunction("any", _any, context=True),
+    "all": SafeFunction("all", _all, context=True),
     "True": True, "False": False, "None": None,
 }
 

@@ -207,3 +207,10 @@ def test_an_escape_attempt_is_refused_before_anything_runs() -> None:
     assert trace.output == "" and "'__class__'" in trace.error.message
     trace = run_script("print('ran')\nimport numpy as np\nnp.save('x', np.ones(2))\n")
     assert trace.output == "" and trace.error.line == 3
+
+
+def test_sorted_reversed_any_all() -> None:
+    trace = run("xs = [3, 1, 2]\n"
+                "print(sorted(xs), sorted(xs, reverse=True), list(reversed(xs)), any([0, 1]), all([1, 0]))\n"
+                "print([float(t) for t in reversed(tf.constant([1.0, 2.0]))])\n")
+    assert trace.output == "[1, 2, 3] [3, 2, 1] [2, 1, 3] True False\n[2.0, 1.0]\n"

@@ -31,6 +31,7 @@ STATIC = {
     "submodule": "import tensorflow.keras",
     "relative import": "from . import x",
     "eval": 'eval("1")',
+    "sorted with a key reaching out": "sorted([1], key=open)",
     "exec": 'exec("1")',
     "compile": 'compile("1", "f", "exec")',
     "globals": "globals()",
@@ -88,6 +89,10 @@ UNSUPPORTED = {name: STATIC.pop(name) for name in (
 
 # Refused while running, before anything large is allocated.
 RUNTIME = {
+    "sorting a huge range": "sorted(range(10**9))",
+    "reversing a huge range": "reversed(range(10**9))",
+    "any over a huge range": "any(range(10**9))",
+    "sorted with a key": "def k(x):\n    return x\nsorted([1], key=k)",
     "endless while": "while True:\n    pass",
     "endless recursion": "def f(n):\n    return f(n + 1)\nf(0)",
     "endless lambda recursion": "f = lambda: f()\nf()",
