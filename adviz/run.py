@@ -5,6 +5,7 @@ import sys
 from typing import TextIO
 
 from .lang.limits import Limits
+from .lang.trace import PrintedLine
 from .model.isolation import shared
 from .model.files import ReadError, TooLarge, read_limited
 
@@ -15,6 +16,16 @@ def _write(stream: TextIO, text: str) -> None:
     except UnicodeEncodeError:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+
+
+def _print(line: PrintedLine) -> None:
+    """A printed line to stdout; a warning TensorFlow would log to stderr, after what came before."""
+    if line.stream == "stderr":
+        sys.stdout.flush()
+        _write(sys.stderr, line.text + line.end)
+        sys.stderr.flush()
+    else:
+        _write(sys.stdout, line.text + line.end)
 
 
 def run_command(path: str, *, limits: Limits = Limits()) -> int:
@@ -43,7 +54,7 @@ def run_command(path: str, *, limits: Limits = Limits()) -> int:
     worker = shared()
     try:
         # In the worker process, which the system stops at its limits; lines appear as they are printed.
-        trace = worker.run_script(text, limits, on_print=lambda line: _write(sys.stdout, line.text + line.end))
+        trace = worker.run_script(text, limits, on_print=_print)
         sys.stdout.flush()
     except BrokenPipeError:
         worker.terminate()

@@ -1,7 +1,66 @@
-"""Data types, spelled as TensorFlow spells them and backed by numpy."""
+"""Data types, spelled and printed as TensorFlow spells them and backed by numpy.
+
+The engine computes with numpy dtypes; what a user sees (``tf.float32``, ``x.dtype``) is a
+:class:`DType`, which prints like TensorFlow's (``<dtype: 'float32'>``), compares equal to the
+numpy dtype it stands for, and is accepted by numpy wherever a dtype is (through ``.dtype``).
+"""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+# TensorFlow's own names of the types, as its kernels' messages spell them.
+_KERNEL_NAMES = {"float16": "half", "float32": "float", "float64": "double", "int32": "int32",
+                 "int64": "int64", "bool": "bool"}
+
+
+class DType:
+    """A TensorFlow-style dtype: ``str`` is ``<dtype: 'float32'>``, ``repr`` is ``tf.float32``."""
+
+    __slots__ = ("dtype", "name")
+
+    def __init__(self, dtype: np.dtype) -> None:
+        self.dtype = dtype            # numpy reads this attribute when it is given a DType
+        self.name = "bool" if dtype.kind == "b" else dtype.name
+
+    kind = property(lambda self: self.dtype.kind)
+    itemsize = property(lambda self: self.dtype.itemsize)
+    type = property(lambda self: self.dtype.type)
+    as_numpy_dtype = property(lambda self: self.dtype.type)
+    is_floating = property(lambda self: self.dtype.kind == "f")
+    is_integer = property(lambda self: self.dtype.kind in "iu")
+    is_bool = property(lambda self: self.dtype.kind == "b")
+    size = itemsize
+
+    @property
+    def kernel_name(self) -> str:
+        """The name TensorFlow's kernels use in messages (``float`` for float32)."""
+        return _KERNEL_NAMES.get(self.name, self.name)
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, DType):
+            return self.dtype == other.dtype
+        try:
+            return self.dtype == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.dtype)
+
+    def __repr__(self) -> str:
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: '{self.name}'>"
+
+    def __reduce__(self) -> Any:
+        return (DType, (self.dtype,))
+
 
 float16 = np.dtype("float16")
 float32 = np.dtype("float32")
@@ -13,9 +72,19 @@ bool_ = np.dtype("bool")
 DTYPES = {"float16": float16, "float32": float32, "float64": float64, "double": float64,
           "half": float16, "int32": int32, "int64": int64, "bool": bool_}
 
+# The user-facing DType of each numpy dtype the engine holds (``tensor.dtype`` looks it up here).
+PUBLIC: dict[np.dtype, DType] = {dt: DType(dt) for dt in (float16, float32, float64, int32, int64, bool_)}
+
+
+def public(dtype: np.dtype) -> DType | np.dtype:
+    """The :class:`DType` shown for a numpy dtype (the numpy dtype itself if it has none)."""
+    return PUBLIC.get(dtype, dtype)
+
 
 def as_dtype(dtype: object) -> np.dtype:
     """Turn ``adviz.float32``, a numpy dtype or a name such as ``"float64"`` into a numpy dtype."""
+    if isinstance(dtype, DType):
+        return dtype.dtype
     if isinstance(dtype, str):
         if dtype not in DTYPES:
             raise TypeError(f"unknown dtype {dtype!r}; use one of {', '.join(sorted(DTYPES))}")
@@ -29,6 +98,6 @@ def as_dtype(dtype: object) -> np.dtype:
     return dt
 
 
-def is_floating(dtype: np.dtype) -> bool:
+def is_floating(dtype: Any) -> bool:
     """Whether gradients can flow through values of this dtype."""
     return dtype.kind == "f"

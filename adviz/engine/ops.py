@@ -124,9 +124,21 @@ class Op:
         return out
 
 
+def _rounded(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """``fn`` computed in float64 and rounded once to a narrower float's dtype: the correctly
+    rounded result, as TensorFlow prints it (float32 arithmetic would be off in the last digit)."""
+    def forward(x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+            return np.asarray(fn(x.astype(np.float64))).astype(x.dtype)
+        return fn(x)
+    forward.__name__ = getattr(fn, "__name__", "forward")
+    return forward
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # Written with tanh so that large |x| neither overflows nor warns.
-    return 0.5 * (1 + np.tanh(0.5 * x))
+    # 1/(1 + e^-x), written as e^x/(1 + e^x) for x < 0 so that large |x| neither overflows nor warns.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _mask(m: Backend, condition: np.ndarray, like: Any) -> Any:
@@ -257,15 +269,15 @@ _ROWS = [
     _row("square", 1, np.square, "²", "{0}²", ("2·{0}",), (lambda m, out, x: 2.0 * x,)),
     _row("sqrt", 1, np.sqrt, "√", "√{0}", ("1/(2·√{0})",), (lambda m, out, x: 0.5 / out,),
          non_finite=sqrt_non_finite),
-    _row("exp", 1, np.exp, "exp", "exp({0})", ("exp({0})",), (lambda m, out, x: out,)),
+    _row("exp", 1, _rounded(np.exp), "exp", "exp({0})", ("exp({0})",), (lambda m, out, x: out,)),
     _row("log", 1, np.log, "ln", "ln({0})", ("1/{0}",), (lambda m, out, x: 1.0 / x,), non_finite=log_non_finite),
     # Trigonometric and activation functions.
     _row("sin", 1, np.sin, "sin", "sin({0})", ("cos({0})",), (lambda m, out, x: m.cos(x),)),
     _row("cos", 1, np.cos, "cos", "cos({0})", ("−sin({0})",), (lambda m, out, x: -m.sin(x),)),
     _row("tan", 1, np.tan, "tan", "tan({0})", ("1 + tan²({0})",), (lambda m, out, x: 1.0 + out * out,)),
-    _row("tanh", 1, np.tanh, "tanh", "tanh({0})", ("1 − tanh²({0})",),
+    _row("tanh", 1, _rounded(np.tanh), "tanh", "tanh({0})", ("1 − tanh²({0})",),
          (lambda m, out, x: 1.0 - out * out,), exports=("", "math", "nn")),
-    _row("sigmoid", 1, _sigmoid, "σ", "σ({0})", ("σ({0})·(1 − σ({0}))",),
+    _row("sigmoid", 1, _rounded(_sigmoid), "σ", "σ({0})", ("σ({0})·(1 − σ({0}))",),
          (lambda m, out, x: out * (1.0 - out),), exports=("", "math", "nn")),
     _row("relu", 1, lambda x: np.maximum(x, np.zeros((), x.dtype)), "relu", "relu({0})", ("[{0} > 0]",),
          (lambda m, out, x: _mask(m, m.raw(x) > 0, x),), exports=("nn",)),

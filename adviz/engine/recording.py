@@ -11,6 +11,8 @@ from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 
+from .dtypes import public
+from .errors import mixed_dtypes
 from .ops import OPS, Op
 from .tensor import Tensor, Variable, set_op_runner, to_array
 
@@ -102,11 +104,9 @@ def differentiating() -> bool:
 
 def _check_dtypes(op: Op, values: tuple[Tensor, ...]) -> None:
     first = values[0]._value.dtype
-    for v in values[1:]:
+    for index, v in enumerate(values[1:], 1):
         if v._value.dtype != first:
-            raise TypeError(
-                f"{op.name}: cannot combine {first.name} and {v._value.dtype.name} tensors "
-                f"(shapes {values[0].shape} and {v.shape}); cast one with adviz.cast")
+            raise mixed_dtypes(op.name, index, public(first).kernel_name, public(v._value.dtype).kernel_name)
 
 
 def apply(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
@@ -173,7 +173,10 @@ def _convert(args: tuple[Any, ...]) -> tuple[tuple[Operand, ...], tuple[Tensor, 
             inputs.append(a)
             values.append(a._value)
         else:
-            t = Tensor(np.array(to_array(a, hint=hint)))
+            array = np.array(to_array(a, hint=hint))
+            if hint is not None and hint.kind in "iub" and array.dtype.kind == "f":
+                raise TypeError(f"Cannot convert {a} to EagerTensor of dtype {public(hint).name}")
+            t = Tensor(array)
             inputs.append(t)
             values.append(t)
     return tuple(inputs), tuple(values)

@@ -131,3 +131,49 @@ def kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
 def reduced_count(shape: tuple[int, ...], axis: Axis) -> int:
     """How many elements each output of a reduction over ``axis`` summarises."""
     return int(np.prod(shape)) // max(1, int(np.prod(kept_shape(shape, axis))))
+
+
+class TensorShape(tuple):
+    """A tensor's shape as TensorFlow shows it: ``(2, 3)`` in text, ``TensorShape([2, 3])`` as
+    repr, with ``as_list()``, ``rank`` and ``num_elements()``. It is a tuple, so numpy and the
+    engine take it wherever they take a shape; a slice of it is a TensorShape again."""
+
+    __slots__ = ()
+
+    @property
+    def rank(self) -> int:
+        return len(self)
+
+    ndims = rank
+
+    @property
+    def dims(self) -> list[int]:
+        return list(self)
+
+    def as_list(self) -> list[int]:
+        return list(self)
+
+    def num_elements(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+    def is_fully_defined(self) -> bool:
+        return True
+
+    def __getitem__(self, key: Any) -> Any:
+        item = tuple.__getitem__(self, key)
+        return TensorShape(item) if isinstance(key, slice) else item
+
+    def __eq__(self, other: Any) -> Any:
+        return tuple.__eq__(self, tuple(other) if isinstance(other, list) else other)
+
+    def __ne__(self, other: Any) -> Any:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = tuple.__hash__
+
+    def __str__(self) -> str:
+        return f"({self[0]},)" if len(self) == 1 else f"({', '.join(str(d) for d in self)})"
+
+    def __repr__(self) -> str:
+        return f"TensorShape({list(self)})"

@@ -36,6 +36,28 @@ class TapeCall:
     created: tuple[int, int] = (0, 0)
 
 
+class TapeWarning(UserWarning):
+    """What TensorFlow logs as ``WARNING:tensorflow:`` about a tape; it logs each kind only the
+    first ``limit`` times in a program."""
+
+    limit = 1
+
+
+class WatchDtypeWarning(TapeWarning):
+    limit = 5
+
+
+class PersistentInsideWarning(TapeWarning):
+    limit = 1
+
+
+PERSISTENT_INSIDE = ("Calling GradientTape.gradient on a persistent tape inside its context is significantly "
+                     "less efficient than calling it outside the context (it causes the gradient ops to be "
+                     "recorded on the tape, leading to increased CPU and memory usage). Only call "
+                     "GradientTape.gradient inside the context if you actually want to trace the gradient "
+                     "in order to compute higher order derivatives.")
+
+
 class UnconnectedGradients(enum.Enum):
     """What ``gradient`` returns for a source the target does not depend on."""
 
@@ -142,8 +164,8 @@ class GradientTape(TapeState):
                 raise ValueError(f"Passed in object {leaf!r} of type {type(leaf).__name__!r}, "
                                  "not an adviz.Tensor or adviz.Variable.")
             if not is_floating(leaf.dtype):
-                warnings.warn(f"The dtype of the watched tensor must be floating (e.g. adviz.float32), "
-                              f"got {leaf.dtype.name}", stacklevel=2)
+                warnings.warn(f"The dtype of the watched tensor must be floating (e.g. tf.float32), "
+                              f"got {leaf.dtype!r}", WatchDtypeWarning, stacklevel=2)
             self._watch_one(leaf)
 
     def watched_variables(self) -> tuple[Variable, ...]:
@@ -196,6 +218,8 @@ class GradientTape(TapeState):
                             "Variables or CompositeTensors to be differentiated, but received None.")
         mode = unconnected_mode(unconnected_gradients)
         self._consume()
+        if self._recording and self._persistent:
+            warnings.warn(PERSISTENT_INSIDE, PersistentInsideWarning, stacklevel=2)
         flat_sources = flatten(sources)
         for s in flat_sources:
             if not isinstance(s, (Tensor, Variable)):

@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from .dtypes import as_dtype, float32, int32
-from .shapes import ragged_problem
+from .dtypes import DType, as_dtype, float32, int32, public
+from .shapes import TensorShape, ragged_problem
 
 _ids = itertools.count(1)
 
@@ -84,20 +84,22 @@ class Tensor(Operators):
         self._value = value
         self._id = next(_ids)
 
-    def numpy(self) -> np.ndarray:
-        """The value as a read-only numpy array (a 0-d array for scalars)."""
+    def numpy(self) -> Any:
+        """The value as a read-only numpy array, or a numpy scalar (``np.float32``) for a scalar."""
         value = self._value
+        if not value.ndim:
+            return value[()]
         if value.flags.writeable:
             value.flags.writeable = False
         return value
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._value.shape
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._value.dtype
+    def dtype(self) -> DType:
+        return public(self._value.dtype)
 
     @property
     def ndim(self) -> int:
@@ -131,12 +133,25 @@ class Tensor(Operators):
     def __array__(self, dtype=None, copy=None):
         if copy:  # np.array(t) asks for a copy; the tensor's own buffer stays read-only
             return self._value.astype(self._value.dtype if dtype is None else dtype)
-        return self.numpy() if dtype is None else self._value.astype(dtype)
+        if dtype is None:
+            value = self._value
+            if value.flags.writeable:
+                value.flags.writeable = False
+            return value
+        return self._value.astype(dtype)
 
     def __str__(self) -> str:
-        return format_tensor("adviz.Tensor", self._value)
+        return format_tensor("tf.Tensor", self._value)
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        value = self._value
+        return (f"<tf.Tensor: shape={TensorShape(value.shape)}, dtype={public(value.dtype).name}, "
+                f"numpy={numpy_text(value, True)}>")
+
+    def __format__(self, spec: str) -> str:
+        # TensorFlow formats a tensor as numpy formats its value: f"{t:.3f}" works on scalars.
+        value = self._value
+        return format(value[()] if not value.ndim else value, spec)
 
     # Comparisons are not differentiable and never recorded.
     def __lt__(self, other): return Tensor(np.asarray(self._value < _raw(other)))
@@ -169,11 +184,20 @@ def _raw(x: Any) -> Any:
     return x
 
 
+def numpy_text(value: np.ndarray, is_repr: bool = False) -> str:
+    """A value as TensorFlow writes it inside a tensor's text: numpy's ``str`` (``repr`` for
+    ``repr``, where a scalar is written as the Python number it converts to), on a line of its
+    own when it takes several lines."""
+    if is_repr:
+        text = repr(value[()].item()) if not value.ndim else repr(value)
+    else:
+        text = str(value[()] if not value.ndim else value)
+    return "\n" + text if "\n" in text else text
+
+
 def format_tensor(prefix: str, value: np.ndarray) -> str:
     """``prefix(value, shape=..., dtype=...)`` in TensorFlow's layout."""
-    text = str(value)
-    sep = "\n" if "\n" in text else ""
-    return f"{prefix}({sep}{text}, shape={value.shape}, dtype={value.dtype.name})"
+    return f"{prefix}({numpy_text(value)}, shape={TensorShape(value.shape)}, dtype={public(value.dtype).name})"
 
 
 def to_array(value: ArrayLike, dtype: DTypeLike = None, hint: np.dtype | None = None) -> np.ndarray:
@@ -262,12 +286,12 @@ class Variable(Operators):
         return self._trainable
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._value.shape
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value._value.shape)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._value.dtype
+    def dtype(self) -> DType:
+        return public(self._value._value.dtype)
 
     def value(self) -> Tensor:
         return self.read_value()
@@ -276,8 +300,10 @@ class Variable(Operators):
         """The current value as a tensor; inside a tape this reading is recorded (an identity op)."""
         return _apply(_rows["identity"], (self,), {})
 
-    def numpy(self) -> np.ndarray:
-        return self._value._value.copy()
+    def numpy(self) -> Any:
+        """A copy of the current value (a numpy scalar for a scalar Variable)."""
+        value = self._value._value
+        return value[()] if not value.ndim else value.copy()
 
     def assign(self, value: ArrayLike) -> Variable:
         array = np.array(to_array(value, self.dtype))
@@ -308,9 +334,8 @@ class Variable(Operators):
         return len(self._value)
 
     def __repr__(self) -> str:
-        numpy_repr = repr(self._value._value).replace("\n", "\n" + " " * 0)
-        return (f"<adviz.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
-                f"numpy={numpy_repr}>")
+        return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
+                f"numpy={numpy_text(self._value._value, True)}>")
 
     __str__ = __repr__
 

@@ -14,17 +14,12 @@ from .modules import ALLOWED_ATTRIBUTES, MODULES
 from .whitelist import FORBIDDEN_NAMES, Namespace
 
 REFUSED: dict[type, str] = {
-    ast.FunctionDef: "defining functions (def) is not supported",
     ast.AsyncFunctionDef: "defining functions (def) is not supported",
     ast.ClassDef: "defining classes is not supported",
-    ast.Lambda: "lambda is not supported",
-    ast.While: "while loops are not supported; use for i in range(n)",
-    ast.Try: "try/except is not supported",
+    ast.Lambda: "lambda is not supported here",
     ast.Raise: "raise is not supported",
-    ast.Assert: "assert is not supported; print the values instead",
     ast.Global: "global is not supported",
     ast.Nonlocal: "nonlocal is not supported",
-    ast.Return: "return is not supported (there are no functions)",
     ast.Yield: "yield is not supported",
     ast.YieldFrom: "yield is not supported",
     ast.Await: "await is not supported",
@@ -42,6 +37,14 @@ REFUSED: dict[type, str] = {
 for _name, _message in (("TryStar", "try/except is not supported"), ("Match", "match is not supported")):
     if hasattr(ast, _name):
         REFUSED[getattr(ast, _name)] = _message
+
+# Attributes that would reach files, processes or arbitrary attributes (a format string can
+# name them): refused before anything runs, wherever they appear.
+REACHING_OUT = frozenset({
+    "format", "format_map", "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt",
+    "fromfile", "tofile", "fromregex", "memmap", "DataSource", "io", "gfile", "write_file", "read_file",
+    "ctypeslib", "lib", "system", "popen", "py_function", "numpy_function", "compat", "dump", "dumps",
+})
 
 SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 FUNCTION_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
@@ -157,6 +160,9 @@ class ScriptChecker(_Checker):
     def __init__(self, lines: Sequence[str], limits: Limits, tree: ast.Module) -> None:
         super().__init__(lines, limits)
         self.loops = 0
+        self.functions = 0     # def and lambda bodies the checker is inside
+        # Statements refused as unsupported (not hostile): each fails when the run reaches it.
+        self.deferred: dict[ast.stmt, LangError] = {}
         rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         # Import aliases that are never rebound: ``tf.xyz`` and ``np.save`` can be judged now.
         self.modules: dict[str, Namespace] = {}
@@ -173,10 +179,48 @@ class ScriptChecker(_Checker):
 
     def block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
-            handler = getattr(self, "stmt_" + type(stmt).__name__, None)
-            if handler is None:
-                raise self.refuse(stmt, REFUSED.get(type(stmt), f"{type(stmt).__name__} statements are not supported"))
-            handler(stmt)
+            try:
+                handler = getattr(self, "stmt_" + type(stmt).__name__, None)
+                if handler is None:
+                    raise self.refuse(stmt, REFUSED.get(type(stmt), f"{type(stmt).__name__} statements are not supported"))
+                handler(stmt)
+            except LangError as exc:
+                # Something adviz does not support (but harmless) stops the run at this statement,
+                # after everything before it ran, as TensorFlow would; an escape attempt anywhere in
+                # the statement, or a size limit, is refused now, before anything runs.
+                if exc.kind == "limit" or getattr(exc, "python_refuses", False):
+                    raise
+                self.hostile(stmt)
+                self.deferred.setdefault(stmt, exc)
+
+    def hostile(self, stmt: ast.stmt) -> None:
+        """Refuse ``stmt`` now if any part of it reaches for what the sandbox keeps out: names and
+        attributes starting with '_', builtins such as eval or open, imports of other modules."""
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                self.check_name(node, node.id)
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
+            elif isinstance(node, ast.Attribute) and node.attr in REACHING_OUT:
+                raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
+            elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+                self.target(node)       # changing a module or a value in place
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+                self.check_name(node, node.name)
+            elif isinstance(node, ast.arg):
+                self.check_name(node, node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                self.check_name(node, node.name)
+            elif isinstance(node, ast.Import):
+                self.stmt_Import(node)
+            elif isinstance(node, ast.ImportFrom):
+                if (module_path(node.module or "") if not node.level else None) is None:
+                    self.stmt_ImportFrom(node)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for name in node.names:
+                    self.check_name(node, name)
+            elif isinstance(node, ast.keyword) and node.arg is not None:
+                self.check_name(node, node.arg)
 
     # -- statements --------------------------------------------------------------------
     def stmt_Expr(self, node: ast.Expr) -> None:
@@ -226,9 +270,64 @@ class ScriptChecker(_Checker):
     def stmt_Pass(self, node: ast.Pass) -> None:
         pass
 
+    def stmt_While(self, node: ast.While) -> None:
+        self.expr(node.test)
+        self.loops += 1
+        self.block(node.body)
+        self.loops -= 1
+        self.block(node.orelse)
+
+    def stmt_Assert(self, node: ast.Assert) -> None:
+        self.expressions((node.test, node.msg))
+
+    def stmt_Try(self, node: ast.Try) -> None:
+        self.block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type)
+            if handler.name is not None:
+                self.check_name(handler, handler.name)
+            self.block(handler.body)
+        self.block(node.orelse)
+        self.block(node.finalbody)
+
+    def arguments(self, node: ast.FunctionDef | ast.Lambda) -> None:
+        """Plain parameters with defaults and keyword-only ones; no ``*args``, ``**kwargs``."""
+        args = node.args
+        if args.vararg is not None or args.kwarg is not None:
+            raise self.refuse(node, "*args and **kwargs parameters are not supported")
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            self.check_name(arg, arg.arg)
+        self.expressions([*args.defaults, *args.kw_defaults])
+
+    def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.decorator_list:
+            raise self.refuse(node.decorator_list[0], "decorators (such as @tf.function) are not supported")
+        if getattr(node, "type_params", None):
+            raise self.refuse(node, "type parameters are not supported")
+        self.check_name(node, node.name)
+        self.arguments(node)
+        loops, self.loops = self.loops, 0       # break and continue do not reach out of a function
+        self.functions += 1
+        try:
+            self.block(node.body)
+        finally:
+            self.functions -= 1
+            self.loops = loops
+
+    def stmt_Return(self, node: ast.Return) -> None:
+        if not self.functions:
+            error = self.refuse(node, "'return' outside a function")
+            error.python_refuses = True
+            raise error
+        if node.value is not None:
+            self.expr(node.value)
+
     def stmt_Break(self, node: ast.stmt) -> None:
         if not self.loops:
-            raise self.refuse(node, f"'{type(node).__name__.lower()}' outside a loop")
+            error = self.refuse(node, f"'{type(node).__name__.lower()}' outside a loop")
+            error.python_refuses = True     # Python itself refuses the whole script
+            raise error
 
     stmt_Continue = stmt_Break
 
@@ -298,11 +397,14 @@ class ScriptChecker(_Checker):
     def expr_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("_"):
             raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
-        if node.attr not in ALLOWED_ATTRIBUTES:
-            raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
+        if isinstance(node.value, ast.Attribute):
+            self.expr(node.value)      # tf.data.Dataset is refused as tf.data, where it leaves the whitelist
         owner = self.static_namespace(node.value)
         if owner is not None and node.attr not in owner.members:
-            raise self.refuse(node, f"{owner.name}.{node.attr} is not available in scripts", "name")
+            written = ast.get_source_segment("\n".join(self.lines), node.value) or owner.name
+            raise self.refuse(node, f"{written}.{node.attr} is not supported by adviz", "name")
+        if node.attr not in ALLOWED_ATTRIBUTES:
+            raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
         self.expr(node.value)
 
     def static_namespace(self, node: ast.AST) -> Namespace | None:
@@ -322,6 +424,14 @@ class ScriptChecker(_Checker):
             self.target(generator.target)
             self.expressions([generator.iter, *generator.ifs])
         self.expr(node.elt)
+
+    def expr_Lambda(self, node: ast.Lambda) -> None:
+        self.arguments(node)
+        self.functions += 1
+        try:
+            self.expr(node.body)
+        finally:
+            self.functions -= 1
 
     def expr_Dict(self, node: ast.Dict) -> None:
         for key in node.keys:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ast
 from typing import Sequence
 
+from ..engine.errors import OpError
+
 
 # What kind of problem a LangError is, so that callers need not read its message:
 ERROR_KINDS = (
@@ -40,6 +42,8 @@ class LangError(Exception):
         self.kind = kind
         self.variable = variable
         self.detail = message if detail is None else detail
+        # The exception TensorFlow (or Python) raises here, which ``except`` clauses match.
+        self.cause: type[BaseException] | None = None
 
     def __str__(self) -> str:
         return f"line {self.line}, col {self.col}: {self.message}"
@@ -53,7 +57,9 @@ class LangError(Exception):
 
     def placed(self, line: int, col: int) -> LangError:
         """The same error at (line, col)."""
-        return LangError(self.message, line, col, kind=self.kind, variable=self.variable, detail=self.detail)
+        placed = LangError(self.message, line, col, kind=self.kind, variable=self.variable, detail=self.detail)
+        placed.cause = self.cause
+        return placed
 
     @classmethod
     def bad_value(cls, variable: str, detail: str) -> LangError:
@@ -64,7 +70,7 @@ class LangError(Exception):
 # What the engine, numpy and Python's arithmetic raise on bad input; each becomes a LangError.
 ENGINE_ERRORS: tuple[type[BaseException], ...] = (
     TypeError, ValueError, RuntimeError, ArithmeticError, IndexError, KeyError,
-    RecursionError, MemoryError, AttributeError, UnicodeError, StopIteration,
+    RecursionError, MemoryError, AttributeError, UnicodeError, StopIteration, OpError,
 )
 
 
@@ -126,4 +132,6 @@ def wrap(exc: BaseException, node: ast.AST | None, lines: Sequence[str] = (), ki
         line, col = node_position(node, lines)
         exc.line, exc.col = line, col
         return exc
-    return at(node, plain_message(exc), lines, kind or error_kind(exc))
+    error = at(node, plain_message(exc), lines, kind or error_kind(exc))
+    error.cause = type(exc)
+    return error

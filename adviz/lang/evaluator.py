@@ -310,14 +310,16 @@ class Evaluator:
             value = text_of(value, limit, quote=True, budget=self.budget).encode("ascii", "backslashreplace").decode()
         elif node.conversion == ord("s"):
             value = text_of(value, limit, budget=self.budget)
+        if isinstance(value, Tensor):     # TensorFlow formats a tensor as numpy formats its value
+            value = np.asarray(value)
+            value = value[()] if not value.ndim else value
         if not spec:
             text = value if isinstance(value, str) else text_of(value, limit, budget=self.budget)
         else:
             if isinstance(value, np.ndarray) and value.ndim == 0:
                 value = value[()]
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, str)):
-                raise LangError(f"a format such as :{spec} applies to numbers, not {describe(value)}; "
-                                "use float(x) for a scalar tensor", kind="type")
+                raise LangError(f"a format such as :{spec} applies to numbers, not {describe(value)}", kind="type")
             for digits in _DIGITS.findall(spec):
                 if len(digits) > 9 or int(digits) > self.limits.max_string:
                     raise LangError(f"the format :{spec} asks for too many characters", kind="limit")

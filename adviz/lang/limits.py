@@ -44,6 +44,7 @@ class Limits:
     max_items_made: int = 5_000_000  # list items a run makes in all (each one a Python object or more)
     timeout: float = 5.0            # seconds of wall-clock time
     max_memory: int = 1_000_000_000  # bytes the process may grow by in one run (a backstop, like the clock)
+    max_call_depth: int = 40         # calls of a script's own functions inside each other (recursion)
     max_pictured_calls: int = 500   # gradient calls whose backward pass is kept for a picture; later ones
                                     # are computed but keep nothing, so a long loop's memory stays flat
 
@@ -473,7 +474,7 @@ def describe(value: Any) -> str:
     kind = type(value).__name__
     names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
              "GradientTape": "a GradientTape", "ForwardAccumulator": "a ForwardAccumulator", "Namespace": "a module", "SafeFunction": "a function",
-             "BoundMethod": "a method", "float": "a number", "int": "an integer", "str": "a string",
+             "BoundMethod": "a method", "UserFunction": "a function", "float": "a number", "int": "an integer", "str": "a string",
              "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
     return names.get(kind, kind)
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..engine import (FUNCTIONS, ForwardAccumulator, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
-from ..engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
+from ..engine.errors import InvalidArgumentError, OpError, UnimplementedError
+from ..engine.dtypes import PUBLIC, as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
 from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
@@ -120,14 +121,17 @@ def _top_level(module: str) -> dict[str, Any]:
         "zeros": SafeFunction(f"{module}.zeros", zeros, _shape_check(0, "shape")),
         "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _copied((0, "x"))),
         "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _copied((0, "x"))),
-        "float16": float16, "float32": float32, "float64": float64, "int32": int32, "int64": int64,
-        "bool": bool_,
+        **{name: PUBLIC[dt] for name, dt in (("float16", float16), ("float32", float32), ("float64", float64),
+                                             ("int32", int32), ("int64", int64), ("bool", bool_))},
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
                                           {m.name: m for m in UnconnectedGradients}),
         "autodiff": Namespace(f"{module}.autodiff", {"ForwardAccumulator": SafeFunction(
             f"{module}.autodiff.ForwardAccumulator", ForwardAccumulator, _copied((1, "tangents")),
             pytype=ForwardAccumulator)}),
     })
+    members["errors"] = Namespace(f"{module}.errors", {
+        cls.__name__: SafeFunction(f"{module}.errors.{cls.__name__}", None, pytype=cls)
+        for cls in (OpError, InvalidArgumentError, UnimplementedError)})
     for sub in ("math", "nn", "linalg"):
         members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))
     return members

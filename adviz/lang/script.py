@@ -15,6 +15,7 @@ import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
 from ..engine.recording import differentiating as recording
+from ..engine.tape import TapeWarning
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
@@ -33,6 +34,8 @@ class Script:
     tree: ast.Module
     lines: list[str]
     cells: list[Cell] = field(default_factory=list)
+    # Statements with something adviz does not support: each stops the run when it is reached.
+    unsupported: dict[ast.stmt, LangError] = field(default_factory=dict)
 
 
 class _Break(Exception):
@@ -43,11 +46,44 @@ class _Continue(Exception):
     pass
 
 
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class UserFunction:
+    """A function the script defined (``def`` or ``lambda``): its syntax, its defaults (evaluated
+    where it was defined) and the scopes it closes over. Only the interpreter can call it; it
+    has no attributes a script may read."""
+
+    __slots__ = ("name", "node", "defaults", "kw_defaults", "closure")
+
+    def __init__(self, name: str, node: ast.FunctionDef | ast.Lambda, defaults: list[Any],
+                 kw_defaults: dict[str, Any], closure: list[dict[str, Any]]) -> None:
+        self.name, self.node, self.defaults, self.kw_defaults, self.closure = name, node, defaults, kw_defaults, closure
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+# The exceptions an ``except`` clause may name, matched against the error's cause.
+EXCEPTIONS: dict[str, type[BaseException]] = {
+    cls.__name__: cls for cls in (Exception, ArithmeticError, AssertionError, AttributeError, IndexError, KeyError,
+                                  LookupError, NameError, RuntimeError, StopIteration, TypeError, ValueError,
+                                  ZeroDivisionError)}
+_KIND_CAUSES = {"name": NameError, "type": TypeError, "value": ValueError, "gradient": RuntimeError,
+                "syntax": RuntimeError, "runtime": RuntimeError}
+
+
 def parse_script(text: str, *, limits: Limits = Limits()) -> Script:
-    """Parse and statically check a tape script; raises LangError for anything refused."""
+    """Parse and statically check a tape script; raises LangError for anything hostile.
+
+    A statement using something adviz does not support is kept in ``unsupported`` and fails
+    when the run reaches it, after everything before it has run."""
     tree, lines = parse(text, limits)
-    ScriptChecker(lines, limits, tree).check(tree)
-    return Script(text, tree, lines, _cells(tree))
+    checker = ScriptChecker(lines, limits, tree)
+    checker.check(tree)
+    return Script(text, tree, lines, _cells(tree), checker.deferred)
 
 
 def run_script(script_or_text: Script | str, *, limits: Limits = Limits(), trace: Trace | None = None,
@@ -108,8 +144,11 @@ class _Interpreter(Evaluator):
         self.script = script
         self.trace = trace
         self.env: dict[str, Any] = {}
+        self.scopes: list[dict[str, Any]] = [self.env]   # innermost first: a function's locals, ..., the module
+        self.depth = 0                                    # calls of the script's own functions inside each other
         self.tape_index: dict[int, int] = {}
         self.printed = 0
+        self.warnings: dict[type, int] = {}   # how often each kind of TensorFlow warning was logged
         self.current: ast.stmt | None = None  # the statement running, to place unexpected errors
         self.on_statement: Callable[[int, int], None] | None = None
         self.segments: dict[ast.AST, str] = {}  # source text of argument nodes, by node
@@ -117,15 +156,19 @@ class _Interpreter(Evaluator):
             ast.Expr: self.s_expr, ast.Assign: self.s_assign, ast.AugAssign: self.s_augassign,
             ast.Delete: self.s_delete, ast.With: self.s_with, ast.For: self.s_for, ast.If: self.s_if,
             ast.Pass: self.s_pass, ast.Break: self.s_break, ast.Continue: self.s_continue,
-            ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom,
+            ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom, ast.While: self.s_while,
+            ast.Assert: self.s_assert, ast.Try: self.s_try, ast.FunctionDef: self.s_def, ast.Return: self.s_return,
         }
         self.handlers[ast.ListComp] = self.listcomp
+        self.handlers[ast.Lambda] = self.lambda_
         # What the tapes do not record, kept for explaining None gradients (while calls are pictured).
         self.provenance: Provenance | None = Provenance() if self._pictured() else None
 
     def run(self) -> None:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            warnings.simplefilter("always", TapeWarning)    # logged to stderr, as TensorFlow does
+            warnings.showwarning = self.warned
             if self.provenance is not None:
                 self.provenance.start()
                 self.trace.history = self.provenance.witness
@@ -143,12 +186,26 @@ class _Interpreter(Evaluator):
             if error is not None:  # a message quoting a value stays short enough to read
                 error.message = clip(error.message)
 
+    def warned(self, message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+        """A warning of the engine's, written where TensorFlow logs it, as many times as it does."""
+        if not issubclass(category, TapeWarning):
+            return
+        count = self.warnings[category] = self.warnings.get(category, 0) + 1
+        if count > category.limit:
+            return
+        line = self.current.lineno if self.current is not None else 1
+        self.trace.printed.append(PrintedLine(line, f"WARNING:tensorflow:{message}", "\n", "stderr"))
+
     # -- statements ----------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             self.execute(stmt)
 
     def execute(self, stmt: ast.stmt) -> None:
+        refused = self.script.unsupported.get(stmt)
+        if refused is not None:
+            self.current = stmt
+            raise refused
         handler = self.statements.get(type(stmt))
         if handler is None:
             raise self.fail(stmt, f"{type(stmt).__name__} statements are not supported", "syntax")
@@ -257,6 +314,109 @@ class _Interpreter(Evaluator):
     def s_pass(self, stmt: ast.Pass) -> None:
         pass
 
+    def s_while(self, stmt: ast.While) -> None:
+        while True:
+            test = self.eval(stmt.test)
+            try:
+                if not self.truth(test):
+                    break
+                self.budget.loop_tick()
+            except (LangError, *ENGINE_ERRORS) as exc:
+                raise wrap(exc, stmt.test, self.lines) from None
+            try:
+                self.block(stmt.body)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self.block(stmt.orelse)
+
+    def s_assert(self, stmt: ast.Assert) -> None:
+        test = self.eval(stmt.test)
+        try:
+            passed = self.truth(test)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, stmt.test, self.lines) from None
+        if not passed:
+            message = "" if stmt.msg is None else text_of(self.eval(stmt.msg), self.limits.max_string,
+                                                          budget=self.budget)
+            line, col = node_position(stmt, self.lines)
+            error = LangError(f"AssertionError: {message}" if message else "AssertionError", line, col,
+                              kind="value", detail=message)
+            error.cause = AssertionError
+            raise error
+
+    def s_try(self, stmt: ast.Try) -> None:
+        try:
+            try:
+                self.block(stmt.body)
+            except LangError as exc:
+                handler = self._handler(stmt, exc)
+                if handler is None:
+                    raise
+                if handler.name is not None:
+                    self.bind_name(handler.name, exc.detail)    # the message, as str(e) gives it
+                self.block(handler.body)
+            else:
+                self.block(stmt.orelse)
+        finally:
+            self.block(stmt.finalbody)
+
+    def _handler(self, stmt: ast.Try, exc: LangError) -> ast.ExceptHandler | None:
+        """The except clause that catches ``exc``; none catches a limit of the run, which always ends it."""
+        if exc.kind == "limit":
+            return None
+        cause = exc.cause or _KIND_CAUSES.get(exc.kind, RuntimeError)
+        for handler in stmt.handlers:
+            if handler.type is None:
+                return handler
+            named = self.eval(handler.type)
+            options = named if isinstance(named, tuple) else (named,)
+            classes = []
+            for option in options:
+                if not isinstance(option, SafeFunction) or not isinstance(option.pytype, type) \
+                        or not issubclass(option.pytype, BaseException):
+                    raise self.fail(handler.type, f"except needs an exception class, not {describe(option)}", "type")
+                classes.append(option.pytype)
+            if issubclass(cause, tuple(classes)):
+                return handler
+        return None
+
+    def s_def(self, stmt: ast.FunctionDef) -> None:
+        self.bind_name(stmt.name, self._function(stmt.name, stmt))
+
+    def lambda_(self, node: ast.Lambda) -> UserFunction:
+        return self._function("<lambda>", node)
+
+    def _function(self, name: str, node: ast.FunctionDef | ast.Lambda) -> UserFunction:
+        args = node.args
+        defaults = [self.eval(d) for d in args.defaults]
+        kw_defaults = {a.arg: self.eval(d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        return UserFunction(name, node, defaults, kw_defaults, list(self.scopes))
+
+    def s_return(self, stmt: ast.Return) -> None:
+        raise _Return(None if stmt.value is None else self.eval(stmt.value))
+
+    def call_user(self, node: ast.Call, func: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """Call a function the script defined, in a scope of its own, under the depth limit."""
+        if self.depth >= self.limits.max_call_depth:
+            raise LangError(f"functions call each other too deeply (the limit is {self.limits.max_call_depth})",
+                            kind="limit")
+        local = _bind_arguments(func, args, kwargs)
+        saved = self.env, self.scopes, self.current
+        self.env, self.scopes = local, [local, *func.closure]
+        self.depth += 1
+        try:
+            if isinstance(func.node, ast.Lambda):
+                return self.eval(func.node.body)
+            self.block(func.node.body)
+            return None
+        except _Return as done:
+            return done.value
+        finally:
+            self.depth -= 1
+            self.env, self.scopes, self.current = saved
+
     def s_break(self, stmt: ast.Break) -> None:
         raise _Break()
 
@@ -306,8 +466,11 @@ class _Interpreter(Evaluator):
 
     # -- names -----------------------------------------------------------------------------------
     def name(self, node: ast.Name) -> Any:
-        if node.id in self.env:
-            return self.env[node.id]
+        for scope in self.scopes:
+            if node.id in scope:
+                return scope[node.id]
+        if node.id in EXCEPTIONS:
+            return _EXCEPTION_NAMES[node.id]
         if node.id in BUILTINS:
             return BUILTINS[node.id]
         raise self.fail(node, f"name {node.id!r} is not defined", "name")
@@ -348,6 +511,9 @@ class _Interpreter(Evaluator):
 
     # -- what the tapes do not see ---------------------------------------------------------------
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(func, UserFunction):
+            self.budget.tick()
+            return self.call_user(node, func, args, kwargs)
         provenance = self.provenance
         if provenance is None or not provenance.active or not isinstance(func, SafeFunction) or func.special:
             return super().call_value(node, func, args, kwargs)
@@ -523,3 +689,35 @@ def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:
     return None
 
 
+
+
+_EXCEPTION_NAMES = {name: SafeFunction(name, None, pytype=cls) for name, cls in EXCEPTIONS.items()}
+
+
+def _bind_arguments(func: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The new scope of a call: each parameter bound as Python binds it, or a TypeError in its words."""
+    spec = func.node.args
+    positional = [a.arg for a in (*spec.posonlyargs, *spec.args)]
+    if len(args) > len(positional):
+        raise LangError(f"{func.name}() takes {len(positional)} positional argument"
+                        f"{'s' if len(positional) != 1 else ''} but {len(args)} were given", kind="type")
+    local: dict[str, Any] = dict(zip(positional, args))
+    keyword_names = set(positional[len(spec.posonlyargs):]) | {a.arg for a in spec.kwonlyargs}
+    for key, value in kwargs.items():
+        if key not in keyword_names:
+            raise LangError(f"{func.name}() got an unexpected keyword argument {key!r}", kind="type")
+        if key in local:
+            raise LangError(f"{func.name}() got multiple values for argument {key!r}", kind="type")
+        local[key] = value
+    first_default = len(positional) - len(func.defaults)
+    for k, name in enumerate(positional):
+        if name not in local:
+            if k < first_default:
+                raise LangError(f"{func.name}() missing required argument: {name!r}", kind="type")
+            local[name] = func.defaults[k - first_default]
+    for arg in spec.kwonlyargs:
+        if arg.arg not in local:
+            if arg.arg not in func.kw_defaults:
+                raise LangError(f"{func.name}() missing required keyword-only argument: {arg.arg!r}", kind="type")
+            local[arg.arg] = func.kw_defaults[arg.arg]
+    return local

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..engine.shapes import TensorShape
 from .errors import LangError
 from .limits import Budget
 
@@ -35,7 +36,7 @@ class _Writer:
             raise _Full()
 
     def value(self, value: Any, quote: bool) -> None:
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)) and not isinstance(value, TensorShape):
             self.sequence(value)
         elif isinstance(value, dict):
             self.put("{")

@@ -109,11 +109,16 @@ class Cell:
 
 @dataclass
 class PrintedLine:
-    """What one ``print`` call wrote: ``text`` followed by ``end``."""
+    """What one ``print`` call wrote: ``text`` followed by ``end``.
+
+    ``stream`` is ``"stderr"`` for what TensorFlow would log there instead (its warnings, such as
+    ``WARNING:tensorflow:The dtype of the watched tensor must be floating ...``).
+    """
 
     line: int
     text: str
     end: str = "\n"
+    stream: str = "stdout"
 
 
 @dataclass
@@ -197,5 +202,10 @@ class Trace:
 
     @property
     def output(self) -> str:
-        """The printed text, as it would appear on a terminal."""
-        return "".join(p.text + p.end for p in self.printed)
+        """The printed text (standard output), as it would appear on a terminal."""
+        return "".join(p.text + p.end for p in self.printed if p.stream == "stdout")
+
+    @property
+    def warnings(self) -> str:
+        """What the run wrote to standard error: TensorFlow's warnings, as it logs them."""
+        return "".join(p.text + p.end for p in self.printed if p.stream == "stderr")

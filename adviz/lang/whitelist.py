@@ -14,6 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable
+from ..engine.dtypes import DType
+from ..engine.shapes import TensorShape
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .text import text_of
@@ -209,7 +211,35 @@ def _range(*args: Any) -> range:
     return range(*[int(a) if isinstance(a, (Tensor, np.integer)) else a for a in args])
 
 
-for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round):
+def _sorted(budget: Budget, iterable: Any, key: Any = None, reverse: bool = False) -> list[Any]:
+    if key is not None:
+        raise LangError("sorted() with a key is not supported by adviz", kind="type")
+    items = _materialise(budget, iterable)
+    budget.add_work(len(items) * max(1, len(items).bit_length()))   # n log n comparisons
+    return budget.check_container(sorted(items, reverse=bool(reverse)))
+
+
+def _reversed(budget: Budget, sequence: Any) -> list[Any]:
+    if not isinstance(sequence, (list, tuple, str, range, Tensor, np.ndarray)):
+        raise LangError(f"reversed() takes a sequence, not {describe(sequence)}", kind="type")
+    return budget.check_container(_materialise(budget, sequence)[::-1])
+
+
+def _truths(budget: Budget, iterable: Any) -> Any:
+    for item in _materialise(budget, iterable):
+        budget.tick()
+        yield bool(item)
+
+
+def _any(budget: Budget, iterable: Any) -> bool:
+    return any(_truths(budget, iterable))
+
+
+def _all(budget: Budget, iterable: Any) -> bool:
+    return all(_truths(budget, iterable))
+
+
+for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round, _sorted, _reversed, _any, _all):
     named_as(_fn, _fn.__name__[1:])
 
 BUILTINS: dict[str, Any] = {
@@ -231,6 +261,10 @@ BUILTINS: dict[str, Any] = {
     "enumerate": SafeFunction("enumerate", _enumerate, context=True),
     "zip": SafeFunction("zip", _zip, context=True),
     "isinstance": SafeFunction("isinstance", _isinstance),
+    "sorted": SafeFunction("sorted", _sorted, context=True),
+    "reversed": SafeFunction("reversed", _reversed, context=True),
+    "any": SafeFunction("any", _any, context=True),
+    "all": SafeFunction("all", _all, context=True),
     "True": True, "False": False, "None": None,
 }
 
@@ -285,10 +319,12 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 
 
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
+DTYPE_ATTRIBUTES = ("name", "is_floating", "is_integer", "is_bool")
+SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_defined")
 METHOD_NAMES = frozenset({"gradient", "jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
-                          *ARRAY_ATTRIBUTES})
+                          *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
 
 
 def get_attribute(value: Any, name: str) -> Any:
@@ -312,6 +348,11 @@ def get_attribute(value: Any, name: str) -> Any:
             return getattr(value, name)
         if isinstance(value, np.dtype) and name == "name":
             return value.name
+        if isinstance(value, DType) and name in DTYPE_ATTRIBUTES:
+            return getattr(value, name)
+        if isinstance(value, TensorShape) and name in SHAPE_ATTRIBUTES:
+            attr = getattr(value, name)
+            return BoundMethod(value, name, attr) if callable(attr) else attr
     except KeyError:
         pass
     raise LangError(f"{describe(value)} has no attribute {name!r} that scripts may use", kind="name")

@@ -20,7 +20,7 @@ def test_a_script_computes_a_hessian_vector_product() -> None:
     trace = run_script(HVP)
     assert trace.error is None
     # H·v = 6·x·v
-    assert [p.text for p in trace.printed] == ["adviz.Tensor([6. 6.], shape=(2,), dtype=float32)", "None"]
+    assert [p.text for p in trace.printed] == ["tf.Tensor([6. 6.], shape=(2,), dtype=float32)", "None"]
     assert len(trace.calls) == 1
 
 

@@ -146,7 +146,7 @@ CASES: dict[str, tuple[str, tuple]] = {
     "text of ordinary values": (TF + "print([1, 2.5, 'a', (1,), {1: (2, 3)}, None, True], str((1, 2)), repr('x'))\n"
                                 "print(f'{[1.5, tf.constant(2.0)]!r}')\n",
                                 output("[1, 2.5, 'a', (1,), {1: (2, 3)}, None, True] (1, 2) 'x'\n"
-                                       "[1.5, adviz.Tensor(2.0, shape=(), dtype=float32)]\n")),
+                                       "[1.5, <tf.Tensor: shape=(), dtype=float32, numpy=2.0>]\n")),
 }
 
 
