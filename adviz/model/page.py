@@ -8,6 +8,8 @@ network; the page opens from ``file://``. ``#step=N`` or ``#step=end`` opens tha
 """
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import json
 import math
 from html import escape
@@ -19,42 +21,17 @@ from ..graph.model import KIND_LABELS, LITERAL, OP, TARGET, Node
 from ..graph.texts import fan_out_sum, forward_words, product_text
 from ..graph.values import format_value
 from ..graph.wording import BADGE_WORDS
+from .themes import THEME_BY_NAME
 
 MARGIN = 40.0
 TITLE_PX, SMALL_PX = 13.0, 11.0
 PARALLEL = 46.0          # parallel edges between one pair of nodes sit this far apart, as on the canvas
 
-# The canvas's themes (adviz/ui/theme.py), the colours a page needs; a test keeps them equal.
-THEMES: dict[str, dict[str, object]] = {
-    "light": dict(dark=False, background="#fbfbfd", text="#1f2330", muted="#6b7280", edge="#5b6273",
-                  edge_dim="#b4b9c5", active="#ea580c", forward="#0284c7", badge_none="#dc2626",
-                  badge_zero="#6b7280", badge_grad="#15803d",
-                  fills={"variable": "#dbeafe", "variable_untrainable": "#e0e7ff", "watched": "#d1fae5",
-                         "constant": "#eceef2", "literal": "#f5f5f4", "op": "#fff7e6", "target": "#f3e8ff"},
-                  borders={"variable": "#2563eb", "variable_untrainable": "#6366f1", "watched": "#059669",
-                           "constant": "#6b7280", "literal": "#a8a29e", "op": "#d97706", "target": "#7c3aed"}),
-    "dark": dict(dark=True, background="#16181d", text="#e8eaf0", muted="#9aa1b1", edge="#9aa3b5",
-                 edge_dim="#4a505c", active="#fb923c", forward="#38bdf8", badge_none="#f87171",
-                 badge_zero="#9ca3af", badge_grad="#4ade80",
-                 fills={"variable": "#1e3a5f", "variable_untrainable": "#312e6b", "watched": "#134e3a",
-                        "constant": "#2a2d35", "literal": "#26282e", "op": "#3b2f1a", "target": "#3b2559"},
-                 borders={"variable": "#60a5fa", "variable_untrainable": "#a5b4fc", "watched": "#34d399",
-                          "constant": "#9ca3af", "literal": "#78716c", "op": "#fbbf24", "target": "#c084fc"}),
-    "projector": dict(dark=True, background="#000000", text="#ffffff", muted="#d4d4d4", edge="#e5e5e5",
-                      edge_dim="#737373", active="#ffb000", forward="#00d0ff", badge_none="#ff5c5c",
-                      badge_zero="#bdbdbd", badge_grad="#5cff8a",
-                      fills={"variable": "#003a8c", "variable_untrainable": "#3b2a8c", "watched": "#005c3a",
-                             "constant": "#262626", "literal": "#1a1a1a", "op": "#5c3d00", "target": "#5a1a8c"},
-                      borders={"variable": "#7cb8ff", "variable_untrainable": "#b8a8ff", "watched": "#5cffb0",
-                               "constant": "#d4d4d4", "literal": "#a3a3a3", "op": "#ffc940", "target": "#e0a0ff"}),
-    "print": dict(dark=False, background="#ffffff", text="#000000", muted="#404040", edge="#202020",
-                  edge_dim="#9a9a9a", active="#c2410c", forward="#0369a1", badge_none="#b91c1c",
-                  badge_zero="#404040", badge_grad="#166534",
-                  fills={"variable": "#dbeafe", "variable_untrainable": "#e0e7ff", "watched": "#dcfce7",
-                         "constant": "#f4f4f5", "literal": "#ffffff", "op": "#fff7ed", "target": "#f3e8ff"},
-                  borders={"variable": "#1d4ed8", "variable_untrainable": "#4338ca", "watched": "#047857",
-                           "constant": "#3f3f46", "literal": "#52525b", "op": "#b45309", "target": "#6d28d9"}),
-}
+
+
+def _colours(name: str) -> dict[str, object]:
+    """The colours of the theme a page is drawn in: the canvas's own (:mod:`adviz.model.themes`)."""
+    return asdict(THEME_BY_NAME.get(name, THEME_BY_NAME["light"]))
 
 
 def _width(text: str, px: float) -> float:
@@ -130,7 +107,7 @@ def _edge_tip(graph: Graph, eid: str) -> str:
 def svg_picture(graph: Graph, layout: Layout, theme: str = "light") -> str:
     """The picture as inline SVG text: nodes ``#n{i}`` and edges ``#e{i}`` in the order of
     ``graph.nodes`` and ``graph.edges``, each with a ``<title>`` for hover."""
-    t = THEMES.get(theme, THEMES["light"])
+    t = _colours(theme)
     nodes = list(graph.nodes.values())
     sizes = {n.id: node_size(n) for n in nodes}
     pos = {n.id: tuple(layout.positions.get(n.id, (0.0, 0.0))) for n in nodes}
@@ -362,7 +339,7 @@ fromHash();
 
 def page_html(graph: Graph, layout: Layout, theme: str = "light", title: str | None = None) -> str:
     """The whole page: the picture in ``layout`` and ``theme``, the step player and every step's texts."""
-    t = THEMES.get(theme, THEMES["light"])
+    t = _colours(theme)
     heading = title if title is not None else graph.title
     svg = svg_picture(graph, layout, theme)
     style = STYLE % {**{k: v for k, v in t.items() if isinstance(v, str)},

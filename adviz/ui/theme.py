@@ -1,88 +1,11 @@
-"""Colour themes: light, dark, and two for projectors and print. Items paint from these fields."""
+"""Themes in the app: the one a setting names (or the system's), and a widget palette to match it."""
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from ..model.document import THEMES
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Every colour the canvas uses, by role."""
-
-    name: str
-    dark: bool
-    background: str
-    grid: str
-    text: str
-    muted: str
-    edge: str
-    edge_dim: str
-    active: str            # the step being played
-    flow: str              # the adjoint flowing back along an edge
-    forward: str           # a value being computed
-    label_bg: str          # #AARRGGBB, as QColor reads eight hex digits
-    badge_none: str
-    badge_zero: str
-    badge_grad: str
-    good: str
-    bad: str
-    fills: dict[str, str] = field(default_factory=dict)
-    borders: dict[str, str] = field(default_factory=dict)
-    line_scale: float = 1.0
-    font_scale: float = 1.0
-
-
-LIGHT = Theme(
-    "light", False, background="#fbfbfd", grid="#e6e8ef", text="#1f2330", muted="#6b7280",
-    edge="#5b6273", edge_dim="#b4b9c5", active="#ea580c", flow="#ea580c", forward="#0284c7",
-    label_bg="#f2ffffff", badge_none="#dc2626", badge_zero="#6b7280", badge_grad="#15803d",
-    good="#15803d", bad="#dc2626",
-    fills={"variable": "#dbeafe", "variable_untrainable": "#e0e7ff", "watched": "#d1fae5",
-           "constant": "#eceef2", "literal": "#f5f5f4", "op": "#fff7e6", "target": "#f3e8ff"},
-    borders={"variable": "#2563eb", "variable_untrainable": "#6366f1", "watched": "#059669",
-             "constant": "#6b7280", "literal": "#a8a29e", "op": "#d97706", "target": "#7c3aed"},
-)
-
-DARK = Theme(
-    "dark", True, background="#16181d", grid="#23262e", text="#e8eaf0", muted="#9aa1b1",
-    edge="#9aa3b5", edge_dim="#4a505c", active="#fb923c", flow="#fb923c", forward="#38bdf8",
-    label_bg="#f21f2229", badge_none="#f87171", badge_zero="#9ca3af", badge_grad="#4ade80",
-    good="#4ade80", bad="#f87171",
-    fills={"variable": "#1e3a5f", "variable_untrainable": "#312e6b", "watched": "#134e3a",
-           "constant": "#2a2d35", "literal": "#26282e", "op": "#3b2f1a", "target": "#3b2559"},
-    borders={"variable": "#60a5fa", "variable_untrainable": "#a5b4fc", "watched": "#34d399",
-             "constant": "#9ca3af", "literal": "#78716c", "op": "#fbbf24", "target": "#c084fc"},
-)
-
-PROJECTOR = Theme(
-    "projector", True, background="#000000", grid="#1a1a1a", text="#ffffff", muted="#d4d4d4",
-    edge="#e5e5e5", edge_dim="#737373", active="#ffb000", flow="#ffb000", forward="#00d0ff",
-    label_bg="#f0000000", badge_none="#ff5c5c", badge_zero="#bdbdbd", badge_grad="#5cff8a",
-    good="#5cff8a", bad="#ff5c5c",
-    fills={"variable": "#003a8c", "variable_untrainable": "#3b2a8c", "watched": "#005c3a",
-           "constant": "#262626", "literal": "#1a1a1a", "op": "#5c3d00", "target": "#5a1a8c"},
-    borders={"variable": "#7cb8ff", "variable_untrainable": "#b8a8ff", "watched": "#5cffb0",
-             "constant": "#d4d4d4", "literal": "#a3a3a3", "op": "#ffc940", "target": "#e0a0ff"},
-    line_scale=2.0, font_scale=1.35,
-)
-
-PRINT = Theme(
-    "print", False, background="#ffffff", grid="#ffffff", text="#000000", muted="#404040",
-    edge="#202020", edge_dim="#9a9a9a", active="#c2410c", flow="#c2410c", forward="#0369a1",
-    label_bg="#ffffffff", badge_none="#b91c1c", badge_zero="#404040", badge_grad="#166534",
-    good="#166534", bad="#b91c1c",
-    fills={"variable": "#dbeafe", "variable_untrainable": "#e0e7ff", "watched": "#dcfce7",
-           "constant": "#f4f4f5", "literal": "#ffffff", "op": "#fff7ed", "target": "#f3e8ff"},
-    borders={"variable": "#1d4ed8", "variable_untrainable": "#4338ca", "watched": "#047857",
-             "constant": "#3f3f46", "literal": "#52525b", "op": "#b45309", "target": "#6d28d9"},
-    line_scale=1.5, font_scale=1.2,
-)
-
-_BY_NAME = {t.name: t for t in (LIGHT, DARK, PROJECTOR, PRINT)}
+from ..model.themes import DARK, LIGHT, PRINT, PROJECTOR, THEME_BY_NAME, Theme
 
 
 def system_prefers_dark() -> bool:
@@ -99,7 +22,7 @@ def system_prefers_dark() -> bool:
 def theme_named(name: str | None) -> Theme:
     """The theme for a setting: ``light``, ``dark``, ``projector``, ``print``, or ``system``."""
     if name in THEMES:
-        return _BY_NAME[name]  # type: ignore[index]
+        return THEME_BY_NAME[name]  # type: ignore[index]
     return DARK if system_prefers_dark() else LIGHT
 
 
@@ -128,3 +51,6 @@ def widget_palette(theme: Theme) -> QPalette:
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7280"))
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6b7280"))
     return pal
+
+
+__all__ = ["DARK", "LIGHT", "PRINT", "PROJECTOR", "Theme", "system_prefers_dark", "theme_named", "widget_palette"]
