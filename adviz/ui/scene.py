@@ -6,7 +6,7 @@ from html import escape
 from typing import Iterable
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation, Signal
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from ..graph import Graph, Layout, explain_edge, explain_node, format_value, symbols_in
 from ..graph.model import LITERAL
@@ -234,9 +234,15 @@ class GraphScene(QGraphicsScene):
             self.spread *= factor
         for item in self.edges.values():
             item.bends = [QPointF(p.x() * fx, p.y() * fy) for p in item.bends]
+        # Every node moves at once: each arrow is redrawn once afterwards, not once per end.
+        moves = QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         for item in self.nodes.values():
             if not item.moved_by_user:          # a node the user placed stays where it was put
+                item.setFlag(moves, False)
                 item.setPos(QPointF(item.pos().x() * fx, item.pos().y() * fy))
+                item.setFlag(moves, True)
+        for item in self.edges.values():
+            item.update_path()
 
     def node_moved(self, item: NodeItem) -> None:
         """The user dropped ``item`` somewhere else: labels make room, and the move is announced."""

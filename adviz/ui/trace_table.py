@@ -112,6 +112,7 @@ class TraceLink(QObject):
         table.nodeHovered.connect(self.hovered)
         table.nodeChosen.connect(self.chosen)
         canvas.scene.selectionChanged.connect(self.selected)
+        self.stale = True
 
     def _alive(self) -> bool:
         return shiboken6.isValid(self.canvas.scene) and shiboken6.isValid(self.canvas.view)
@@ -126,9 +127,16 @@ class TraceLink(QObject):
             self.table.highlight(step.node, scene.theme.flow if self.model.mode == "backward" else scene.theme.forward)
 
     def shown(self) -> None:
-        if self._alive():
+        if self._alive() and self.table.isVisible():      # a hidden table is filled when it shows
             self.table.show_graph(self.canvas.scene.graph)
             self.current()
+        self.stale = not self.table.isVisible()
+
+    def refresh(self, visible: bool) -> None:
+        """The table was shown: fill it with the picture it missed while hidden."""
+        if visible and self.stale:
+            self.stale = False
+            self.shown()
 
     def hovered(self, node_id: str) -> None:
         if self._alive():

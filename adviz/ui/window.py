@@ -142,7 +142,8 @@ class MainWindow(QMainWindow, Exporting):
         model.checked.connect(self._on_checked)
         self.canvas.shown.connect(self.graphShown)
         self.canvas.describe_change = self.script_change
-        TraceLink(self.trace, model, self.canvas)
+        link = TraceLink(self.trace, model, self.canvas)
+        self.trace_dock.visibilityChanged.connect(link.refresh)
         self.player.playingChanged.connect(self._on_playing)
         self.transport.scrubber.valueChanged.connect(lambda v: model.set_step(v))
         self.transport.speed.currentIndexChanged.connect(
