@@ -295,13 +295,19 @@ class _Interpreter(Evaluator):
             except LangError as exc:
                 raise wrap(exc, stmt, self.lines) from None
             self.bind(stmt.target, item)
-            try:
-                self.block(stmt.body)
-            except _Break:
+            if not self._loop_body(stmt.body):
                 return
-            except _Continue:
-                continue
         self.block(stmt.orelse)
+
+    def _loop_body(self, body: list[ast.stmt]) -> bool:
+        """Run one pass of a loop's body; False when it ended with ``break``."""
+        try:
+            self.block(body)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
 
     def s_if(self, stmt: ast.If) -> None:
         test = self.eval(stmt.test)
@@ -323,12 +329,8 @@ class _Interpreter(Evaluator):
                 self.budget.loop_tick()
             except (LangError, *ENGINE_ERRORS) as exc:
                 raise wrap(exc, stmt.test, self.lines) from None
-            try:
-                self.block(stmt.body)
-            except _Break:
+            if not self._loop_body(stmt.body):
                 return
-            except _Continue:
-                continue
         self.block(stmt.orelse)
 
     def s_assert(self, stmt: ast.Assert) -> None:

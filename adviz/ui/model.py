@@ -27,14 +27,18 @@ BACKWARD, FORWARD = "backward", "forward"
 
 
 class _Edit(QUndoCommand):
-    """One edit of the document's content, undone by putting the previous content back."""
+    """One edit of the document's content, already made when it is pushed (its first redo does
+    nothing), undone by putting the previous content back."""
 
     def __init__(self, model: "DocumentModel", before: Document, after: Document) -> None:
         super().__init__("edit")
         self.model, self.before, self.after = model, before, after
+        self._made = True
 
     def redo(self) -> None:
-        self.model._restore(self.after)
+        if not self._made:
+            self.model._restore(self.after)
+        self._made = False
 
     def undo(self) -> None:
         self.model._restore(self.before)
@@ -234,12 +238,11 @@ class DocumentModel(QObject):
             return None
         return with_moved(self.outcome.layout, self.moved)
 
-    def length(self, mode: str | None = None) -> int:
-        """Steps of the backward (or forward) pass of the current graph."""
-        graph = self.outcome.graph if self.outcome else None
-        if graph is None:
-            return 0
-        return len(graph.schedule(mode or self.mode))
+    def length(self, mode: str | None = None, outcome: Outcome | None = None) -> int:
+        """Steps of the pass ``mode`` (the current one by default) of ``outcome``'s graph (the current one's)."""
+        outcome = outcome or self.outcome
+        graph = outcome.graph if outcome else None
+        return 0 if graph is None else len(graph.schedule(mode or self.mode))
 
     def set_step(self, index: int, animate: bool = False) -> None:
         n = self.length()
@@ -290,7 +293,7 @@ class DocumentModel(QObject):
             self.documentChanged.emit(self.document)
         doc = self.document.copy()
         if self._committed is not None and content_key(doc) != content_key(self._committed):
-            self.undo_stack.push(_Silent(self, self._committed.copy(), doc.copy()))
+            self.undo_stack.push(_Edit(self, self._committed.copy(), doc.copy()))
         self._committed = doc.copy()
         self.requests += 1
         request, method, direction = self.requests, self.method, self.direction
@@ -324,13 +327,9 @@ class DocumentModel(QObject):
                 self.step = 0
             self._structure = structure
             self.moved = {k: p for k, p in self.moved.items() if k in outcome.graph.nodes}
-            self.step = max(0, min(self.step, self.length_of(outcome) - 1))
+            self.step = max(0, min(self.step, self.length(outcome=outcome) - 1))
         self.outcome = outcome
         self.outcomeChanged.emit(outcome)
-
-    def length_of(self, outcome: Outcome) -> int:
-        graph = outcome.graph
-        return 0 if graph is None else len(graph.schedule(self.mode))
 
     def _on_laid_out(self, request: int, graph, result) -> None:
         if request != self._layout_requests or self.outcome is None or self.outcome.graph is not graph:
@@ -375,16 +374,3 @@ class DocumentModel(QObject):
         """The window closes: no pending run, and the worker ends after its current job."""
         self._debounce.stop()
         self._worker.stop()
-
-
-class _Silent(_Edit):
-    """An edit already made when it is pushed: its first redo does nothing."""
-
-    def __init__(self, model: "DocumentModel", before: Document, after: Document) -> None:
-        super().__init__(model, before, after)
-        self._done = False
-
-    def redo(self) -> None:
-        if self._done:
-            super().redo()
-        self._done = True

@@ -45,6 +45,7 @@ class GraphScene(QGraphicsScene):
         self._final_step: dict[str, int] = {}     # the backward step after which a node's adjoint is complete
         self.spread = 1.0                          # how much further apart than the layout the layers are
         self.spread_across = 1.0                   # and the nodes within a layer
+        self.placement = 0                         # grows whenever nodes or labels move (views cache by it)
         self._direction = "LR"
         self.show_answers = False
         self.predict = False               # each step's new adjoints stay "?" until revealed
@@ -150,6 +151,7 @@ class GraphScene(QGraphicsScene):
         tries the end of its last stretch first, where it is alone. Labels are sized for their
         last step (partial and product), so playing never makes them collide.
         """
+        self.placement += 1
         crowded = 0
         grid = _RectGrid(160.0)
         for node in self.nodes.values():
@@ -272,6 +274,7 @@ class GraphScene(QGraphicsScene):
 
         def step(value: float) -> None:
             t = float(value)
+            self.placement += 1
             for nid, item in self.nodes.items():
                 a, b = starts[nid], ends[nid]
                 item.setPos(a + (b - a) * t)

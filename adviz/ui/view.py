@@ -34,6 +34,8 @@ class GraphView(QGraphicsView):
         self.show_legend = True
         self.fitted = False               # the whole graph fitted, and not zoomed or panned since
         self._legend_sizes: dict = {}      # measured once per theme
+        self._legend_key: tuple = ()
+        self._legend_box: QRectF | None = None
         self.stale_message = ""
         self.empty_message = ""
         self.failure: tuple[str, str] | None = None     # a failed call: what went wrong, and the fix
@@ -226,6 +228,17 @@ class GraphView(QGraphicsView):
     def legend_box(self) -> QRectF | None:
         """Where the legend goes: the first corner where it covers no node, edge label or badge
         (bottom-left, top-left, top-right, bottom-right); None when every corner is taken."""
+        # Every frame of the animation repaints the foreground: look for a free corner only when the
+        # view, the nodes' places or the banners changed.
+        key = (self.transform(), self.horizontalScrollBar().value(), self.verticalScrollBar().value(),
+               self.viewport().size(), self.graph_scene.placement, id(self.graph_scene.graph),
+               self.graph_scene.theme.name, self.failure is not None, bool(self.stale_message))
+        if key == self._legend_key:
+            return self._legend_box
+        self._legend_key, self._legend_box = key, self._find_legend_box()
+        return self._legend_box
+
+    def _find_legend_box(self) -> QRectF | None:
         from PySide6.QtCore import QRect
         theme = self.graph_scene.theme.name
         size = self._legend_sizes.get(theme) or self._legend_sizes.setdefault(theme, self.legend_size())
