@@ -93,40 +93,36 @@ def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list
     return partials, contribs, total
 
 
-def _scalar_step(rec: Record, incoming: list[Any]) -> tuple[list[Any], list[Any], Any] | None:
-    """:func:`tangent_step` for the commonest records, elementwise ops on scalars (numpy only)."""
+def _scalar_tangent(rec: Record, incoming: list[Any]) -> Any:
+    """The output tangent :func:`tangent_step` gives, for the commonest records: elementwise ops
+    on scalars (numpy only; None if no tangent reaches the output). Tangents are numpy scalars
+    here: the same numbers as 0-d arrays, far cheaper arithmetic."""
     op, out = rec[0], rec[3]
     outv = out._value
+    kind = outv.dtype.type
     if outv.dtype.kind != "f":
         return None
     xs = None
-    partials: list[Any] = []
-    contribs: list[Any] = []
     total = None
-    for p, t in zip(op.partials, incoming):
-        if t is None or p is None:
-            partials.append(None)
-            contribs.append(None)
-            continue
-        t = _arr(t)
-        if type(t) is np.ndarray:
-            t = t[()]         # a numpy scalar: the same number, arithmetic ten times cheaper
-        if p is ONE:
-            p, c = 1.0, t
-        elif p is MINUS_ONE:
-            p, c = -1.0, -t
-        else:
-            if xs is None:
-                xs = [v._value[()] for v in rec[2]]
-            p = p(NUMPY, outv[()], *xs)
-            c = p * t
-        partials.append(p)
-        contribs.append(c)
-        total = c if total is None else total + c
-    if total is None:
-        return None
-    kind = outv.dtype.type
-    return partials, contribs, total if type(total) is kind else kind(total)
+    i = 0
+    for p in op.partials:
+        t = incoming[i]
+        if t is not None and p is not None:
+            if type(t) is not kind:
+                t = kind(_arr(t))
+            if p is ONE:
+                c = t
+            elif p is MINUS_ONE:
+                c = -t
+            else:
+                if xs is None:
+                    xs = [v._value[()] for v in rec[2]]
+                c = p(NUMPY, outv[()], *xs) * t
+            total = c if total is None else total + c
+        i += 1
+    if total is None or type(total) is kind:
+        return total
+    return kind(total)
 
 
 def run_forward(records: Sequence[Record], seeds: dict[int, Any], keep_steps: bool = True) -> ForwardPass:
@@ -199,17 +195,17 @@ class ForwardAccumulator(TapeState):
                 # A tape outside records the tangent's arithmetic, so that it can be differentiated.
                 with enclosing_only(self):
                     result = tangent_step(TENSORS, rec, incoming)
-                break
+                if result is not None:
+                    tangents[rec.output._id] = result[2]
+                return
+        # Nothing outside records: plain numpy, and the tape stack is left as it is.
+        if rec[0].elementwise and not rec[3]._value.ndim:
+            total = _scalar_tangent(rec, incoming)
         else:
-            result = None
-        if tape is self:
-            # Nothing outside records: plain numpy, and the tape stack is left as it is.
-            if rec[0].elementwise and not rec[3]._value.ndim:
-                result = _scalar_step(rec, incoming)
-            else:
-                result = tangent_step(NUMPY, rec, [_arr(t) for t in incoming])
-        if result is not None:
-            tangents[rec.output._id] = result[2]
+            result = tangent_step(NUMPY, rec, [_arr(t) for t in incoming])
+            total = None if result is None else result[2]
+        if total is not None:
+            tangents[rec.output._id] = total
 
     def jvp(self, primals: Any, unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
         """The tangent of each value in ``primals`` (a nested structure): None, or zeros with
