@@ -23,7 +23,7 @@ class RenderError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="adviz render",
-        description="Write the graph of a gradient call as JSON (schema adviz.graph v2), as a picture, or as "
+        description="Write the graph of a gradient call as JSON (schema adviz.graph v3), as a picture, or as "
                     "one self-contained HTML page that plays the pass.")
     p.add_argument("input", help="function text such as 'f = x**2 * y', a tape script (.py) or a session (.adviz)")
     p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.html, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
