@@ -14,6 +14,7 @@ from .model.isolation import shared
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
 FORMATS = ("json", "html") + IMAGE_FORMATS
+PASSES = ("backward", "forward", "tangent")
 
 
 class RenderError(Exception):
@@ -36,14 +37,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1")
     p.add_argument("--target", default=None, help="which output of the functions to differentiate")
     p.add_argument("--persistent", action="store_true", help="make the tape persistent")
-    p.add_argument("--step", default="end", help="picture: the backward step to show (0, 1, ..., or 'end')")
+    p.add_argument("--step", default="end", help="picture: the step of the pass to show (0, 1, ..., or 'end')")
+    p.add_argument("--mode", default=None, choices=PASSES,
+                   help="picture, GIF and sequence: the pass to show: backward (adjoints, the default), forward "
+                        "(values) or tangent (forward mode: dual numbers a + b·ε flowing from the first input)")
     p.add_argument("--theme", default="light", choices=("light", "dark", "projector", "print"))
     p.add_argument("--scale", type=float, default=2.0, help="PNG: pixels per point, 1 to 4")
     p.add_argument("--fps", type=float, default=12.0, help="GIF: frames per second")
     p.add_argument("--inbetween", type=int, default=4, help="GIF: frames between two steps")
     p.add_argument("--hold", type=float, default=1.5, metavar="SECONDS",
                    help="GIF: how long each step stays (the first and last frames twice as long); default 1.5")
-    p.add_argument("--forward", action="store_true", help="GIF: animate the forward pass instead")
+    p.add_argument("--forward", action="store_true", help="the forward pass instead (the same as --mode forward)")
     p.add_argument("--title", default=None, help="a title above the picture")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
     p.add_argument("--sequence", action="store_true",
@@ -194,6 +198,11 @@ def render_command(argv: Sequence[str]) -> int:
             raise RenderError("--inbetween must be between 0 and 30")
         if not 0.1 <= args.hold <= 60:
             raise RenderError("--hold must be between 0.1 and 60 seconds")
+        if args.forward and args.mode not in (None, "forward"):
+            raise RenderError(f"--forward and --mode {args.mode} ask for two different passes: give one")
+        if args.mode not in (None, "backward") and fmt not in IMAGE_FORMATS:
+            raise RenderError(f"--mode {args.mode} picks the pass a picture shows (.png, .svg, .pdf, .gif); "
+                              f".{fmt} holds every pass")
         if args.sequence and fmt != "png":
             raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
         docs, _count = documents(args)
@@ -227,6 +236,7 @@ def render_command(argv: Sequence[str]) -> int:
                 from .ui.export import ExportOptions, export, make_scene, render_sequence
                 options = ExportOptions(step=args.step, theme=args.theme, scale=args.scale, fps=args.fps,
                                         inbetween=args.inbetween, hold=args.hold, forward=args.forward,
+                                        mode=args.mode,
                                         title=args.title, transparent=args.transparent, legend=not args.no_legend)
                 if args.sequence:
                     for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options,

@@ -10,22 +10,25 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .model import BACKWARD
+from .model import FORWARD
 
 
 class Exporting:
     """The export commands of :class:`~adviz.ui.window.MainWindow` (mixed into it)."""
 
     def export_options(self, region: str = "all", step: str = "current", theme: str = "current", **rest):
-        """Export choices resolved against what the window shows now."""
+        """Export choices resolved against what the window shows now: the pass the canvas plays
+        (backward, forward, or forward mode's tangents) at its current step, unless ``forward``
+        asks for the forward pass of values."""
         from .export import ExportOptions
+        mode = FORWARD if rest.pop("forward", False) else (rest.pop("mode", None) or self.model.mode)
         if step == "current":
-            step_value = self.model.step if self.model.mode == BACKWARD else "end"
+            step_value = self.model.step if mode == self.model.mode else "end"
         else:
             step_value = step
         source = self.view.mapToScene(self.view.viewport().rect()).boundingRect() if region == "view" else None
         name = self.theme.name if theme == "current" else theme
-        return ExportOptions(step=step_value, theme=name, source_rect=source, **rest)
+        return ExportOptions(step=step_value, theme=name, source_rect=source, mode=mode, **rest)
 
     def preview_image(self, options, max_size=(420, 300)):
         """A small rendering of what an export with ``options`` would contain."""

@@ -1,0 +1,47 @@
+"""File ▸ Export honours the pass the canvas plays: the forward-mode (tangent) pass exports as the
+backward pass does, at the step the canvas shows."""
+import math
+import xml.etree.ElementTree as ET
+
+from PIL import Image
+
+from adviz.graph import format_value
+
+from .conftest import show
+
+TEXT = "u = x*y\nf = sin(u) + x**2"
+
+
+def svg_text(path):
+    return " ".join(t.text or "" for t in ET.parse(path).getroot().iter() if t.tag.endswith("text"))
+
+
+def test_export_follows_the_tangent_mode_and_its_step(window, qtbot, tmp_path):
+    graph = show(window, qtbot, TEXT)
+    x = next(n for n in graph.nodes.values() if n.label == "x")
+    y = next(n for n in graph.nodes.values() if n.label == "y")
+    xv, yv = float(x.value), float(y.value)
+    window.model.set_mode("tangent")
+    assert window.export_options().pass_mode == "tangent"
+    window.model.set_step(window.model.length() - 1)
+    text = svg_text(window.export_to(tmp_path / "t.svg", "svg", window.export_options()))
+    # ḟ = cos(x·y)·y·ẋ + 2x·ẋ with ẋ = 1: the fan-in sum at the target, in closed form.
+    left, total = math.cos(xv * yv) * yv, math.cos(xv * yv) * yv + 2 * xv
+    assert f"{format_value(left)} + {format_value(2 * xv)} = {format_value(total)}" in text
+    assert "tangent flowing forward" in text
+    window.model.set_step(1)
+    early = svg_text(window.export_to(tmp_path / "s.svg", "svg", window.export_options()))
+    assert f"= {format_value(total)}" not in early          # the current step, not the last
+    steps = window.model.length()
+    gif = window.export_to(tmp_path / "t.gif", "gif", window.export_options(scale=1.0, inbetween=1))
+    assert Image.open(gif).n_frames == steps + (steps - 1)
+
+
+def test_the_forward_box_still_asks_for_the_pass_of_values(window, qtbot, tmp_path):
+    show(window, qtbot, TEXT)
+    window.model.set_mode("tangent")
+    assert window.export_options(forward=True).pass_mode == "forward"
+    window.model.set_mode("backward")
+    assert window.export_options().pass_mode == "backward"
+    text = svg_text(window.export_to(tmp_path / "b.svg", "svg", window.export_options(step="end")))
+    assert "adjoint flowing back" in text and "·ε" not in text
