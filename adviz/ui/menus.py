@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow
 from ..graph import METHODS
 from .cost import open_cost_view
 from .lesson import shipped_lessons
+from .paths import open_paths_view
 
 LAYOUT_TITLES = {"layered": "Layered", "spring": "Spring", "kamada-kawai": "Kamada-Kawai",
                  "spectral": "Spectral", "shell": "Shell", "circular": "Circular", "planar": "Planar"}
@@ -74,6 +75,9 @@ def build_actions(w: QMainWindow) -> None:
     a("cost", "Why reverse mode wins…", "Ctrl+Shift+J",
       "The Jacobian of f: ℝⁿ → ℝᵐ by n forward passes (columns) and by m reverse passes (rows), with what each costs",
       lambda: open_cost_view(w))
+    a("paths", "Sum over paths…", "Ctrl+Shift+U",
+      "Every path from an input to an output with the product of its partials: their sum is the derivative",
+      lambda: open_paths_view(w))
     a("answers", "Show final gradients from the start", "Ctrl+Shift+G",
       "Show every source's final gradient from step 0 (off: each appears when the pass reaches it)",
       w.toggle_answers, checkable=True)
@@ -104,6 +108,7 @@ def build_menus(w: QMainWindow) -> None:
     view.addAction(acts["answers"])
     view.addAction(acts["compare"])
     view.addAction(acts["cost"])
+    view.addAction(acts["paths"])
     for key, dock, keys in (("show_inputs", w.inputs_dock, "Ctrl+Shift+I"),
                             ("show_details", w.details_dock, "Ctrl+Shift+D"),
                             ("show_lesson", w.lesson_dock, "Ctrl+Shift+L"),
