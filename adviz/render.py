@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", default=None, choices=METHODS, help="default: a session's layout, else layered")
     p.add_argument("--direction", default=None, choices=DIRECTIONS, help="default: a session's direction, else LR")
     p.add_argument("--call", default=None,
-                   help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1")
+                   help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1; "
+                        "a script written to .html without --call is one page with a player per call")
     p.add_argument("--target", default=None, help="which output of the functions to differentiate")
     p.add_argument("--persistent", action="store_true", help="make the tape persistent")
     p.add_argument("--step", default="end", help="picture: the step of the pass to show (0, 1, ..., or 'end')")
@@ -152,6 +153,33 @@ def _take_declarations(argv: list[str]) -> tuple[list[str], dict[str, list[str]]
     return rest, declared
 
 
+def _script_input(args: argparse.Namespace) -> bool:
+    """Whether INPUT is a tape script (a session holding one counts)."""
+    from .model.inputs import load_session_input
+    try:
+        session = load_session_input(args.input)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    return is_script(session.document.text if session else load_input(args.input))
+
+
+def _lesson_page(args: argparse.Namespace, out: Path, inputs: list[str]) -> int:
+    """A tape script or lesson as one page: its narration, code and a step player per gradient call."""
+    from .model.lesson_page import lesson_pictures, write_lesson_page
+    docs, _count = documents(args)
+    doc = docs[0]
+    result = lesson_pictures(doc, lambda d: shared().compute(d, args.layout, args.direction))
+    assert result is not None       # no progress callback: never cancelled
+    trace, pictures = result
+    if trace is None:
+        raise RenderError("the script did not run")
+    error = getattr(trace, "error", None)
+    if error is not None:           # still written: the page shows where the script stopped
+        print(f"adviz render: note: {error.line}:{error.col}: {error.message}", file=sys.stderr)
+    write_lesson_page(doc.text, trace, pictures, out, theme=args.theme, title=args.title, inputs=inputs)
+    return _say(out)
+
+
 def _say(line: object) -> int:
     """Print a written path: 0, or BROKEN_PIPE when stdout's reader went away (``| head -1``), which
     does not stop the writing."""
@@ -205,6 +233,8 @@ def render_command(argv: Sequence[str]) -> int:
                               f".{fmt} holds every pass")
         if args.sequence and fmt != "png":
             raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
+        if fmt == "html" and args.call is None and _script_input(args):
+            return _lesson_page(args, out, inputs)
         docs, _count = documents(args)
         paths = _outputs_for(out, len(docs))
         for path in paths:

@@ -3,6 +3,7 @@ readable Unicode (``\\frac{dL}{dx}`` becomes ``dL/dx``), for the lesson view and
 from __future__ import annotations
 
 import re
+from html import escape
 
 _LATEX = [
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
@@ -39,3 +40,79 @@ def narration_markdown(text: str) -> str:
     return re.sub(r"\$(.+?)\$", lambda m: f"*{readable_math(m.group(1))}*", text)
 
 
+
+
+def lesson_title(text: str, fallback: str) -> str:
+    """The first markdown heading of a script's narration, else ``fallback``."""
+    match = re.search(r"^\s*#{1,3}\s+(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else fallback
+
+
+_INLINE = re.compile(r"\$(?P<math>[^$]+?)\$|`(?P<code>[^`]+?)`")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+
+
+def _inline(text: str) -> str:
+    """One line of narration as HTML: formulas and code kept apart, everything escaped, then
+    ``**bold**`` and ``*emphasis*``; no other markup reaches the page (no tags, links or attributes)."""
+    out: list[str] = []
+    last = 0
+    for m in _INLINE.finditer(text):
+        out.append(_emphasis(escape(text[last:m.start()], quote=False)))
+        if m.group("math") is not None:
+            out.append(f'<span class="math">{escape(readable_math(m.group("math")), quote=False)}</span>')
+        else:
+            out.append(f"<code>{escape(m.group('code'), quote=False)}</code>")
+        last = m.end()
+    out.append(_emphasis(escape(text[last:], quote=False)))
+    return "".join(out)
+
+
+def _emphasis(escaped: str) -> str:
+    # The text is already escaped: the only tags in it are these.
+    return _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", escaped))
+
+
+def narration_html(text: str) -> str:
+    """A narration cell (markdown with ``$formulas$``) as safe HTML: headings (``#`` to ``###``
+    become ``h2`` to ``h4``), paragraphs, bullet lists, ``$$display$$`` formulas, bold, emphasis
+    and code. Every character of the text is escaped; nothing in it becomes a script, a link or an
+    attribute."""
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: "\n\n\x00" + m.group(1).replace("\n", " ") + "\n\n", text, flags=re.S)
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith("\x00"):
+            blocks.append(f'<p class="display"><span class="math">'
+                          f'{escape(readable_math(" ".join(lines)[1:]), quote=False)}</span></p>')
+            continue
+        items: list[str] = []
+        paragraph: list[str] = []
+
+        def flush() -> None:
+            if paragraph:
+                blocks.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+                paragraph.clear()
+            if items:
+                blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+                items.clear()
+
+        for line in lines:
+            heading = re.match(r"(#{1,3})\s+(.*)", line)
+            if heading:
+                flush()
+                level = len(heading.group(1)) + 1
+                blocks.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
+            elif re.match(r"[-*]\s+", line):
+                if paragraph:
+                    flush()
+                items.append(re.sub(r"^[-*]\s+", "", line))
+            elif items and not paragraph:
+                items[-1] += " " + line       # a list item continues on the next line
+            else:
+                paragraph.append(line)
+        flush()
+    return "\n".join(blocks)

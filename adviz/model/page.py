@@ -29,7 +29,7 @@ PARALLEL = 46.0          # parallel edges between one pair of nodes sit this far
 
 
 
-def _colours(name: str) -> dict[str, object]:
+def theme_colours(name: str) -> dict[str, object]:
     """The colours of the theme a page is drawn in: the canvas's own (:mod:`adviz.model.themes`)."""
     return asdict(THEME_BY_NAME.get(name, THEME_BY_NAME["light"]))
 
@@ -108,7 +108,7 @@ def svg_picture(graph: Graph, layout: Layout, theme: str = "light", prefix: str 
     """The picture as inline SVG text: nodes ``#{prefix}n{i}`` and edges ``#{prefix}e{i}`` in the
     order of ``graph.nodes`` and ``graph.edges``, each with a ``<title>`` for hover. ``prefix``
     keeps the ids of several pictures on one page apart."""
-    t = _colours(theme)
+    t = theme_colours(theme)
     nodes = list(graph.nodes.values())
     sizes = {n.id: node_size(n) for n in nodes}
     pos = {n.id: tuple(layout.positions.get(n.id, (0.0, 0.0))) for n in nodes}
@@ -347,7 +347,7 @@ for(var k=0;k<A.length;k++)player(A[k],A[k].hasAttribute('data-single'));
 
 def page_style(theme: str = "light") -> str:
     """The page's style sheet in ``theme``'s colours."""
-    t = _colours(theme)
+    t = theme_colours(theme)
     return STYLE % {**{k: v for k, v in t.items() if isinstance(v, str)},
                     "badge_text": "#0b0c0f" if t["dark"] else "#ffffff"}
 
@@ -357,7 +357,7 @@ def player_html(graph: Graph, layout: Layout, theme: str = "light", prefix: str 
 
     Ids carry ``prefix`` so that several players fit on one page; a ``single`` player takes the
     page's keys and follows its address, the others take the keys while they have the focus."""
-    t = _colours(theme)
+    t = theme_colours(theme)
     error = f'<p style="padding:0 16px;color:{t["badge_none"]}">{escape(graph.error)}</p>' if graph.error else ""
     label = escape(graph.title or "the pass", quote=True)
     return "\n".join([

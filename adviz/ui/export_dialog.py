@@ -10,7 +10,7 @@ from ..model.document import THEME_TITLES, THEMES
 
 FORMATS = [("png", "PNG image"), ("svg", "SVG drawing (text stays text)"), ("pdf", "PDF (vectors)"),
            ("gif", "Animated GIF of the pass"), ("sequence", "Numbered PNG per step"), ("json", "Graph JSON"),
-           ("html", "Interactive page (HTML): the pass with a step player")]
+           ("html", "Interactive page (HTML): the pass with a step player; a lesson with one per call")]
 THEME_CHOICES = [("current", "Current theme")] + [(name, THEME_TITLES[name]) for name in THEMES]
 
 

@@ -56,7 +56,31 @@ class Exporting:
                                    inputs)
         if path.suffix.lower() != "." + fmt:
             path = path.with_suffix("." + fmt)
+        if fmt == "html" and self.model.outcome is not None and self.model.outcome.script:
+            return self.export_lesson_page(path, options, progress)
         return export(graph, layout, path, options, progress, inputs)
+
+    def export_lesson_page(self, path, options, progress=None):
+        """The open script or lesson as one page: narration, code, and a step player per gradient
+        call (the current call as the canvas lays it out, the others laid out afresh); None when
+        cancelled, and then nothing is written."""
+        from dataclasses import replace
+        from ..model.isolation import shared
+        from ..model.lesson_page import lesson_pictures, write_lesson_page
+        model = self.model
+        doc, current = model.document, model.outcome
+
+        def compute(d):
+            if d.call == doc.call and current is not None and current.graph is not None:
+                return replace(current, layout=model.live_layout())
+            return shared().compute(d, model.method, model.direction)
+
+        result = lesson_pictures(doc, compute, progress)
+        if result is None:
+            return None
+        trace, pictures = result
+        return write_lesson_page(doc.text, trace, pictures, path, theme=options.theme, title=options.title,
+                                 inputs=[model.path])
 
     def export_dialog(self) -> None:
         """Ask what to export and where, then write it with progress and a way to cancel."""

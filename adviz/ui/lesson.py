@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..model.files import ReadError, read_limited
-from ..model.narration import narration_markdown, readable_math  # noqa: F401 - the lesson view's formulas
+from ..model.narration import lesson_title, narration_markdown, readable_math  # noqa: F401 - re-exported
 from .editor import line_highlight
 
 
@@ -24,12 +24,6 @@ def _lessons_dir() -> Path:
 
 
 LESSONS_DIR = _lessons_dir()
-
-def lesson_title(text: str, fallback: str) -> str:
-    """The first markdown heading of a script's narration, else ``fallback``."""
-    match = re.search(r"^\s*#{1,3}\s+(.+)$", text, re.MULTILINE)
-    return match.group(1).strip() if match else fallback
-
 
 def shipped_lessons() -> list[tuple[str, Path]]:
     """(title, path) of the lessons that come with adviz, in order."""

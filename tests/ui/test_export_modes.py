@@ -45,3 +45,21 @@ def test_the_forward_box_still_asks_for_the_pass_of_values(window, qtbot, tmp_pa
     assert window.export_options().pass_mode == "backward"
     text = svg_text(window.export_to(tmp_path / "b.svg", "svg", window.export_options(step="end")))
     assert "adjoint flowing back" in text and "·ε" not in text
+
+
+def test_the_interactive_page_of_an_open_lesson_has_its_narration_and_a_player_per_call(window, qtbot, tmp_path):
+    from adviz.ui.lesson import shipped_lessons
+    path = next(p for _title, p in shipped_lessons() if p.name.startswith("03_"))
+    with qtbot.waitSignal(window.graphShown, timeout=10000):
+        assert window.open_lesson(path)
+    calls = len(window.outcome.trace.calls)
+    seen = []
+    out = window.export_to(tmp_path / "lesson.html", "html", window.export_options(),
+                           lambda done, total: seen.append((done, total)) or True)
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<section class="player"') == calls == 2
+    assert "<h1>The sum rule at fan-out</h1>" in page and "Watch the adjoints meet</h3>" in page
+    assert seen[-1] == (calls, calls)
+    # Cancelled: nothing is written.
+    assert window.export_to(tmp_path / "none.html", "html", window.export_options(), lambda d, t: False) is None
+    assert not (tmp_path / "none.html").exists()
