@@ -63,3 +63,22 @@ def test_the_interactive_page_of_an_open_lesson_has_its_narration_and_a_player_p
     # Cancelled: nothing is written.
     assert window.export_to(tmp_path / "none.html", "html", window.export_options(), lambda d, t: False) is None
     assert not (tmp_path / "none.html").exists()
+
+
+def _forward_blue(path):
+    """Pixels in the light theme's forward-mode colour (#0284c7): the tangent chips and arrows."""
+    image = Image.open(path).convert("RGB")
+    return sum(count for count, (r, g, b) in image.getcolors(maxcolors=1 << 22)
+               if abs(r - 0x02) < 24 and abs(g - 0x84) < 24 and abs(b - 0xC7) < 24)
+
+
+def test_a_screenshot_can_show_the_tangent_pass(tmp_path, qapp):
+    from adviz.cli import main
+    shots = {}
+    for mode in ("backward", "tangent"):
+        shots[mode] = tmp_path / f"{mode}.png"
+        assert main(["--screenshot", str(shots[mode]), "u = x*y\nf = sin(u) + x**2", "--var", "x=2", "--var", "y=3",
+                     "--mode", mode, "--step", "end", "--size", "1280x720", "--theme", "light"]) == 0
+    assert Image.open(shots["tangent"]).size == (1280, 720)
+    blue = {mode: _forward_blue(path) for mode, path in shots.items()}
+    assert blue["tangent"] >= 25 and blue["tangent"] > 3 * blue["backward"]     # measured: 60 against 0
