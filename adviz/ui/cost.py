@@ -5,20 +5,29 @@ The numbers and the stages come from :mod:`adviz.model.cost`; this dialog only s
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+import threading
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QTableWidget, QTableWidgetItem, QWidget)
 
 from ..graph import format_value
-from ..model.cost import CostError, CostView, cost_of_document
+from ..model.cost import CostError, CostView
+from ..model.isolation import shared
 from .model import DocumentModel
 
 INTERVAL_MS = 1100      # one pass of each mode per tick while playing
 
 
 class CostDialog(QDialog):
-    """Forward mode's n passes against reverse mode's m, for the document's functions."""
+    """Forward mode's n passes against reverse mode's m, for the document's functions.
+
+    The Jacobians are built in the worker process that runs user code, from a thread of their own:
+    the window answers while they are built, and only the newest request is shown."""
+
+    built = Signal(int, object)        # request number, CostView or the sentence saying why there is none
+    ready = Signal()                   # the newest request is shown
 
     def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +35,8 @@ class CostDialog(QDialog):
         self.model = model
         self.view: CostView | None = None
         self.stage = 0
+        self.requests = 0
+        self.pending = False
         grid = QGridLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -71,21 +82,46 @@ class CostDialog(QDialog):
         self.buttons["play"].clicked.connect(self.toggle)
         self.slider.valueChanged.connect(self.go)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)    # the dialog itself takes ← → Space Home End
+        self.built.connect(self._built)
         model.outcomeChanged.connect(lambda _outcome: self.refresh())
         self.resize(760, 460)
+        self.show_view(None, "Building both Jacobians…")
         self.refresh()
 
     def length(self) -> int:
         return self.view.length if self.view is not None else 1
 
     def refresh(self) -> None:
-        """Build both Jacobians for the document as it is now, and start from pass 0."""
+        """Build both Jacobians for the document as it is now; they show when built."""
+        self.requests += 1
+        request, doc = self.requests, self.model.document.copy()
+        self.pending = True
+
+        def work() -> None:
+            try:
+                result: object = shared().cost(doc)
+            except CostError as exc:
+                result = str(exc)
+            try:
+                self.built.emit(request, result)
+            except RuntimeError:        # the dialog was closed and deleted meanwhile
+                pass
+
+        threading.Thread(target=work, name="adviz-cost", daemon=True).start()
+
+    def _built(self, request: int, result: object) -> None:
+        if request != self.requests:        # an older document's answer
+            return
+        self.pending = False
+        self.show_view(result if isinstance(result, CostView) else None, result if isinstance(result, str) else "")
+        self.ready.emit()
+
+    def show_view(self, view: CostView | None, message: str = "") -> None:
+        """Show ``view`` (or ``message`` saying why there is none) from pass 0."""
         self.timer.stop()
-        try:
-            self.view = cost_of_document(self.model.document)
-        except CostError as exc:
-            self.view = None
-            self.summary.setText(str(exc))
+        self.view = view
+        if view is None:
+            self.summary.setText(message)
         self.stage = 0
         view = self.view
         for table in self.tables:

@@ -26,6 +26,7 @@ def open_dialog(window, qtbot):
     window.actions_by_key["cost"].trigger()
     dialog = window.cost_dialog
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: not dialog.pending, timeout=10000)     # built in the worker process
     return dialog
 
 
@@ -72,11 +73,22 @@ def test_play_runs_to_the_end_and_stops(window, qtbot):
     qtbot.waitUntil(lambda: not dialog.timer.isActive(), timeout=1000)
 
 
+def test_only_the_newest_answer_is_shown(window, qtbot):
+    load(window, qtbot)
+    dialog = open_dialog(window, qtbot)
+    dialog.refresh()
+    stale = dialog.requests - 1
+    dialog.built.emit(stale, "an older document's answer")
+    assert "older" not in dialog.summary.text() and dialog.tables[0].columnCount() == 3
+    qtbot.waitUntil(lambda: not dialog.pending, timeout=10000)
+    assert dialog.tables[0].columnCount() == 3
+
+
 def test_a_script_or_an_error_is_said_in_words_and_an_edit_rebuilds_it(window, qtbot):
     show(window, qtbot, "f = x**2")
     dialog = open_dialog(window, qtbot)
     assert dialog.tables[0].columnCount() == 1
-    with qtbot.waitSignal(window.model.outcomeChanged, timeout=5000):
+    with qtbot.waitSignal(dialog.ready, timeout=10000):
         window.set_text("import tensorflow as tf\nx = tf.Variable(2.0)\nwith tf.GradientTape() as t:\n"
                         "    y = x * x\ng = t.gradient(y, x)\n")
     assert "typed functions" in dialog.summary.text()
