@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QTableWi
 
 from ..graph import Graph, format_value
 from ..graph.paths import PathError, PathSum, path_sum
+from .items import NodeItem
 from .model import DocumentModel
 
 FACTORED = ("Forward mode factors the sum from the input: each node's tangent is the sum over the paths "
@@ -137,12 +138,16 @@ class PathsDialog(QDialog):
 
 
 def open_paths_view(window) -> PathsDialog:
-    """Show the window's sum-over-paths dialog (one per window) for its current graph."""
+    """Show the window's sum-over-paths dialog (one per window) for its current graph, from the
+    node selected on the canvas if there is one."""
     dialog = getattr(window, "paths_dialog", None)
     if dialog is None:
         dialog = window.paths_dialog = PathsDialog(window.model, window)
     else:
         dialog.refresh()
+    selected = [item for item in window.scene.selectedItems() if isinstance(item, NodeItem)]
+    if selected:
+        dialog.choose(selected[0].node.id)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

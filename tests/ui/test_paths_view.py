@@ -45,3 +45,15 @@ def test_choosing_another_input_and_an_edit_rebuild_it(window, qtbot):
         window.model.load(Document(text="f = sum(w*w)", variables=[VariableSpec("w", "[1, 2]")]))
     assert "scalar graphs" in dialog.answer.text() and dialog.paths.rowCount() == 0
     assert dialog.source.currentText() == "w"
+
+
+def test_it_starts_from_the_node_selected_on_the_canvas(window, qtbot):
+    graph = show(window, qtbot, "u = x*y\nf = sin(u) + x**2")
+    u = next(n.id for n in graph.nodes.values() if n.label == "u")
+    window.scene.nodes[u].setSelected(True)
+    dialog = open_dialog(window)
+    assert dialog.source.currentText() == "u" and dialog.target.currentText() == "f"
+    x, y = (float(next(n.value for n in graph.nodes.values() if n.label == k)) for k in ("x", "y"))
+    assert dialog.paths.rowCount() == 2                                    # one path, and the sum
+    assert dialog.paths.item(1, 1).text() == format_value(math.cos(x * y))   # ∂f/∂u = cos(u)
+    assert "tape's gradient" not in dialog.answer.text()                   # u is not a source of the call
