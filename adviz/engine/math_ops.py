@@ -122,7 +122,7 @@ def _softmax_axis(axis: Any) -> int:
     return -1 if axis is None else int(axis)
 
 
-_SOFTMAX = dict(attrs=("axis",), defaults=(-1,), converters=(_softmax_axis,), keywords=("logits",), exports=_NN)
+_SOFTMAX = dict(attrs=("axis",), defaults=(-1,), converters=(_softmax_axis,), keywords=("logits",), exports=_MATH_NN)
 
 
 def _reduction(fn: Any) -> Any:
