@@ -242,7 +242,7 @@ def _sum_alone(x: Any, subs: str, others: str) -> tuple[Any, str]:
     alone = tuple(i for i, c in enumerate(subs) if c not in others)
     if not alone:
         return x, subs
-    return _op("reduce_sum", x, axis=alone, keepdims=False), "".join(c for c in subs if c not in others)
+    return _op("reduce_sum", x, axis=alone, keepdims=False), "".join(c for c in subs if c in others)
 
 
 def _einsum_one(subs: str, out: str, x: Any) -> Tensor:
