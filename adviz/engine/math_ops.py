@@ -16,6 +16,7 @@ from .rows import REDUCTION, Op, extreme_mask, mask, rounded, row, sigmoid
 from .shapes import Axis, Backend, kept_shape
 
 _NN = ("nn",)
+_NO_GRADIENT = "op-no-gradient"
 _MATH_NN = ("math", "nn")
 
 
@@ -144,8 +145,9 @@ MATH_ROWS: list[Op] = [
     row("sign", 1, np.sign, "sign", "sign({0})", ("0",),
         (lambda m, out, x: mask(m, np.zeros(m.shape(x)), x),), exports=("", "math")),
     # TensorFlow registers no gradient for floor and round: None, as for stop_gradient.
-    row("floor", 1, np.floor, "⌊ ⌋", "⌊{0}⌋", ("none",), (None,), exports=("", "math")),
-    row("round", 1, np.round, "round", "round({0})", ("none",), (None,), exports=("", "math")),
+    row("floor", 1, np.floor, "⌊ ⌋", "⌊{0}⌋", ("none",), (None,), exports=("", "math"), stop_code=_NO_GRADIENT),
+    row("round", 1, np.round, "round", "round({0})", ("none",), (None,), exports=("", "math"),
+        stop_code=_NO_GRADIENT),
     row("atan", 1, rounded(np.arctan), "atan", "atan({0})", ("1/(1 + {0}²)",),
         (lambda m, out, x: 1.0 / (1.0 + x * x),), exports=("", "math")),
     row("asin", 1, rounded(np.arcsin), "asin", "asin({0})", ("1/√(1 − {0}²)",),

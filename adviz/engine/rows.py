@@ -68,6 +68,9 @@ class Op:
     aliases: tuple[str, ...] = ()
     exports: tuple[str, ...] = ("", "math")
     internal: bool = False
+    # Why a row with no partial stops the gradient, as a diagnosis code: ``stop-gradient`` for
+    # ``tf.stop_gradient``; ``op-no-gradient`` for an op TensorFlow defines no gradient for.
+    stop_code: str = "stop-gradient"
     elementwise: bool = field(init=False, default=True)
     # No partial at all (``partials`` all None): the backward pass does not go through it.
     stops_gradient: bool = field(init=False, default=False)
