@@ -121,16 +121,20 @@ def _indices(indices: Any) -> np.ndarray:
     return np.asarray(indices, dtype=np.int64)
 
 
+# Reached only through the library's functions, which check their arguments (and the input
+# language their sizes) as TensorFlow's do: not by a row's own name.
+_LIBRARY_ONLY = dict(exports=(), internal=True)
+
 ARRAY_ROWS: list[Op] = [
     row("concat", 2, _concat_forward, "concat", "concat({0}, {1})", ("(·)[first part]", "(·)[second part]"),
         vjps=(_concat_vjp(0), _concat_vjp(1)), jvps=(_concat_jvp(0), _concat_jvp(1)),
-        attrs=("axis",), defaults=(0,), converters=(int,), shape_problem=_concat_problem, exports=()),
+        attrs=("axis",), defaults=(0,), converters=(int,), shape_problem=_concat_problem, **_LIBRARY_ONLY),
     row("tile", 1, lambda x, multiples=(): np.tile(x, multiples), "tile", "tile({0})", ("Σ over the copies of (·)",),
         vjps=(_tile_vjp,), jvps=(lambda m, t, out, x, multiples=(): m.op("tile", t, multiples=multiples),),
-        attrs=("multiples",), defaults=((),), converters=(_ints,), exports=()),
+        attrs=("multiples",), defaults=((),), converters=(_ints,), **_LIBRARY_ONLY),
     row("gather", 1, _gather_forward, "gather", "{0}[indices]", ("(·) added back at indices",),
         vjps=(_gather_vjp,), jvps=(lambda m, t, out, x, indices=(), axis=0: m.op("gather", t, indices=indices, axis=axis),),
-        attrs=("indices", "axis"), defaults=(np.zeros(0, int), 0), converters=(_indices, int), exports=()),
+        attrs=("indices", "axis"), defaults=(np.zeros(0, int), 0), converters=(_indices, int), **_LIBRARY_ONLY),
     # Used by gather's backward pass (TensorFlow's scatter of the adjoint into the gathered rows).
     row("gather_grad", 1, _gather_grad_forward, "scatter", "scatter({0})", ("(·)[indices]",),
         vjps=(_gather_grad_vjp,),
@@ -140,8 +144,8 @@ ARRAY_ROWS: list[Op] = [
         exports=(), internal=True),
     row("where", 2, _where_forward, "where", "where(c, {0}, {1})", ("[c]", "[not c]"),
         (_where_partial(0), _where_partial(1)), attrs=("condition",), defaults=(np.ones((), bool),),
-        converters=(lambda c: np.asarray(c, dtype=bool),), exports=()),
+        converters=(lambda c: np.asarray(c, dtype=bool),), **_LIBRARY_ONLY),
     row("einsum", 2, _einsum_forward, "einsum", "einsum({0}, {1})", ("einsum((·), {1})", "einsum({0}, (·))"),
         vjps=(_einsum_vjp(0), _einsum_vjp(1)), jvps=(_einsum_jvp(0), _einsum_jvp(1)),
-        attrs=("equation",), defaults=("",), converters=(str,), exports=()),
+        attrs=("equation",), defaults=("",), converters=(str,), **_LIBRARY_ONLY),
 ]

@@ -124,3 +124,18 @@ def test_small_library_work_is_not_refused():
     assert time.perf_counter() - start < 3
     assert trace.error is None, trace.error
     assert trace.output == "(1000, 500) (500, 500) (100000,) (100, 1000) (1000, 100)\n"
+
+
+@pytest.mark.parametrize("text", ["f = tile(x, multiples=[10**6, 10**6])", "f = gather_grad(x, shape=[10**6, 10**6])",
+                                  "f = einsum(x, x, equation='i,j->ij')", "f = concat(x, x)"])
+def test_the_library_rows_are_not_plain_names_in_the_function_box(text):
+    from adviz.lang import Declaration, run_functions
+    trace = run_functions(text, [Declaration("x", "[1.0, 2.0]")])
+    assert trace.error is not None and trace.error.line == 1
+
+
+def test_new_elementwise_rows_work_in_the_function_box():
+    from adviz.lang import Declaration, run_functions
+    trace = run_functions("f = reduce_sum(softplus(x) + leaky_relu(x, alpha=0.1) + log1p(x * x))",
+                          [Declaration("x", "[1.0, -2.0]")])
+    assert trace.error is None, trace.error
