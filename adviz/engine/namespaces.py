@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from . import compositions as c
 from . import creation as k
+from .custom import custom_gradient
 from . import library as s
 from . import random as r
 
@@ -31,3 +32,7 @@ LIBRARY: dict[str, dict[str, Callable[..., Any]]] = {
     "random": {"set_seed": r.set_seed, "normal": r.normal, "uniform": r.uniform,
                "truncated_normal": r.truncated_normal, "shuffle": r.shuffle, "Generator": r.Generator},
 }
+
+# For Python programs only: a script's functions are called by the interpreter, which does not
+# yet hand them to the engine (``@tf.custom_gradient`` in a script is refused with a message).
+PYTHON_ONLY: dict[str, dict[str, Callable[..., Any]]] = {"": {"custom_gradient": custom_gradient}}
