@@ -189,3 +189,21 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
             raise kernel_error("OneHot", f"Expected axis to be -1 or between [0, {idx.ndim + 1}).  But received: {a}")
         out = np.moveaxis(out, -1, a)
     return Tensor(np.ascontiguousarray(out))
+
+
+def _logical(fn: Any, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
+    x = to_array(input_tensor.numpy() if isinstance(input_tensor, (Tensor, Variable)) else input_tensor)
+    if x.dtype.kind != "b":
+        raise TypeError(f"Cannot convert {input_tensor!r} to EagerTensor of dtype bool")
+    a = None if axis is None else (tuple(int(k) for k in axis) if isinstance(axis, (list, tuple)) else int(axis))
+    return Tensor(np.asarray(fn(x, axis=a, keepdims=bool(keepdims))))
+
+
+def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Whether every element is true (over ``axis``), a bool tensor (``tf.reduce_all``)."""
+    return _logical(np.all, input_tensor, axis, keepdims)
+
+
+def reduce_any(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Whether some element is true (over ``axis``), a bool tensor (``tf.reduce_any``)."""
+    return _logical(np.any, input_tensor, axis, keepdims)

@@ -101,8 +101,15 @@ def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    # As TensorFlow's kernel computes it, each step rounded once in x's dtype: x − max, then
+    # exp, their sum, its log (exp and log computed exactly and rounded).
     shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    total = np.sum(_exact(np.exp, shifted), axis=axis, keepdims=True, dtype=x.dtype)
+    return shifted - _exact(np.log, total)
+
+
+def _exact(fn: Any, x: np.ndarray) -> np.ndarray:
+    return np.asarray(fn(x.astype(np.float64))).astype(x.dtype)
 
 
 def _softmax_vjp(m, g, out, x, axis=-1):
@@ -184,7 +191,7 @@ MATH_ROWS: list[Op] = [
         vjps=(_reduce_prod_vjp,), jvps=(_reduce_prod_jvp,), **REDUCTION, keywords=("input_tensor",),
         exports=("", "math")),
     # The softmax family, along one axis.
-    row("softmax", 1, _softmax, "softmax", "softmax({0})", ("softmax({0})·((·) − Σ (·)·softmax({0}))",),
+    row("softmax", 1, rounded(_softmax), "softmax", "softmax({0})", ("softmax({0})·((·) − Σ (·)·softmax({0}))",),
         vjps=(_softmax_vjp,), jvps=(_softmax_vjp,), **_SOFTMAX),
     row("log_softmax", 1, _log_softmax, "log softmax", "log softmax({0})", ("(·) − softmax({0})·Σ (·)",),
         vjps=(_log_softmax_vjp,), jvps=(_log_softmax_jvp,), **_SOFTMAX),

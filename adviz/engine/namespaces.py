@@ -16,6 +16,7 @@ _TOP = {
     "expand_dims": s.expand_dims, "squeeze": s.squeeze, "where": s.where, "einsum": s.einsum,
     "one_hot": k.one_hot, "eye": k.eye, "fill": k.fill, "range": k.range, "linspace": k.linspace,
     "shape": k.shape, "size": k.size, "rank": k.rank, "argmax": k.argmax, "argmin": k.argmin,
+    "reduce_all": k.reduce_all, "reduce_any": k.reduce_any,
     "clip_by_value": c.clip_by_value, "clip_by_norm": c.clip_by_norm, "norm": c.norm,
     "reduce_logsumexp": c.reduce_logsumexp,
 }
@@ -23,7 +24,8 @@ _TOP = {
 LIBRARY: dict[str, dict[str, Callable[..., Any]]] = {
     "": _TOP,
     "math": {"reduce_std": c.reduce_std, "reduce_variance": c.reduce_variance,
-             "reduce_logsumexp": c.reduce_logsumexp, "argmax": k.argmax, "argmin": k.argmin},
+             "reduce_logsumexp": c.reduce_logsumexp, "argmax": k.argmax, "argmin": k.argmin,
+             "reduce_all": k.reduce_all, "reduce_any": k.reduce_any},
     "nn": {"sigmoid_cross_entropy_with_logits": c.sigmoid_cross_entropy_with_logits,
            "softmax_cross_entropy_with_logits": c.softmax_cross_entropy_with_logits,
            "sparse_softmax_cross_entropy_with_logits": c.sparse_softmax_cross_entropy_with_logits,

@@ -114,13 +114,13 @@ class Op:
         return out
 
 
-def rounded(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+def rounded(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     """``fn`` computed in float64 and rounded once to a narrower float's dtype: the correctly
     rounded result, as TensorFlow prints it (float32 arithmetic would be off in the last digit)."""
-    def forward(x: np.ndarray) -> np.ndarray:
+    def forward(x: np.ndarray, **attrs: Any) -> np.ndarray:
         if x.dtype.kind == "f" and x.dtype.itemsize < 8:
-            return np.asarray(fn(x.astype(np.float64))).astype(x.dtype)
-        return fn(x)
+            return np.asarray(fn(x.astype(np.float64), **attrs)).astype(x.dtype)
+        return fn(x, **attrs)
     forward.__name__ = getattr(fn, "__name__", "forward")
     return forward
 

@@ -251,6 +251,7 @@ CHECKS: dict[str, Check] = {
     "one_hot": _one_hot, "eye": _eye, "fill": _fill, "range": _range, "linspace": _linspace,
     "shape": _each((0, "input")), "size": _each((0, "input")), "rank": _each((0, "input")),
     "argmax": _each((0, "input")), "argmin": _each((0, "input")),
+    "reduce_all": _each((0, "input_tensor")), "reduce_any": _each((0, "input_tensor")),
     "clip_by_value": _broadcast((0, "t"), (1, "clip_value_min"), (2, "clip_value_max")),
     "clip_by_norm": _passes("t", 6), "norm": _passes("tensor"),
     "reduce_logsumexp": _passes("input_tensor", 5), "reduce_std": _passes("input_tensor"),

@@ -270,6 +270,15 @@ def test_where_with_one_argument_gives_int64_coordinates():
     (lambda: tf.nn.softplus([-1.0, 0.0, 30.0]), "tf.Tensor([ 0.3132617  0.6931472 30.       ], shape=(3,), dtype=float32)"),
     (lambda: tf.nn.leaky_relu([-1.0, 2.0]), "tf.Tensor([-0.2  2. ], shape=(2,), dtype=float32)"),
     (lambda: tf.math.divide_no_nan(1.0, 0.0), "tf.Tensor(0.0, shape=(), dtype=float32)"),
+    (lambda: tf.reduce_all([True, False]), "tf.Tensor(False, shape=(), dtype=bool)"),
+    (lambda: tf.reduce_any([[True, False], [False, False]], axis=1), "tf.Tensor([ True False], shape=(2,), dtype=bool)"),
+    (lambda: tf.reduce_all([[True]], keepdims=True), "tf.Tensor([[ True]], shape=(1, 1), dtype=bool)"),
+    # TensorFlow's kernel rounds each step of log softmax (and so of the cross-entropy) in float32
+    (lambda: tf.nn.log_softmax([[2.0, 1.0, 0.1]]),
+     "tf.Tensor([[-0.41702995 -1.41703    -2.31703   ]], shape=(1, 3), dtype=float32)"),
+    (lambda: tf.nn.softmax_cross_entropy_with_logits(labels=[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
+                                                     logits=[[2.0, -1.0, 0.5], [0.0, 1.0, -2.0]]),
+     "tf.Tensor([0.24131133 3.3490121 ], shape=(2,), dtype=float32)"),
 ])
 def test_printed_like_tensorflow(make, text):
     assert str(make()) == text
@@ -310,6 +319,7 @@ def test_printed_like_tensorflow(make, text):
     (lambda: tf.random.uniform([2], 5, 1, dtype=tf.int32), InvalidArgumentError, "Need minval < maxval, got 5 >= 1"),
     (lambda: tf.random.normal([2], dtype=tf.int32), TypeError, "Cannot convert 0.0 to EagerTensor of dtype int32"),
     (lambda: tf.random.normal([-1]), InvalidArgumentError, "Dimension -1 must be >= 0 [Op:RandomStandardNormal]"),
+    (lambda: tf.reduce_all([1, 0]), TypeError, "Cannot convert [1, 0] to EagerTensor of dtype bool"),
 ])
 def test_errors_are_tensorflows(call, kind, message):
     with pytest.raises(kind) as info:
