@@ -431,3 +431,26 @@ def test_a_new_tape_gradient_never_changes_a_value():
     xs = [RNG.normal(size=(2, 3))]
     f = weighted_sum(lambda v: tf.nn.softmax(v), xs)
     np.testing.assert_array_equal(tape_gradient(f, xs)[0], tape_gradient(f, xs)[0])
+
+
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=3).flatmap(
+    lambda shape: st.tuples(st.just(tuple(shape)), st.lists(st.integers(1, 3), min_size=len(shape),
+                                                            max_size=len(shape)))))
+def test_tile_gradient_is_the_number_of_copies_times_the_weights(case):
+    shape, multiples = case
+    x = np.arange(1.0, np.prod(shape) + 1).reshape(shape)
+    w = np.arange(np.prod(np.multiply(shape, multiples)), dtype=float).reshape(tuple(np.multiply(shape, multiples)))
+    got = _grad(lambda v: tf.reduce_sum(tf.tile(v, multiples) * w), x).numpy()
+    # Each element of x is copied to every position congruent to it: its gradient sums those weights.
+    split = tuple(d for k, n in zip(multiples, shape) for d in (k, n))
+    want = w.reshape(split).sum(axis=tuple(range(0, 2 * len(shape), 2)))
+    np.testing.assert_array_equal(got, want)
+
+
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=6), st.integers(0, 1))
+def test_gather_gradient_counts_each_pick(indices, axis):
+    x = np.arange(8.0).reshape(4, 2) if axis == 0 else np.arange(8.0).reshape(2, 4)
+    got = _grad(lambda v: tf.reduce_sum(tf.gather(v, indices, axis=axis)), x).numpy()
+    counts = np.bincount(indices, minlength=4).astype(float)
+    want = np.repeat(counts[:, None], 2, axis=1) if axis == 0 else np.repeat(counts[None, :], 2, axis=0)
+    np.testing.assert_array_equal(got, want)
