@@ -14,7 +14,7 @@ import numpy as np
 
 from .dtypes import as_dtype, float32, float64, int32, int64, public
 from .errors import InvalidArgumentError, kernel_error
-from .library import axis_in, rank_of, tensor_of
+from .library import axis_in, listed as _listed, rank_of, tensor_of
 from .ops import OPS
 from .recording import apply
 from .tensor import Tensor, Variable, to_array
@@ -181,6 +181,9 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
         dt = float32
     on = np.asarray(to_array(1 if on_value is None else on_value), dtype=dt)
     off = np.asarray(to_array(0 if off_value is None else off_value), dtype=dt)
+    for what, value in (("on_value", on), ("off_value", off)):
+        if value.ndim:
+            raise kernel_error("OneHot", f"{what} must be a scalar, but got: {_listed(value.shape)}", None)
     hot = idx[..., None] == np.arange(n)
     out = np.where(hot, on, off).astype(dt)
     a = -1 if axis is None else int(axis)

@@ -44,7 +44,7 @@ def axis_in(axis: Any, rank: int, kernel: str, what: str = "axis") -> int:
     return a % rank
 
 
-def _listed(shape: Sequence[int]) -> str:
+def listed(shape: Sequence[int]) -> str:
     """A shape as TensorFlow's kernels write it: ``[2,3]``."""
     return "[" + ",".join(str(n) for n in shape) + "]"
 
@@ -75,11 +75,11 @@ def concat(values: Sequence[Any], axis: int, name: str | None = None) -> Tensor:
         shape = tuple(t.shape)
         if len(shape) != rank:
             raise kernel_error(kernel, f"ConcatOp : Ranks of all input tensors should match: shape[0] = "
-                                       f"{_listed(first)} vs. shape[{k}] = {_listed(shape)}", "concat")
+                                       f"{listed(first)} vs. shape[{k}] = {listed(shape)}", "concat")
         differ = [i for i, (p, q) in enumerate(zip(first, shape)) if i != a and p != q]
         if differ:
             raise kernel_error(kernel, f"ConcatOp : Dimension {differ[0]} in both shapes must be equal: shape[0] = "
-                                       f"{_listed(first)} vs. shape[{k}] = {_listed(shape)}", "concat")
+                                       f"{listed(first)} vs. shape[{k}] = {listed(shape)}", "concat")
     out = tensors[0]
     for t in tensors[1:]:
         out = _op("concat", out, t, axis=a)
@@ -120,7 +120,7 @@ def stack(values: Sequence[Any], axis: int = 0, name: str | None = None) -> Tens
     for k, t in enumerate(tensors[1:], 1):
         if tuple(t.shape) != first:
             raise kernel_error(f"Pack_N_{len(tensors)}", f"Shapes of all inputs must match: values[0].shape = "
-                                                         f"{_listed(first)} != values[{k}].shape = {_listed(t.shape)}",
+                                                         f"{listed(first)} != values[{k}].shape = {listed(t.shape)}",
                                "stack")
     a = axis_in(axis, len(first) + 1, f"Pack_N_{len(tensors)}")
     return concat([expand_dims(t, a) for t in tensors], a)
@@ -135,7 +135,7 @@ def unstack(value: Any, num: int | None = None, axis: int = 0, name: str | None 
     n = x.shape[a]
     if num is not None and int(num) != n:
         raise kernel_error(f"Unpack_num_{int(num)}", f"Input shape axis {a} must equal {int(num)}, got shape "
-                                                     f"{_listed(x.shape)}", "unstack")
+                                                     f"{listed(x.shape)}", "unstack")
     return [_op("getitem", x, index=(slice(None),) * a + (k,)) for k in _Py_range(n)]
 
 
@@ -185,8 +185,8 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
     try:
         np.broadcast_shapes(cond.shape, tuple(x.shape), tuple(y.shape))
     except ValueError:
-        raise kernel_error("SelectV2", f"condition {_listed(cond.shape)}, then {_listed(x.shape)}, and else "
-                                       f"{_listed(y.shape)} must be broadcastable", None) from None
+        raise kernel_error("SelectV2", f"condition {listed(cond.shape)}, then {listed(x.shape)}, and else "
+                                       f"{listed(y.shape)} must be broadcastable", None) from None
     return _op("where", x, y, condition=cond)
 
 
@@ -225,7 +225,7 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
         for c, n in zip(s, t.shape):
             if sizes.setdefault(c, n) != n:
                 raise kernel_error(f"__MklEinsum_N_{len(tensors)}", f"Expected dimension {sizes[c]} at axis "
-                                   f"{s.index(c)} of the input shaped {_listed(t.shape)} but got dimension {n}")
+                                   f"{s.index(c)} of the input shaped {listed(t.shape)} but got dimension {n}")
     if len(set(out)) != len(out) or any(c not in sizes for c in out):
         raise ValueError(f"Invalid output subscripts in einsum equation {equation!r}")
     if len(tensors) == 1:

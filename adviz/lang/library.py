@@ -182,10 +182,19 @@ def _real(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _broadcast_dims(shapes: list[tuple[int, ...] | None]) -> tuple[int, ...] | None:
+    """The shape ``shapes`` broadcast to, or None when they do not (the function says why)."""
+    try:
+        return tuple(np.broadcast_shapes(*[tuple(max(d, 0) for d in s) for s in shapes if s is not None]))
+    except ValueError:
+        return None
+
+
 def _linspace(budget: Budget, args: tuple, kwargs: dict) -> None:
-    shape = _shape(budget, argument(args, kwargs, 0, "start")) or ()
-    _shape(budget, argument(args, kwargs, 1, "stop"))
+    start = _shape(budget, argument(args, kwargs, 0, "start"))
+    stop = _shape(budget, argument(args, kwargs, 1, "stop"))
     num = _whole(argument(args, kwargs, 2, "num"), "tf.linspace's num")
+    shape = _broadcast_dims([start, stop]) or ()
     _made(budget, (max(num, 0),) + shape)
 
 
@@ -199,9 +208,16 @@ def _passes(key: str, times: int = 3) -> Check:
 
 
 def _random_shape(budget: Budget, args: tuple, kwargs: dict) -> None:
-    for key in ("mean", "stddev", "minval", "maxval"):
-        budget.check_convertible(kwargs.get(key))
-    budget.check_shape(argument(args, kwargs, 0, "shape"))
+    dims = budget.check_shape(argument(args, kwargs, 0, "shape"))
+    shapes = [dims]
+    # mean and stddev (normal) or minval and maxval (uniform), by place or by name
+    for value in [*args[1:3], *(kwargs.get(k) for k in ("mean", "stddev", "minval", "maxval"))]:
+        if value is not None and not isinstance(value, (str, bytes)):
+            shapes.append(_shape(budget, value))
+    # A tensor mean (or bound) broadcasts with the noise: the result is their broadcast shape.
+    full = _broadcast_dims(shapes)
+    if full is not None and full != dims:
+        _made(budget, full)
 
 
 # -- tf.random: a state per run ------------------------------------------------------------------

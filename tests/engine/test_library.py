@@ -319,6 +319,8 @@ def test_printed_like_tensorflow(make, text):
     (lambda: tf.random.uniform([2], 5, 1, dtype=tf.int32), InvalidArgumentError, "Need minval < maxval, got 5 >= 1"),
     (lambda: tf.random.normal([2], dtype=tf.int32), TypeError, "Cannot convert 0.0 to EagerTensor of dtype int32"),
     (lambda: tf.random.normal([-1]), InvalidArgumentError, "Dimension -1 must be >= 0 [Op:RandomStandardNormal]"),
+    (lambda: tf.one_hot([1], 3, on_value=tf.ones([2])), InvalidArgumentError,
+     "on_value must be a scalar, but got: [2] [Op:OneHot]"),
     (lambda: tf.reduce_all([1, 0]), TypeError, "Cannot convert [1, 0] to EagerTensor of dtype bool"),
 ])
 def test_errors_are_tensorflows(call, kind, message):
@@ -388,6 +390,11 @@ def test_watched_variables_in_the_order_watched():
 
 
 # -- random ----------------------------------------------------------------------------------------------
+def test_a_tensor_mean_or_bound_broadcasts_with_the_noise():
+    assert tf.random.normal([2], mean=tf.zeros([3, 1])).shape == (3, 2)           # as TensorFlow 2.21
+    assert tf.random.uniform([2], minval=tf.zeros([3, 1])).shape == (3, 2)
+
+
 def test_random_shapes_dtypes_and_ranges():
     assert tf.random.normal([2, 3]).dtype == tf.float32 and tf.random.normal([2, 3]).shape == (2, 3)
     assert tf.random.normal([], dtype=tf.float64).shape == ()

@@ -34,6 +34,9 @@ BOMBS = {
     "stack many": "x = tf.ones([1000, 100])\ntf.stack([x] * 100)",
     "clip_by_value": "tf.clip_by_value(tf.ones([1000, 1]), tf.zeros([1, 10**6]), 1.0)",
     "loss broadcast": "tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones([1000, 1]), logits=tf.ones([1, 10**6]))",
+    "random mean broadcast": "tf.random.normal([1, 10**6], mean=tf.zeros([1000, 1]))",
+    "random bound broadcast": "tf.random.uniform([1, 10**6], tf.zeros([1000, 1]))",
+    "linspace broadcast": "tf.linspace(0.0, tf.ones([10**6]), 1000)",
     "batch_jacobian": ("x = tf.ones((1, 3000))\nwith tf.GradientTape() as g:\n    g.watch(x)\n    y = x * x\n"
                        "g.batch_jacobian(y, x)"),
 }
@@ -65,6 +68,9 @@ def test_arguments_of_the_wrong_kind_are_refused_with_a_message(text, message, t
     ("tf.concat([tf.zeros([2, 3]), tf.zeros([2, 4])], 0)", "Dimension 1 in both shapes must be equal"),
     ("tf.einsum('i...,i->i', tf.ones([2]), tf.ones([2]))", "not supported by adviz"),
     ("tf.einsum('ii->i', tf.ones([2, 2]))", "not supported by adviz"),
+    # would broadcast to 10⁹ elements: refused by TensorFlow's own check, before anything is made
+    ("tf.one_hot(tf.zeros([1000], dtype=tf.int32), 1000, on_value=tf.ones([1000, 1, 1]))",
+     "on_value must be a scalar, but got: [1000,1,1]"),
 ])
 def test_tensorflows_errors_reach_the_script_as_located_errors(text, message, tmp_path, monkeypatch):
     trace = _check(TF + text, tmp_path, monkeypatch)
