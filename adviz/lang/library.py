@@ -80,8 +80,26 @@ def _joined(budget: Budget, args: tuple, kwargs: dict) -> None:
         shape = _shape(budget, v)
         total += _elements(shape) if shape is not None else 0
     budget.check_elements(total)
-    # Joined two at a time: each step copies what was joined so far.
+    # Joined two at a time: each step is an op and copies what was joined so far.
+    budget.tick(len(values))
     budget.add_work(total * max(1, len(values) - 1))
+
+
+def _unstack(budget: Budget, args: tuple, kwargs: dict) -> None:
+    shape = _shape(budget, argument(args, kwargs, 0, "value"))
+    if shape:
+        a = _axis(argument(args, kwargs, 2, "axis", 0), len(shape))
+        count = shape[a] if a is not None else 0
+        budget.tick(count)            # one indexing op per slice
+        budget.add_items(count)
+        budget.add_work(_elements(shape))
+
+
+def _all(*checks: Check) -> Check:
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        for one in checks:
+            one(budget, args, kwargs)
+    return check
 
 
 def _tile(budget: Budget, args: tuple, kwargs: dict) -> None:
@@ -130,6 +148,10 @@ def _einsum(budget: Budget, args: tuple, kwargs: dict) -> None:
     if work > budget.limits.max_matmul_work:
         raise LangError(f"tf.einsum too large ({equation!r} needs {work:,} multiplications; the limit is "
                         f"{budget.limits.max_matmul_work:,})", kind="limit")
+    lhs, arrow, out = equation.replace(" ", "").partition("->")
+    if not arrow:    # implicit output: the indices that appear once, in order
+        out = "".join(sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1))
+    _made(budget, tuple(sizes.get(c, 0) for c in out))
     budget.add_work(work)
 
 
@@ -262,14 +284,14 @@ def _random(prefix: str) -> Namespace:
 
 
 CHECKS: dict[str, Check] = {
-    "concat": _joined, "stack": _joined, "unstack": _each((0, "value")), "tile": _tile, "gather": _gather,
+    "concat": _joined, "stack": _joined, "unstack": _unstack, "tile": _tile, "gather": _gather,
     "expand_dims": _each((0, "input")), "squeeze": _each((0, "input")), "where": _where, "einsum": _einsum,
     "one_hot": _one_hot, "eye": _eye, "fill": _fill, "range": _range, "linspace": _linspace,
     "shape": _each((0, "input")), "size": _each((0, "input")), "rank": _each((0, "input")),
     "argmax": _each((0, "input")), "argmin": _each((0, "input")),
     "reduce_all": _each((0, "input_tensor")), "reduce_any": _each((0, "input_tensor")),
     "clip_by_value": _broadcast((0, "t"), (1, "clip_value_min"), (2, "clip_value_max")),
-    "clip_by_norm": _passes("t", 6), "norm": _passes("tensor"),
+    "clip_by_norm": _all(_passes("t", 6), _broadcast((0, "t"), (1, "clip_norm"))), "norm": _passes("tensor"),
     "reduce_logsumexp": _passes("input_tensor", 5), "reduce_std": _passes("input_tensor"),
     "reduce_variance": _passes("input_tensor"),
     "sigmoid_cross_entropy_with_logits": _broadcast((0, "labels"), (1, "logits")),
