@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .rows import REDUCTION, Op, extreme_mask, mask, rounded, row, sigmoid
+from .rows import REDUCTION, Op, extreme_mask, mask, rounded, row
 from .shapes import Axis, Backend, kept_shape
 
 _NN = ("nn",)

@@ -28,7 +28,7 @@ from .math_ops import MATH_ROWS
 from .notation import (add_non_finite, divide_non_finite, log_non_finite, mean_partial, multiply_non_finite,
                        pow_formula, pow_non_finite, pow_partial, sqrt_non_finite, subtract_non_finite)
 from .rows import MINUS_ONE, ONE, REDUCTION as _REDUCTION, SIZE_CHECKS, Op
-from .rows import axis_attr as _axis, mask as _mask, perm_attr as _perm, rounded as _rounded
+from .rows import mask as _mask, perm_attr as _perm, rounded as _rounded
 from .rows import extreme_mask as _max_mask, row as _row, shape_attr as _shape, sigmoid as _sigmoid
 from .shapes import Backend, kept_shape, matmul_problem, reduced_count, sum_to_shape
 

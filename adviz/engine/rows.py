@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .dtypes import as_dtype
 from .notation import FormulaText, NonFinite, PartialText
 from .shapes import Axis, Backend, broadcast_problem, kept_shape
 from .tensor import to_array

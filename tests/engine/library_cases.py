@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import Case, anywhere, apart, away_from_zero, binary, positive, REDUCE_ATTRS
+from .cases import REDUCE_ATTRS, Case, anywhere, away_from_zero, binary, positive
 
 
 def inside_unit(rng, shape):
