@@ -48,22 +48,23 @@ def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     return Tensor(np.array(rank_of(tensor_of(input)), dtype=int32))
 
 
-def _arg(fn: Any, kernel: str, input: Any, axis: Any, output_type: Any) -> Tensor:  # noqa: A002
+def _arg(row: str, kernel: str, input: Any, axis: Any, output_type: Any) -> Tensor:  # noqa: A002
+    # Recorded (a tape shows where the whole numbers came from), with no gradient, as in TensorFlow.
     x = tensor_of(input)
     if not x.shape:
         raise kernel_error(kernel, "Expected dimension in the range [0, 0), but got 0")
     a = axis_in(0 if axis is None else axis, rank_of(x), kernel, "dimension")
-    return Tensor(np.asarray(fn(to_array(x), axis=a)).astype(as_dtype(output_type)))
+    return _op(row, x, axis=a, output_type=as_dtype(output_type))
 
 
 def argmax(input: Any, axis: Any = None, output_type: Any = int64, name: str | None = None) -> Tensor:  # noqa: A002
     """Where ``input`` is largest along ``axis`` (0 by default), int64 (``tf.math.argmax``)."""
-    return _arg(np.argmax, "ArgMax", input, axis, output_type)
+    return _arg("argmax", "ArgMax", input, axis, output_type)
 
 
 def argmin(input: Any, axis: Any = None, output_type: Any = int64, name: str | None = None) -> Tensor:  # noqa: A002
     """Where ``input`` is smallest along ``axis`` (0 by default), int64 (``tf.math.argmin``)."""
-    return _arg(np.argmin, "ArgMin", input, axis, output_type)
+    return _arg("argmin", "ArgMin", input, axis, output_type)
 
 
 def range_count(start: float, limit: float, delta: float) -> int:

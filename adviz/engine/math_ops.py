@@ -190,6 +190,13 @@ MATH_ROWS: list[Op] = [
     row("reduce_prod", 1, _reduction(np.prod), "Π", "Π {0}", ("Π {0} / {0}",),
         vjps=(_reduce_prod_vjp,), jvps=(_reduce_prod_jvp,), **REDUCTION, keywords=("input_tensor",),
         exports=("", "math")),
+    # Where a tensor is largest or smallest: whole numbers, with no gradient in TensorFlow.
+    row("argmax", 1, lambda x, axis=0, output_type=np.int64: np.argmax(x, axis=axis).astype(output_type),
+        "argmax", "argmax({0})", ("none",), (None,), attrs=("axis", "output_type"), defaults=(0, np.int64),
+        stop_code=_NO_GRADIENT, exports=(), internal=True),
+    row("argmin", 1, lambda x, axis=0, output_type=np.int64: np.argmin(x, axis=axis).astype(output_type),
+        "argmin", "argmin({0})", ("none",), (None,), attrs=("axis", "output_type"), defaults=(0, np.int64),
+        stop_code=_NO_GRADIENT, exports=(), internal=True),
     # The softmax family, along one axis.
     row("softmax", 1, rounded(_softmax), "softmax", "softmax({0})", ("softmax({0})·((·) − Σ (·)·softmax({0}))",),
         vjps=(_softmax_vjp,), jvps=(_softmax_vjp,), **_SOFTMAX),

@@ -75,6 +75,8 @@ SYMBOLS: dict[str, str] = {
     "tile": "a tensor repeated along its axes; its adjoint is the sum over the copies",
     "gather": "the rows picked by indices; a row picked twice gets both adjoints added",
     "where": "where(c, x, y): x where the condition c holds, y elsewhere; each gets the adjoint where it was chosen",
+    "argmax": "where a tensor is largest along an axis: whole numbers, with no gradient",
+    "argmin": "where a tensor is smallest along an axis: whole numbers, with no gradient",
     "einsum": "Einstein summation: products summed over the indices the output does not keep",
     # Arrays.
     "@": "matrix product",

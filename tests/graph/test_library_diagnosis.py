@@ -24,3 +24,16 @@ def test_library_ops_are_drawn_with_their_formulas():
     assert node(graph, "l").formula == "ln(1 + p)"
     assert edge(graph, "p", "l").partial_formula == "∂l/∂p = 1/(1 + p)"
     assert "softmax(x)·(" in edge(graph, "x", "s").partial_formula
+
+
+def test_argmax_is_recorded_and_its_whole_numbers_stop_the_gradient():
+    graph = last_graph(TF + "x = tf.Variable([1.0, 3.0, 2.0])\nwith tf.GradientTape() as tape:\n"
+                            "    i = tf.math.argmax(x)\n    y = tf.cast(i, tf.float32) * x[0]\n"
+                            "g = tape.gradient(y, x)\nprint(g)\n")
+    assert node(graph, "i").formula == "argmax(x)"
+    # x still reaches y through x[0]: its gradient is i = 1 there, 0 elsewhere.
+    assert node(graph, "x").gradient.tolist() == [1.0, 0.0, 0.0]
+    lone = last_graph(TF + "x = tf.Variable([1.0, 3.0, 2.0])\nwith tf.GradientTape() as tape:\n"
+                           "    i = tf.math.argmax(x)\n    y = tf.cast(i, tf.float32)\ng = tape.gradient(y, x)\n")
+    cause = cause_of(lone, "x")
+    assert cause.code == "integer-dtype" and cause.text.startswith("i holds int64 values on the path from x to y")
