@@ -15,6 +15,7 @@ from ..engine.errors import InvalidArgumentError, OpError, UnimplementedError
 from ..engine.dtypes import PUBLIC, as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
+from .library import library_members, random_namespace
 from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
 
@@ -104,9 +105,12 @@ def op_check(op: Op) -> Check:
 
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
-    """The op table's functions exported under ``namespace`` ("" is the top level)."""
-    return {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
-            for name, op in exported(namespace).items()}
+    """The op table's functions exported under ``namespace`` ("" is the top level), and the
+    library's built on them."""
+    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+                               for name, op in exported(namespace).items()}
+    members.update(library_members(namespace, prefix))
+    return members
 
 
 def _top_level(module: str) -> dict[str, Any]:
@@ -134,6 +138,7 @@ def _top_level(module: str) -> dict[str, Any]:
         for cls in (OpError, InvalidArgumentError, UnimplementedError)})
     for sub in ("math", "nn", "linalg"):
         members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))
+    members["random"] = random_namespace(module)
     return members
 
 

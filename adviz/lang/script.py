@@ -552,7 +552,7 @@ class _Interpreter(Evaluator):
             return self.print(node, args, kwargs)
         if func.special == "tape":
             return self.new_tape(node, args, kwargs)
-        if func.special in ("gradient", "jacobian"):
+        if func.special in ("gradient", "jacobian", "batch_jacobian"):
             return self.differentiate(node, func, args, kwargs)
         return super().special_call(node, func, args, kwargs)
 
@@ -628,7 +628,7 @@ class _Interpreter(Evaluator):
             # Every target gets a seed and every source a gradient of its own, even when the
             # same tensor is named many times; the steps between are counted as they run.
             self.budget.add_work(sum(_size(t) for t in targets) + sum(_size(s) for s in flat))
-            if func.special == "jacobian":
+            if func.special in ("jacobian", "batch_jacobian"):
                 self._check_jacobian(tape, target, flat)
             result = func.fn(*args, **kwargs)  # type: ignore[misc]
         except (LangError, *ENGINE_ERRORS) as exc:

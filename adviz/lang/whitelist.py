@@ -281,7 +281,7 @@ def _assign_check(budget: Budget, args: tuple, kwargs: dict) -> None:
 
 
 def _tape_attribute(tape: GradientTape, name: str) -> Any:
-    if name in ("gradient", "jacobian"):
+    if name in ("gradient", "jacobian", "batch_jacobian"):
         return BoundMethod(tape, name, getattr(tape, name), special=name)
     if name == "stop_recording":
         return BoundMethod(tape, name, lambda: ContextValue(tape.stop_recording()))
@@ -321,7 +321,7 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
 DTYPE_ATTRIBUTES = ("name", "is_floating", "is_integer", "is_bool")
 SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_defined")
-METHOD_NAMES = frozenset({"gradient", "jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
+METHOD_NAMES = frozenset({"gradient", "jacobian", "batch_jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
                           *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
