@@ -18,7 +18,7 @@ import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -76,12 +76,17 @@ class Budget:
         self._calls = 0        # memory is read every few calls, every few ms and every few MB made
         self._sampled_at = time.monotonic()
         self._unsampled_work = 0
-        # Lists and tuples are never changed in place, so their measured size can be kept by id
-        # (the entry holds the object, so the id is not reused). The entries are bounded by the
-        # items they keep alive, oldest out first.
-        self._sizes: OrderedDict[int, tuple[Any, int, int]] = OrderedDict()
+        # A container's measured size is kept by id (the entry holds the object, so the id is not
+        # reused). Lists, dicts and sets change in place only through ``grow`` and ``shrunk``,
+        # which keep their own entry right and forget the nested ones that might hold them.
+        # The entries are bounded by the items they keep alive, oldest out first.
+        self._sizes: OrderedDict[int, tuple[Any, int, int, int, int]] = OrderedDict()
+        self._nested: set[int] = set()   # ids of entries that hold other containers
         self._kept = 0
         self._measured = 0     # items walked since the clock was last read
+        # How a builtin or method calls a function the script passed it (a sort key, map's
+        # function): ``caller(fn, args)``, set by the interpreter that runs the script.
+        self.caller: Callable[[Any, tuple], Any] | None = None
 
     # -- time and counts -------------------------------------------------------------
     def tick(self, n: int = 1) -> None:
@@ -248,10 +253,10 @@ class Budget:
         """(items, elements, depth) of a value, ``level`` containers down; refuses lists, tuples
         and dicts nested deeper than the limit, so that no value a script holds can make hashing,
         comparing or printing recurse without bound."""
-        if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, _CONTAINERS):
             cached = self._sizes.get(id(value))
             if cached is not None and cached[0] is value:
-                _, items, elements, depth = cached
+                _, items, elements, depth, _ = cached
             else:
                 items, elements, depth = self._walk(value, level)
             if level + depth > self.limits.max_nesting:
@@ -278,7 +283,7 @@ class Budget:
         children: Any = [*value.keys(), *value.values()] if isinstance(value, dict) else value
         if set(map(type, children)) <= _SCALARS:   # flat: one item and one element each
             items = elements = len(children)
-            if isinstance(value, (list, dict)) or len(value) > 8:
+            if not isinstance(value, tuple) or len(value) > 8:
                 self.remember(value, items, elements, 1)
             return items, elements, 1
         items = elements = depth = 0
@@ -300,13 +305,71 @@ class Budget:
         """Record the size of a list built from measured parts, so it is not walked again."""
         if depth > self.limits.max_nesting:
             raise self.too_deep()
-        old = self._sizes.pop(id(value), None)
-        if old is not None:
-            self._kept -= len(old[0])
-        self._sizes[id(value)] = (value, items, elements, depth)
+        self._forget(value)
+        self._sizes[id(value)] = (value, items, elements, depth, len(value))
+        if depth > 1:
+            self._nested.add(id(value))
         self._kept += len(value)
         while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
-            self._kept -= len(self._sizes.popitem(last=False)[1][0])
+            key, old = self._sizes.popitem(last=False)
+            self._nested.discard(key)
+            self._kept -= old[4]
+
+    def _forget(self, value: Any) -> None:
+        old = self._sizes.pop(id(value), None)
+        if old is not None:
+            self._nested.discard(id(value))
+            self._kept -= old[4]
+
+    # -- containers changed in place -------------------------------------------------
+    def grow(self, target: Any, added: list[Any], made: int | None = None) -> tuple[int, int, int]:
+        """Before the values ``added`` go into the list, dict or set ``target`` in place: the
+        grown container within the item and nesting limits, no container put inside itself, and
+        the items it adds counted (``made``, all of ``added`` by default). Returns the sizes to
+        give :meth:`grown` once the change is made."""
+        items, elements, depth = self.sizes(target)
+        new_items, new_elements, new_depth = self._measure_all(added)
+        total = items + new_items
+        if total > self.limits.max_elements:
+            raise LangError(f"the {type(target).__name__} would have {total:,} items "
+                            f"(the limit is {self.limits.max_elements:,})", kind="limit")
+        depth = max(depth, new_depth)
+        if depth > self.limits.max_nesting:
+            raise self.too_deep()
+        if new_depth > 1 and _reaches(added, target):
+            raise LangError(f"a {type(target).__name__} cannot be put inside itself", kind="value")
+        self.add_items(len(added) if made is None else made)
+        # Containers that hold ``target`` are now bigger than their remembered sizes.
+        for key in list(self._nested):
+            self._forget(self._sizes[key][0])
+        self._forget(target)
+        return total, elements + new_elements, depth
+
+    def grown(self, target: Any, sizes: tuple[int, int, int]) -> None:
+        """After ``target`` was changed as :meth:`grow` allowed: remember its new size."""
+        self.remember(target, *sizes)
+
+    def shrunk(self, target: Any, removed: list[Any]) -> None:
+        """After values were taken out of ``target`` in place: its remembered size follows (its
+        depth is kept, an upper bound; containers that hold it keep theirs, which are now upper bounds)."""
+        cached = self._sizes.get(id(target))
+        if cached is None or cached[0] is not target:
+            return
+        gone_items, gone_elements, _ = self._measure_all(removed)
+        self._forget(target)
+        self.remember(target, max(cached[1] - gone_items, 0), max(cached[2] - gone_elements, 0), cached[3])
+
+    def _measure_all(self, values: list[Any]) -> tuple[int, int, int]:
+        """(items, elements, depth) of ``values`` as the items of a container, remembering nothing new."""
+        if set(map(type, values)) <= _SCALARS:
+            return len(values), len(values), 1 if values else 0
+        items = elements = depth = 0
+        for value in values:
+            ci, ce, cd = self.sizes(value, 1)
+            items += max(ci, 1)
+            elements += ce
+            depth = max(depth, cd)
+        return items, elements, depth + 1
 
     def check_container(self, value: Any, made: int | None = None) -> Any:
         """Refuse a new list whose items (through nested lists) are over the limit; count the
@@ -327,7 +390,8 @@ class Budget:
     def iterate(self, value: Any) -> Iterator[Any]:
         """Iterate a list, tuple, range, string, array or tensor, counting tensor rows as ops."""
         # A loop over a huge range allocates nothing: the loop limit is what stops it.
-        if isinstance(value, (range, list, tuple, str, dict)):
+        if isinstance(value, (range, list, tuple, str, dict, set, frozenset)) \
+                or getattr(type(value), "script_iterable", False):
             return iter(value)
         if isinstance(value, np.ndarray):
             if value.ndim == 0:
@@ -357,6 +421,22 @@ class Budget:
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _SCALARS = frozenset({int, float, bool, complex, type(None), np.float64, np.float32, np.int64, np.int32, np.bool_})
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _reaches(values: list[Any], target: Any) -> bool:
+    """Whether ``target`` is, or is inside, one of ``values`` (containers are nested at most
+    ``max_nesting`` deep, and each is visited once)."""
+    stack, seen = list(values), set()
+    while stack:
+        value = stack.pop()
+        if value is target:
+            return True
+        if isinstance(value, _CONTAINERS) and id(value) not in seen:
+            seen.add(id(value))
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend(c for c in children if isinstance(c, _CONTAINERS))
+    return False
 
 
 def memory_in_use() -> int | None:

@@ -16,6 +16,7 @@ from ..engine.dtypes import PUBLIC, as_dtype, bool_, float16, float32, float64, 
 from ..engine.ops import exported
 from .errors import LangError
 from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
+from .tfunction import TensorSpec, tf_function
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
 
 
@@ -121,6 +122,8 @@ def _top_level(module: str) -> dict[str, Any]:
         "zeros": SafeFunction(f"{module}.zeros", zeros, _shape_check(0, "shape")),
         "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _copied((0, "x"))),
         "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _copied((0, "x"))),
+        "function": tf_function(module),
+        "TensorSpec": SafeFunction(f"{module}.TensorSpec", TensorSpec, pytype=TensorSpec),
         **{name: PUBLIC[dt] for name, dt in (("float16", float16), ("float32", float32), ("float64", float64),
                                              ("int32", int32), ("int64", int64), ("bool", bool_))},
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
