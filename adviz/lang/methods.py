@@ -68,9 +68,12 @@ def sort_in_place(budget: Budget, items: list[Any], key: Any = None, reverse: An
     if key is None:
         items.sort(reverse=bool(reverse))
         return
-    keys = [call_back(budget, key, item) for item in items]
-    order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
-    items[:] = [items[i] for i in order]
+    before = list(items)
+    keys = [call_back(budget, key, item) for item in before]
+    order = sorted(range(len(before)), key=keys.__getitem__, reverse=bool(reverse))
+    if len(items) != len(before) or any(a is not b for a, b in zip(items, before)):
+        raise ValueError("list modified during sort")       # the key changed the list, as Python refuses
+    items[:] = [before[i] for i in order]
 
 
 # -- list ----------------------------------------------------------------------------------------

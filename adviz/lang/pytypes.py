@@ -45,17 +45,20 @@ class TypeValue:
 class ErrorValue:
     """A caught exception: ``str`` is its message, ``repr`` Python's ``ValueError('...')``."""
 
-    __slots__ = ("cls", "message", "error")
+    __slots__ = ("cls", "message", "args", "error")
 
-    def __init__(self, cls: type[BaseException], message: str) -> None:
+    def __init__(self, cls: type[BaseException], message: str, args: tuple | None = None) -> None:
         self.cls, self.message = cls, message
+        self.args = (message,) if args is None else args     # what it was made with (e.args)
         self.error: LangError | None = None      # the error it was caught from, raised again by ``raise e``
 
     def __str__(self) -> str:
         return self.message
 
     def __repr__(self) -> str:
-        return f"{self.cls.__name__}({self.message!r})"
+        from .text import short_repr
+        inner = ", ".join(short_repr(a) for a in self.args)
+        return f"{self.cls.__name__}({inner})"
 
 
 _TF = "tensorflow.python."

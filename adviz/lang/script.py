@@ -433,6 +433,7 @@ class _Interpreter(Evaluator):
         error = LangError(f"{value.cls.__name__}: {value.message}" if value.message else value.cls.__name__,
                           line, col, kind=kind, detail=value.message)
         error.cause = value.cls
+        error.raised = value       # what ``except ... as e`` gives back: the very exception raised
         raise error
 
     def lambda_(self, node: ast.Lambda) -> UserFunction:
@@ -594,6 +595,8 @@ class _Interpreter(Evaluator):
         """Call a function a builtin was given (a sort key, map's function) as the script would."""
         if not isinstance(func, (UserFunction, SafeFunction, TracedFunction)):
             raise LangError(f"{describe(func)} cannot be called", kind="type")
+        if isinstance(func, SafeFunction) and func.special not in ("", "print"):
+            raise LangError(f"{func.name} cannot be passed to another function here; call it directly", kind="type")
         node = self.calling if self.calling is not None else ast.Call(ast.Name("<builtin>"), [], [])
         return self.call_value(node, func, list(args), {})
 
@@ -779,7 +782,7 @@ def _error_maker(cls: type[BaseException]) -> Callable[..., ErrorValue]:
     """``ValueError("...")``: an exception a script can raise, with the message Python's str gives."""
     def make(*args: Any) -> ErrorValue:
         message = "" if not args else text_of(args[0], 10_000) if len(args) == 1 else text_of(args, 10_000)
-        return ErrorValue(cls, message)
+        return ErrorValue(cls, message, args)
     return make
 
 
@@ -790,6 +793,10 @@ _CAUSE_KINDS: dict[type, str] = {NameError: "name", TypeError: "type", ValueErro
 def caught(error: LangError) -> ErrorValue:
     """What ``except ... as e`` binds: the error's class (what TensorFlow or Python raises there)
     and the message its ``str`` gives."""
+    raised = getattr(error, "raised", None)
+    if isinstance(raised, ErrorValue):
+        raised.error = error
+        return raised
     cls = error.cause or _KIND_CAUSES.get(error.kind, RuntimeError)
     value = ErrorValue(cls, error.said if error.said is not None else error.detail)
     value.error = error

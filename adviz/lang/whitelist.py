@@ -19,7 +19,7 @@ from ..engine.shapes import TensorShape
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .methods import METHOD_NAMES as CONTAINER_METHODS, METHODS, call_back, items_of, key_of, make_set, sort_in_place
-from .pytypes import ErrorValue, ScriptIterator, TypeValue, python_class, type_of
+from .pytypes import ErrorValue, ScriptIterator, TypeValue, named_type, python_class, type_of
 from .text import text_of
 
 Check = Callable[[Budget, tuple, dict], None]
@@ -223,7 +223,7 @@ def _isinstance(value: Any, types: Any) -> bool:
 
 
 def _len(value: Any) -> int:
-    if isinstance(value, (list, tuple, str, dict, range, Tensor, Variable, np.ndarray)):
+    if isinstance(value, (list, tuple, str, dict, set, range, Tensor, Variable, np.ndarray)):
         return len(value)
     raise LangError(f"len() of {describe(value)}", kind="type")
 
@@ -263,6 +263,8 @@ def _filter(budget: Budget, fn: Any, iterable: Any) -> ScriptIterator:
 def _type(value: Any, *more: Any) -> TypeValue:
     if more:
         raise LangError("type() with three arguments (making a class) is not available in scripts", kind="type")
+    if isinstance(value, SafeFunction) and value.pytype is None and BUILTINS.get(value.name) is value:
+        return named_type("builtin", "builtin_function_or_method", "builtin_function_or_method", SafeFunction)
     return type_of(value)
 
 
@@ -425,7 +427,7 @@ def get_attribute(value: Any, name: str) -> Any:
     if methods is not None and name in methods:
         return BoundMethod(value, name, _bound(methods[name], value, name), context=True)
     if isinstance(value, ErrorValue) and name in ("args", "message"):
-        return (value.message,) if name == "args" else value.message
+        return value.args if name == "args" else value.message
     if name in getattr(type(value), "script_attributes", ()):   # adviz's own small classes say what they answer
         return value.script_attribute(name)
     try:
