@@ -555,7 +555,9 @@ def describe(value: Any) -> str:
     names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
              "GradientTape": "a GradientTape", "ForwardAccumulator": "a ForwardAccumulator", "Namespace": "a module", "SafeFunction": "a function",
              "BoundMethod": "a method", "UserFunction": "a function", "float": "a number", "int": "an integer", "str": "a string",
-             "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
+             "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range",
+             "set": "a set", "ErrorValue": "an exception", "TypeValue": "a class", "ScriptIterator": "an iterator",
+             "DictView": "a dict view", "TracedFunction": "a tf.function", "TensorSpec": "a TensorSpec"}
     return names.get(kind, kind)
 
 
