@@ -78,10 +78,13 @@ class Budget:
         self._unsampled_work = 0
         # A container's measured size is kept by id (the entry holds the object, so the id is not
         # reused). Lists, dicts and sets change in place only through ``grow`` and ``shrunk``,
-        # which keep their own entry right and forget the nested ones that might hold them.
+        # which keep their own entry right and forget every entry that might hold them: those
+        # that hold it as a child (``_parents``, recorded when a container is walked or grown)
+        # and those made without a walk (``_unlinked``: a nested result of ``a + b``).
         # The entries are bounded by the items they keep alive, oldest out first.
-        self._sizes: OrderedDict[int, tuple[Any, int, int, int, int]] = OrderedDict()
-        self._nested: set[int] = set()   # ids of entries that hold other containers
+        self._sizes: OrderedDict[int, tuple[Any, int, int, int, int, bool]] = OrderedDict()
+        self._parents: dict[int, set[int]] = {}   # id of a container -> ids of entries holding it
+        self._unlinked: set[int] = set()          # nested entries whose children were not recorded
         self._kept = 0
         self._measured = 0     # items walked since the clock was last read
         # How a builtin or method calls a function the script passed it (a sort key, map's
@@ -256,7 +259,7 @@ class Budget:
         if isinstance(value, _CONTAINERS):
             cached = self._sizes.get(id(value))
             if cached is not None and cached[0] is value:
-                _, items, elements, depth, _ = cached
+                _, items, elements, depth, _, _ = cached
             else:
                 items, elements, depth = self._walk(value, level)
             if level + depth > self.limits.max_nesting:
@@ -292,8 +295,18 @@ class Budget:
             items += max(ci, 1)
             elements += ce
             depth = max(depth, cd)
-        self.remember(value, items, elements, depth + 1)  # nested: walked once, whatever its length
+            if isinstance(child, _CONTAINERS):
+                self._link(child, value)
+        self.remember(value, items, elements, depth + 1, linked=True)  # nested: walked once, whatever its length
         return items, elements, depth + 1
+
+    def _link(self, child: Any, parent: Any) -> None:
+        if len(self._parents) > 4 * self.limits.max_elements:
+            # Too many links to keep: start again, forgetting every entry that relied on them.
+            self._parents.clear()
+            for key in [k for k, entry in self._sizes.items() if entry[3] > 1]:
+                self._forget(self._sizes[key][0])
+        self._parents.setdefault(id(child), set()).add(id(parent))
 
     def too_deep(self) -> LangError:
         return LangError(f"lists, tuples and dicts are nested too deeply (the limit is {self.limits.max_nesting} levels)", kind="limit")
@@ -301,28 +314,30 @@ class Budget:
     def depth(self, value: Any) -> int:
         return self.sizes(value)[2]
 
-    def remember(self, value: Any, items: int, elements: int, depth: int) -> None:
-        """Record the size of a list built from measured parts, so it is not walked again."""
+    def remember(self, value: Any, items: int, elements: int, depth: int, linked: bool = False) -> None:
+        """Record the size of a list built from measured parts, so it is not walked again.
+        ``linked``: the containers it holds were recorded as its children."""
         if depth > self.limits.max_nesting:
             raise self.too_deep()
         self._forget(value)
-        self._sizes[id(value)] = (value, items, elements, depth, len(value))
-        if depth > 1:
-            self._nested.add(id(value))
+        linked = linked or depth <= 1
+        self._sizes[id(value)] = (value, items, elements, depth, len(value), linked)
+        if not linked:
+            self._unlinked.add(id(value))
         self._kept += len(value)
         while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
             key, old = self._sizes.popitem(last=False)
-            self._nested.discard(key)
+            self._unlinked.discard(key)
             self._kept -= old[4]
 
     def _forget(self, value: Any) -> None:
         old = self._sizes.pop(id(value), None)
         if old is not None:
-            self._nested.discard(id(value))
+            self._unlinked.discard(id(value))
             self._kept -= old[4]
 
     # -- containers changed in place -------------------------------------------------
-    def grow(self, target: Any, added: list[Any], made: int | None = None) -> tuple[int, int, int]:
+    def grow(self, target: Any, added: list[Any], made: int | None = None) -> tuple[Any, ...]:
         """Before the values ``added`` go into the list, dict or set ``target`` in place: the
         grown container within the item and nesting limits, no container put inside itself, and
         the items it adds counted (``made``, all of ``added`` by default). Returns the sizes to
@@ -339,15 +354,32 @@ class Budget:
         if new_depth > 1 and _reaches(added, target):
             raise LangError(f"a {type(target).__name__} cannot be put inside itself", kind="value")
         self.add_items(len(added) if made is None else made)
+        entry = self._sizes.get(id(target))
+        linked = entry is not None and entry[0] is target and entry[5]
         # Containers that hold ``target`` are now bigger than their remembered sizes.
-        for key in list(self._nested):
-            self._forget(self._sizes[key][0])
-        self._forget(target)
-        return total, elements + new_elements, depth
+        self._forget_holders(target)
+        return total, elements + new_elements, depth, linked, [a for a in added if isinstance(a, _CONTAINERS)]
 
-    def grown(self, target: Any, sizes: tuple[int, int, int]) -> None:
+    def _forget_holders(self, target: Any) -> None:
+        for key in list(self._unlinked):
+            self._forget(self._sizes[key][0])
+        seen: set[int] = set()
+        stack = [id(target)]
+        while stack:
+            for parent in self._parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    entry = self._sizes.get(parent)
+                    if entry is not None:
+                        self._forget(entry[0])
+                    stack.append(parent)
+
+    def grown(self, target: Any, sizes: tuple[Any, ...]) -> None:
         """After ``target`` was changed as :meth:`grow` allowed: remember its new size."""
-        self.remember(target, *sizes)
+        total, elements, depth, linked, children = sizes
+        for child in children:
+            self._link(child, target)
+        self.remember(target, total, elements, depth, linked=linked)
 
     def shrunk(self, target: Any, removed: list[Any]) -> None:
         """After values were taken out of ``target`` in place: its remembered size follows (its
@@ -356,8 +388,8 @@ class Budget:
         if cached is None or cached[0] is not target:
             return
         gone_items, gone_elements, _ = self._measure_all(removed)
-        self._forget(target)
-        self.remember(target, max(cached[1] - gone_items, 0), max(cached[2] - gone_elements, 0), cached[3])
+        self.remember(target, max(cached[1] - gone_items, 0), max(cached[2] - gone_elements, 0), cached[3],
+                      linked=cached[5])
 
     def _measure_all(self, values: list[Any]) -> tuple[int, int, int]:
         """(items, elements, depth) of ``values`` as the items of a container, remembering nothing new."""
