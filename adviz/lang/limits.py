@@ -366,7 +366,9 @@ class Budget:
         seen: set[int] = set()
         stack = [id(target)]
         while stack:
-            for parent in self._parents.get(stack.pop(), ()):
+            # Each link is used once: the entries above it are forgotten now, and a walk that
+            # measures them again records it again.
+            for parent in self._parents.pop(stack.pop(), ()):
                 if parent not in seen:
                     seen.add(parent)
                     entry = self._sizes.get(parent)

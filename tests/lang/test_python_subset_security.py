@@ -3,9 +3,12 @@ builtins that take functions: each is refused with a located LangError, promptly
 anything large is made."""
 from __future__ import annotations
 
+import ast
 import time
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from adviz.engine.recording import open_tapes
 from adviz.lang import LangError, Limits, parse_script, run_script
@@ -53,6 +56,8 @@ RUNTIME = {
     "append in a loop": "a = []\nrow = [0] * 100000\nfor i in range(2000000):\n    a.append(row)",
     "insert doubling": "a = [[0] * 1000]\nfor i in range(2000):\n    a.insert(0, a[0])\nb = a + a",
     "growing through an alias": "a = [0] * 600\nb = [a] * 1000\na.extend(a)\nc = b + []",
+    "growing through an alias in a sum": "a = [0] * 600\nb = [a] + [a] * 999\na.extend(a)\nc = b + []",
+    "growing through an alias in a dict": "a = [0] * 600\nd = {}\nd.update(k=a)\nb = [d] * 1000\na.extend(a)\nc = b + []",
     "a list inside itself": "a = []\na.append(a)",
     "a list inside itself through another": "a = []\nb = [a]\na.append(b)",
     "a dict inside itself": "d = {}\nd.update(x=d)",
@@ -163,3 +168,42 @@ def test_a_queue_that_cycles_keeps_its_size_right():
 def test_a_limit_of_the_run_cannot_be_caught_or_raised_again():
     trace = run_script("try:\n    'x'.center(10**9)\nexcept Exception as e:\n    print('caught')\n    raise\n")
     assert trace.output == "" and trace.error.kind == "limit"
+
+
+@given(st.lists(st.tuples(st.sampled_from(["append", "extend", "pop", "insert", "wrap", "clear", "concat"]),
+                          st.integers(0, 4), st.integers(0, 4)), max_size=40))
+@example([("concat", 0, 1), ("append", 1, 3)])
+def test_remembered_sizes_are_never_below_the_true_sizes(steps):
+    """Lists changed in place through their methods, holding each other in any pattern: the size
+    the budget remembers for each is never smaller than a fresh measurement."""
+    from adviz.lang import methods
+    from adviz.lang.evaluator import Evaluator
+    from adviz.lang.limits import Budget
+    budget = Budget(Limits())
+    evaluator = Evaluator([], budget)
+    pool = [[0], [1, 2], [], [3], [[4]]]
+    for list_ in pool:
+        budget.measure(list_)
+    for op, i, j in steps:
+        target, other = pool[i], pool[j]
+        try:
+            if op == "append":
+                methods.list_append(budget, target, other)
+            elif op == "extend":
+                methods.list_extend(budget, target, [other, 7])
+            elif op == "insert":
+                methods.list_insert(budget, target, 0, other)
+            elif op == "pop" and target:
+                methods.list_pop(budget, target)
+            elif op == "clear":
+                methods.container_clear(budget, target)
+            elif op == "wrap":           # a new list holding another, made as a script makes it
+                pool[i] = budget.check_container([other, [other]])
+            elif op == "concat":         # target + [other]: sized from its operands, not walked
+                pool[i] = evaluator.binary(ast.Add(), target, budget.check_container([other]))
+        except LangError as exc:
+            assert exc.message.endswith("cannot be put inside itself"), exc.message
+        for list_ in pool:
+            fresh = Budget(Limits()).sizes(list_)
+            remembered = budget.sizes(list_)
+            assert remembered[0] >= fresh[0] and remembered[1] >= fresh[1] and remembered[2] >= fresh[2]
