@@ -581,7 +581,8 @@ class _Interpreter(Evaluator):
     # -- what the tapes do not see ---------------------------------------------------------------
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(func, TracedFunction):    # tf.function: the function runs eagerly, as itself
-            func = func.function
+            result = self.call_value(node, func.function, func.inputs(self.budget, args), kwargs)
+            return func.outputs(self.budget, result)
         if isinstance(func, UserFunction):
             self.budget.tick()
             return self.call_user(node, func, args, kwargs)

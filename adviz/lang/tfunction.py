@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..engine import Tensor, Variable, convert_to_tensor
 from ..engine.dtypes import as_dtype, float32, public
 from .errors import LangError
-from .limits import describe, whole_number
+from .limits import Budget, describe, whole_number
 from .whitelist import SafeFunction
 
 _FUNCTION = "tensorflow.python.eager.polymorphic_function.polymorphic_function.Function"
@@ -17,16 +20,48 @@ OPTIONS = frozenset({"input_signature", "autograph", "jit_compile", "reduce_retr
 
 
 class TracedFunction:
-    """A function under ``tf.function``: calling it calls the function itself."""
+    """A function under ``tf.function``: calling it calls the function itself, with its
+    arguments converted as ``input_signature`` says and its results made tensors, as
+    TensorFlow's graph would give them back."""
 
-    __slots__ = ("function",)
+    __slots__ = ("function", "signature")
     script_type = ("Function", _FUNCTION)
 
-    def __init__(self, function: Any) -> None:
-        self.function = function
+    def __init__(self, function: Any, signature: Any = None) -> None:
+        self.function, self.signature = function, signature
 
     def __repr__(self) -> str:
         return f"<{_FUNCTION} object>"
+
+    def inputs(self, budget: Budget, args: list[Any]) -> list[Any]:
+        """Positional arguments as the signature's tensors (a Variable stays itself, so the tape
+        sees it read)."""
+        if self.signature is None:
+            return args
+        if len(args) > len(self.signature):
+            raise LangError(f"the function takes {len(self.signature)} argument(s) by its input_signature, "
+                            f"not {len(args)}", kind="type")
+        out = []
+        for value, spec in zip(args, self.signature):
+            if not isinstance(value, Variable):
+                budget.check_convertible(value)
+                value = convert_to_tensor(value, dtype=spec.kind)
+            out.append(value)
+        return out + args[len(out):]
+
+    def outputs(self, budget: Budget, value: Any, level: int = 0) -> Any:
+        """Numbers in the result (through lists, tuples and dicts) become tensors; None stays."""
+        if isinstance(value, (bool, int, float, np.number, np.ndarray)):
+            budget.add_work(int(np.size(value)))
+            return convert_to_tensor(value)
+        if level < budget.limits.max_nesting:
+            if isinstance(value, list):
+                return [self.outputs(budget, v, level + 1) for v in value]
+            if isinstance(value, tuple) and type(value) is tuple:
+                return tuple(self.outputs(budget, v, level + 1) for v in value)
+            if isinstance(value, dict):
+                return {k: self.outputs(budget, v, level + 1) for k, v in value.items()}
+        return value
 
 
 class TensorSpec:
@@ -78,12 +113,12 @@ def tf_function(prefix: str) -> SafeFunction:
         if signature is not None and not (isinstance(signature, (list, tuple))
                                           and all(isinstance(s, TensorSpec) for s in signature)):
             raise LangError("input_signature is a list of tf.TensorSpec", kind="type")
-        if func is None:
-            return decorator
+        if func is None:        # @tf.function(...): a decorator that remembers the options
+            return SafeFunction(decorator.name, lambda f: function(f, **options))
         if isinstance(func, TracedFunction):
             return func
         if not (isinstance(func, SafeFunction) or getattr(func, "script_type", None) == ("function", "function")):
             raise LangError(f"tf.function() decorates a function, not {describe(func)}", kind="type")
-        return TracedFunction(func)
+        return TracedFunction(func, None if signature is None else list(signature))
     decorator = SafeFunction(f"{prefix}.function", function)
     return decorator

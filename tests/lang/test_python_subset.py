@@ -242,6 +242,12 @@ EAGER = "tensorflow.python.framework.ops.EagerTensor"
      "    print(type(e).__name__, type(e))",
      "InvalidArgumentError <class 'tensorflow.python.framework.errors_impl.InvalidArgumentError'>"),
     ("print(type(tf.function))", "<class 'function'>"),
+    ("print(repr(tf.function(lambda: 1.0)()))", "<tf.Tensor: shape=(), dtype=float32, numpy=1.0>"),
+    ("print(repr(tf.function(lambda: (1, [2.0, None]))()))",
+     "(<tf.Tensor: shape=(), dtype=int32, numpy=1>, [<tf.Tensor: shape=(), dtype=float32, numpy=2.0>, None])"),
+    ("@tf.function(input_signature=[tf.TensorSpec(shape=None, dtype=tf.float32)])\ndef g(a):\n    return a * 2\n"
+     "print(repr(g(3.0)), repr(tf.function(lambda a: a * 2)(3.0)))",
+     "<tf.Tensor: shape=(), dtype=float32, numpy=6.0> <tf.Tensor: shape=(), dtype=float32, numpy=6.0>"),
 ])
 def test_tensorflow_specific_text(module: str, body: str, expected: str) -> None:
     assert tf_run(body, module) == expected + "\n"
