@@ -42,7 +42,8 @@ REACHING_OUT = frozenset({
     "ctypeslib", "lib", "system", "popen", "py_function", "numpy_function", "compat", "dump", "dumps",
 })
 
-SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult,
+                    ast.BitOr, ast.BitAnd, ast.BitXor)   # the last three for sets (and whole numbers)
 FUNCTION_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
 

@@ -26,8 +26,9 @@ from .whitelist import SafeFunction, get_attribute, unwrap
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
-    ast.MatMult: operator.matmul,
+    ast.MatMult: operator.matmul, ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
 }
+_SET_OPERATORS = (ast.BitOr, ast.BitAnd, ast.BitXor)
 COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
@@ -126,6 +127,13 @@ class Evaluator:
             budget.check_elements(sizes[0], "the list")
         if isinstance(op, ast.Mod) and isinstance(a, str):
             return percent_format(budget, a, b)
+        if isinstance(op, _SET_OPERATORS):
+            if isinstance(a, set) and isinstance(b, set):      # union, intersection, difference of both
+                budget.add_work(len(a) + len(b))
+                return budget.check_container(fn(a, b))
+            if not (isinstance(a, (int, bool)) and isinstance(b, (int, bool))):
+                raise LangError(f"the operators |, & and ^ combine two sets or two whole numbers here, not "
+                                f"{describe(a)} and {describe(b)}", kind="type")
         if isinstance(a, ARRAYS) or isinstance(b, ARRAYS):
             budget.check_convertible(a)
             budget.check_convertible(b)

@@ -85,6 +85,8 @@ s.update([8, 9], (10,))
 print(sorted(s), len(s), 8 in s, s.copy() == s)
 popped = s.pop()
 print(popped in (3, 8, 9, 10), len(s))
+t = {1, 2, 3}
+print(sorted(t | {9}), sorted(t & {2, 3, 4}), sorted(t - {1}), sorted(t ^ {3, 4}), 6 | 3, 6 & 3, 6 ^ 3, True | False)
 """,
     "str methods": """
 t = '  Hello World  '

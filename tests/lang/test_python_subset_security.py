@@ -92,6 +92,8 @@ RUNTIME = {
     "divmod of text": "divmod('a', 2)",
     "pow tower": "pow(9, pow(9, 9))",
     "isinstance with a value": "isinstance(1, 2)",
+    "| on tensors": "import tensorflow as tf\ntf.ones((1000, 1)) | tf.ones((1, 100000))",
+    "| on lists": "[1] | [2]",
     "tf.function's python function": "import tensorflow as tf\nf = tf.function(lambda x: x)\nf.python_function",
     "with_traceback": "try:\n    1 / 0\nexcept Exception as e:\n    e.with_traceback(None)",
     "error's frame": "try:\n    1 / 0\nexcept Exception as e:\n    e.tb_frame",
