@@ -34,9 +34,9 @@ def format_value(budget: Budget, value: Any, spec: str) -> str:
     """``format(value, spec)`` as an f-string field: a tensor formats as numpy formats its value;
     a spec applies to numbers and strings only, and its widths are checked first."""
     limit = budget.limits.max_string
-    if isinstance(value, Tensor):     # TensorFlow formats a tensor as numpy formats its value
+    if isinstance(value, Tensor):     # as TensorFlow: a scalar as the Python number it holds, else its array
         value = np.asarray(value)
-        value = value[()] if not value.ndim else value
+        value = value.item() if not value.ndim else value
     if not spec:
         text = value if isinstance(value, str) else text_of(value, limit, budget=budget)
     else:
