@@ -500,12 +500,12 @@ class _Interpreter(Evaluator):
         return ScriptIterator(self.listcomp(node), "generator")  # type: ignore[arg-type]
 
     def setcomp(self, node: ast.SetComp) -> set[Any]:
-        items = self._comprehension(node, lambda: key_of(self.eval(node.elt)))
+        items = self.budget.check_container(self._comprehension(node, lambda: key_of(self.eval(node.elt))), made=0)
         return self.budget.check_container(set(items))
 
     def dictcomp(self, node: ast.DictComp) -> dict[Any, Any]:
         pairs = self._comprehension(node, lambda: (key_of(self.eval(node.key)), self.eval(node.value)))
-        self.budget.add_items(len(pairs))
+        self.budget.check_container(pairs, made=2 * len(pairs))     # the pairs, made on the way
         return self.budget.check_container(dict(pairs))
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
