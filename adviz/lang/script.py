@@ -423,7 +423,7 @@ class _Interpreter(Evaluator):
             raise self.handling[-1]
         value = self.eval(stmt.exc)
         if isinstance(value, SafeFunction) and value.fn is not None and value.name in EXCEPTIONS:
-            value = value.fn()                              # raise ValueError: the class, called with nothing
+            value = value.fn(self.budget)                   # raise ValueError: the class, called with nothing
         if not isinstance(value, ErrorValue):
             raise self.fail(stmt.exc, f"exceptions must derive from BaseException, not {describe(value)}", "type")
         if value.error is not None:
@@ -781,13 +781,17 @@ def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:
 
 def _error_maker(cls: type[BaseException]) -> Callable[..., ErrorValue]:
     """``ValueError("...")``: an exception a script can raise, with the message Python's str gives."""
-    def make(*args: Any) -> ErrorValue:
-        message = "" if not args else text_of(args[0], 10_000) if len(args) == 1 else text_of(args, 10_000)
+    def make(budget: Budget, *args: Any) -> ErrorValue:
+        limit = budget.limits.max_string
+        message = "" if not args else text_of(args[0], limit, budget=budget) if len(args) == 1 \
+            else text_of(args, limit, budget=budget)
+        budget.add_work(len(message))
         return ErrorValue(cls, message, args)
     return make
 
 
-_EXCEPTION_NAMES = {name: SafeFunction(name, _error_maker(cls), pytype=cls) for name, cls in EXCEPTIONS.items()}
+_EXCEPTION_NAMES = {name: SafeFunction(name, _error_maker(cls), pytype=cls, context=True)
+                    for name, cls in EXCEPTIONS.items()}
 _CAUSE_KINDS: dict[type, str] = {NameError: "name", TypeError: "type", ValueError: "value"}
 
 
