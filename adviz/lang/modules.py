@@ -236,7 +236,8 @@ def _np_matmul(budget: Budget, args: tuple, kwargs: dict) -> None:
 def _numpy_members() -> dict[str, Any]:
     members: dict[str, Any] = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "newaxis": None}
     for name in ("float32", "float64", "int32", "int64"):
-        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise, dtype=np.dtype(name))
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise, dtype=np.dtype(name),
+                                     pytype=np.dtype(name).type)
     for name in ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp", "log",
                  "log2", "log10", "sqrt", "abs", "square", "sign", "floor", "ceil"):
         members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise)

@@ -108,6 +108,8 @@ def python_type(cls: type) -> TypeValue:
         return exception_type(cls)
     if cls is np.ndarray or (isinstance(cls, type) and issubclass(cls, np.generic)):
         return _cached(cls, cls.__name__, f"numpy.{cls.__name__}", cls)
+    if isinstance(cls, type) and issubclass(cls, np.dtype):
+        return _cached(cls, cls.__name__, f"numpy.dtypes.{cls.__name__}", cls)
     raise LangError("type() of this value is not available in scripts", kind="type")
 
 
@@ -139,6 +141,8 @@ def python_class(value: Any) -> Any:
     """The Python class ``isinstance`` checks against for a class a script names, or None."""
     if isinstance(value, TypeValue):
         return value.pytype
+    if isinstance(value, np.dtype):       # np.float32 reaches a builtin as the dtype it stands for
+        return value.type
     pytype = getattr(value, "pytype", None)
     return pytype if isinstance(pytype, type) else None
 

@@ -117,6 +117,12 @@ print(type(1) == int, type(1) is int, type(1) is not float, type(1.5) == float, 
 print(isinstance(1, (int, float)), isinstance(True, int), isinstance('a', (list, tuple)), isinstance(2, type(3)))
 print(type(ValueError('x')).__name__, type(len))
 """,
+    "numpy types": """
+import numpy as np
+x = np.float32(1.5)
+print(type(x), type(x) == np.float32, isinstance(x, np.float32), isinstance(1.0, np.float64), isinstance(x, float))
+print(type(np.float64(2) * 2), type(np.ones(2)), type(np.ones(2).dtype), type(x).__name__)
+""",
     "exceptions": """
 try:
     1 / 0
