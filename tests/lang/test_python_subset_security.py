@@ -39,6 +39,9 @@ STATIC = {
 
 # Refused while running, before anything large is made.
 RUNTIME = {
+    "format template held in a name": "t = '{0.' + '__class__}'\nt.format(1)",
+    "format template with an item held in a name": "t = '{0[' + '0]}'\nt.format([1])",
+    "nested format template held in a name": "t = '{:{0.' + 'real}}'\nt.format(1)",
     "center": "'x'.center(10**9)",
     "ljust": "'x'.ljust(10**12)",
     "zfill": "'1'.zfill(10**9)",
