@@ -20,7 +20,7 @@ from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
-from .methods import key_of
+from .methods import key_of, list_extend, set_update
 from .provenance import Provenance
 from .pytypes import ErrorValue, ScriptIterator
 from .text import clip, text_of
@@ -243,7 +243,14 @@ class _Interpreter(Evaluator):
         current = self.name(target)
         value = self.eval(stmt.value)
         try:
-            result = self.binary(stmt.op, current, value)
+            if isinstance(current, list) and isinstance(stmt.op, ast.Add):
+                list_extend(self.budget, current, value)   # in place, as Python: every name for the list sees it
+                result = current
+            elif isinstance(current, set) and isinstance(stmt.op, ast.BitOr) and isinstance(value, set):
+                set_update(self.budget, current, value)
+                result = current
+            else:
+                result = self.binary(stmt.op, current, value)
         except (LangError, *ENGINE_ERRORS) as exc:
             raise wrap(exc, stmt, self.lines) from None
         self.bind(target, result)

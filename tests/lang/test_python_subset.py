@@ -47,6 +47,16 @@ b.append(2)
 rows = [a, a]
 a.extend([3])
 print(a, b, rows, rows[0] is rows[1])
+a += [4]
+a += (5,)
+a += range(6, 7)
+s = {1}
+t = s
+s |= {2}
+n = 1
+m = n
+n += 1
+print(b, t, m, n)
 """,
     "mutating while iterating": """
 xs = [1, 2, 3]

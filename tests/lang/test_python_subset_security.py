@@ -56,6 +56,7 @@ RUNTIME = {
     "percent with a star width": "'%*d' % (10**9, 1)",
     "percent with a name": "'%(a)s' % {'a': 1}",
     "extend doubling": "a = [1]\nfor i in range(100):\n    a.extend(a)",
+    "+= doubling": "a = [1]\nfor i in range(100):\n    a += a",
     "append in a loop": "a = []\nrow = [0] * 100000\nfor i in range(2000000):\n    a.append(row)",
     "insert doubling": "a = [[0] * 1000]\nfor i in range(2000):\n    a.insert(0, a[0])\nb = a + a",
     "growing through an alias": "a = [0] * 600\nb = [a] * 1000\na.extend(a)\nc = b + []",
