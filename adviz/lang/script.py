@@ -167,6 +167,9 @@ class _Interpreter(Evaluator):
         self.handlers.update({ast.ListComp: self.listcomp, ast.SetComp: self.setcomp, ast.DictComp: self.dictcomp,
                               ast.GeneratorExp: self.genexp})
         self.handling: list[LangError] = []   # the errors the except clauses running now caught
+        # The error the last ``raise`` of the script made, with the exception it raised (kept here,
+        # not on the error, which leaves the run as plain data).
+        self.raised: tuple[LangError, ErrorValue] | None = None
         self.calling: ast.Call | None = None   # the call being made, for functions called back from builtins
         budget.caller = self.call_back
         self.handlers[ast.Lambda] = self.lambda_
@@ -373,7 +376,8 @@ class _Interpreter(Evaluator):
                 if handler is None:
                     raise
                 if handler.name is not None:
-                    self.bind_name(handler.name, caught(exc))
+                    raised = self.raised[1] if self.raised is not None and self.raised[0] is exc else None
+                    self.bind_name(handler.name, caught(exc, raised))
                 self.handling.append(exc)
                 try:
                     self.block(handler.body)
@@ -440,7 +444,7 @@ class _Interpreter(Evaluator):
         error = LangError(f"{value.cls.__name__}: {value.message}" if value.message else value.cls.__name__,
                           line, col, kind=kind, detail=value.message)
         error.cause = value.cls
-        error.raised = value       # what ``except ... as e`` gives back: the very exception raised
+        self.raised = (error, value)   # what ``except ... as e`` gives back: the very exception raised
         raise error
 
     def lambda_(self, node: ast.Lambda) -> UserFunction:
@@ -802,11 +806,10 @@ _EXCEPTION_NAMES = {name: SafeFunction(name, _error_maker(cls), pytype=cls, cont
 _CAUSE_KINDS: dict[type, str] = {NameError: "name", TypeError: "type", ValueError: "value"}
 
 
-def caught(error: LangError) -> ErrorValue:
-    """What ``except ... as e`` binds: the error's class (what TensorFlow or Python raises there)
-    and the message its ``str`` gives."""
-    raised = getattr(error, "raised", None)
-    if isinstance(raised, ErrorValue):
+def caught(error: LangError, raised: ErrorValue | None = None) -> ErrorValue:
+    """What ``except ... as e`` binds: the exception the script raised, or the error's class (what
+    TensorFlow or Python raises there) and the message its ``str`` gives."""
+    if raised is not None:
         raised.error = error
         return raised
     cls = error.cause or _KIND_CAUSES.get(error.kind, RuntimeError)

@@ -340,3 +340,12 @@ def test_list_methods_keep_a_training_log() -> None:
                  "print(losses, ', '.join('%.3f' % l for l in losses), 'best: {:.2f}'.format(min(losses)))\n")
     # w: 2 -> 3.5 -> 4.25 (each step halves the distance to 5); loss = (w - 5)**2
     assert out == "[9.0, 2.25, 0.5625] 9.000, 2.250, 0.562 best: 0.56\n"
+
+
+def test_the_error_of_a_raise_leaves_the_run_as_plain_data() -> None:
+    """The worker process sends a run's error to the app pickled: what the script raised stays behind."""
+    import pickle
+    trace = run_script("import tensorflow as tf\nraise ValueError(tf, lambda: 1)\n")
+    assert trace.error.message == "ValueError: (<module 'tensorflow'>, <function <lambda>>)"
+    copy = pickle.loads(pickle.dumps(trace.error))
+    assert (copy.line, copy.message, copy.cause) == (2, trace.error.message, ValueError)
