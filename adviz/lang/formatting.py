@@ -89,11 +89,11 @@ def str_format(budget: Budget, template: str, args: tuple, kwargs: dict, *, nest
         if field.isdigit():
             index = int(field)
             if index >= len(args):
-                raise LangError(f"Replacement index {index} out of range for positional args tuple", kind="value")
+                raise IndexError(f"Replacement index {index} out of range for positional args tuple")
             value = args[index]
         else:
             if field not in kwargs:
-                raise LangError(f"no argument named {field!r} for the format", kind="name")
+                raise KeyError(field)
             value = kwargs[field]
         if spec and "{" in spec:
             if nested:

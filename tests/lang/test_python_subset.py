@@ -113,6 +113,16 @@ print('{} {:.2f} {name}'.format(1, 2.5, name='n'), '{0}{1}{0}'.format('a', 'b'),
 print('{:,}'.format(1234567), '{:08.3f}'.format(3.14159), '{:e}'.format(12345.678), '{:x}'.format(255))
 print('{!r} {!s}'.format('q', 'q'), '{}'.format([1, 'a']), '{}'.format(None), '{:{w}}|'.format(7, w=4))
 print('{:.1%}'.format(0.25), '{{literal}} {}'.format(1))
+for template in ('{1}', '{a}', '{}{0}'):
+    try:
+        template.format(0)
+    except (IndexError, KeyError, ValueError) as e:
+        print(type(e).__name__, e)
+for args in ((), (1, 2)):
+    try:
+        '%s' % args
+    except TypeError as e:
+        print(type(e).__name__, e)
 """,
     "percent formatting": """
 print('%s %d %i %f %.3f %e %g %r %%' % ('a', 3, 4, 1.5, 2.0, 3.0, 4.0, 'b'))
