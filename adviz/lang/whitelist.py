@@ -260,6 +260,22 @@ def _filter(budget: Budget, fn: Any, iterable: Any) -> ScriptIterator:
     return ScriptIterator(budget.check_container(items), "filter")
 
 
+def _iter(budget: Budget, iterable: Any) -> ScriptIterator:
+    if isinstance(iterable, ScriptIterator):
+        return iterable
+    return ScriptIterator(budget.check_container(_materialise(budget, iterable), made=0), "iterator")
+
+
+def _next(iterator: Any, *default: Any) -> Any:
+    if not isinstance(iterator, ScriptIterator):
+        raise LangError(f"{describe(iterator)} is not an iterator; call iter() first", kind="type")
+    for item in iterator:
+        return item
+    if default:
+        return default[0]
+    raise StopIteration
+
+
 def _type(value: Any, *more: Any) -> TypeValue:
     if more:
         raise LangError("type() with three arguments (making a class) is not available in scripts", kind="type")
@@ -316,7 +332,7 @@ def _all(budget: Budget, iterable: Any) -> bool:
 
 
 for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round, _sorted, _reversed, _any, _all, _map,
-            _filter, _type, _dict, _divmod, _pow):
+            _filter, _type, _dict, _divmod, _pow, _iter, _next):
     named_as(_fn, _fn.__name__[1:])
 
 BUILTINS: dict[str, Any] = {
@@ -343,6 +359,8 @@ BUILTINS: dict[str, Any] = {
     "any": SafeFunction("any", _any, context=True),
     "all": SafeFunction("all", _all, context=True),
     "map": SafeFunction("map", _map, context=True),
+    "iter": SafeFunction("iter", _iter, context=True),
+    "next": SafeFunction("next", _next),
     "filter": SafeFunction("filter", _filter, context=True),
     "type": SafeFunction("type", _type),
     "dict": SafeFunction("dict", _dict, pytype=dict, context=True),
@@ -417,6 +435,14 @@ def _bound(method: Callable[..., Any], owner: Any, name: str) -> Callable[..., A
     return named_as(call, name)
 
 
+def _unbound(method: Callable[..., Any], cls: type, name: str) -> Callable[..., Any]:
+    def call(budget: Budget, owner: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(owner) is not cls:
+            raise LangError(f"{cls.__name__}.{name}() needs a {cls.__name__}, not {describe(owner)}", kind="type")
+        return method(budget, owner, *args, **kwargs)
+    return named_as(call, name)
+
+
 def get_attribute(value: Any, name: str) -> Any:
     """``value.name`` if the whitelist allows it; otherwise a (not yet located) LangError."""
     if name == "__name__" and isinstance(value, TypeValue):
@@ -426,6 +452,9 @@ def get_attribute(value: Any, name: str) -> Any:
     methods = METHODS.get(type(value))
     if methods is not None and name in methods:
         return BoundMethod(value, name, _bound(methods[name], value, name), context=True)
+    if isinstance(value, SafeFunction) and BUILTINS.get(value.name) is value and name in METHODS.get(value.pytype, ()):
+        return SafeFunction(f"{value.name}.{name}", _unbound(METHODS[value.pytype][name], value.pytype, name),
+                            context=True)      # str.lower, used as a key
     if isinstance(value, ErrorValue) and name in ("args", "message"):
         return value.args if name == "args" else value.message
     if name in getattr(type(value), "script_attributes", ()):   # adviz's own small classes say what they answer

@@ -195,6 +195,17 @@ print(list(map(neg, xs)), list(map(lambda a, b: a * b, [1, 2], [3, 4])), list(fi
 print(list(filter(lambda v: v > 1, xs)), list(map(str, xs)), [v for v in map(float, xs)])
 print(dict(a=1), dict([('a', 1), ('b', 2)]), dict({'x': 1}, y=2), dict(), set([1, 1, 2]), set('aa'))
 """,
+    "iterators and unbound methods": """
+d = {'a': 3, 'b': 1, 'c': 2}
+print(max(d, key=d.get), sorted(['b', 'A', 'c'], key=str.lower), list(map(str.upper, ['x', 'y'])))
+it = iter([1, 2, 3])
+print(next(it), next(it), list(it), next(it, 'done'), next(iter(d)), next(reversed([1, 2])))
+try:
+    next(iter([]))
+except StopIteration:
+    print('stop')
+print(str.join(',', ['a', 'b']), list.count([1, 1], 1), dict.get(d, 'z', 0), sorted(d.items(), key=lambda kv: kv[1]))
+""",
     "comprehensions and generators": """
 xs = [1, 2, 3]
 print(sum(x * x for x in xs), ','.join(str(i) for i in range(3)), max(x for x in xs if x < 3), any(x > 2 for x in xs))
