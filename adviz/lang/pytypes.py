@@ -110,6 +110,9 @@ def python_type(cls: type) -> TypeValue:
         return _cached(cls, cls.__name__, f"numpy.{cls.__name__}", cls)
     if isinstance(cls, type) and issubclass(cls, np.dtype):
         return _cached(cls, cls.__name__, f"numpy.dtypes.{cls.__name__}", cls)
+    declared = getattr(cls, "script_type", None)        # adviz's own classes say what they are
+    if isinstance(declared, tuple):
+        return _cached((cls, declared), *declared, cls)
     raise LangError("type() of this value is not available in scripts", kind="type")
 
 
@@ -120,7 +123,10 @@ def as_type(value: Any) -> Any:
         return value
     if pytype in _ABSTRACT:
         return _cached(("abstract", pytype), *_ABSTRACT[pytype], pytype)
-    return python_type(pytype)
+    try:
+        return python_type(pytype)
+    except LangError:        # a class with no stand-in: it equals nothing but itself
+        return value
 
 
 def type_of(value: Any) -> TypeValue:

@@ -281,6 +281,8 @@ EAGER = "tensorflow.python.framework.ops.EagerTensor"
      "    print(type(e).__name__, type(e))",
      "InvalidArgumentError <class 'tensorflow.python.framework.errors_impl.InvalidArgumentError'>"),
     ("print(type(tf.function))", "<class 'function'>"),
+    ("s = tf.TensorSpec(shape=[2])\nprint(type(s) == tf.TensorSpec, isinstance(s, tf.TensorSpec), type(tf.TensorSpec))",
+     "True True <class 'type'>"),
     ("print(repr(tf.function(lambda: 1.0)()))", "<tf.Tensor: shape=(), dtype=float32, numpy=1.0>"),
     ("print(repr(tf.function(lambda: (1, [2.0, None]))()))",
      "(<tf.Tensor: shape=(), dtype=int32, numpy=1>, [<tf.Tensor: shape=(), dtype=float32, numpy=2.0>, None])"),
