@@ -15,6 +15,7 @@ globals().update(_exported(""))
 # tf.float32 and its kin print as TensorFlow's do (<dtype: 'float32'>) and equal numpy's dtypes.
 float16, float32, float64, int32, int64, bool_ = (_PUBLIC[d] for d in (float16, float32, float64, int32, int64, bool_))
 bool = bool_  # noqa: A001 - TensorFlow spells it tf.bool
+from .engine.dtypes import STRING as string  # noqa: E402 - byte strings, values only
 
 __version__ = "0.1.0"
 

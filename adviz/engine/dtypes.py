@@ -22,7 +22,7 @@ class DType:
 
     def __init__(self, dtype: np.dtype) -> None:
         self.dtype = dtype            # numpy reads this attribute when it is given a DType
-        self.name = "bool" if dtype.kind == "b" else dtype.name
+        self.name = "bool" if dtype.kind == "b" else "string" if dtype.kind == "S" else dtype.name
 
     kind = property(lambda self: self.dtype.kind)
     itemsize = property(lambda self: self.dtype.itemsize)
@@ -40,17 +40,19 @@ class DType:
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, DType):
-            return self.dtype == other.dtype
+            other = other.dtype
         try:
-            return self.dtype == np.dtype(other)
+            other = np.dtype(other)
         except TypeError:
             return False
+        # Byte strings of every length are TensorFlow's one ``string`` type.
+        return self.dtype == other or (self.dtype.kind == other.kind == "S")
 
     def __ne__(self, other: Any) -> bool:
         return not self == other
 
     def __hash__(self) -> int:
-        return hash(self.dtype)
+        return hash("S" if self.dtype.kind == "S" else self.dtype)
 
     def __repr__(self) -> str:
         return f"tf.{self.name}"
@@ -68,17 +70,24 @@ float64 = np.dtype("float64")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 bool_ = np.dtype("bool")
+string = np.dtype("S")      # byte strings, as TensorFlow's tf.string holds them (values only: no op takes them)
 
 DTYPES = {"float16": float16, "float32": float32, "float64": float64, "double": float64,
-          "half": float16, "int32": int32, "int64": int64, "bool": bool_}
+          "half": float16, "int32": int32, "int64": int64, "bool": bool_, "string": string}
 
 # The user-facing DType of each numpy dtype the engine holds (``tensor.dtype`` looks it up here).
 PUBLIC: dict[np.dtype, DType] = {dt: DType(dt) for dt in (float16, float32, float64, int32, int64, bool_)}
 
 
+STRING = DType(string)
+
+
 def public(dtype: np.dtype) -> DType | np.dtype:
     """The :class:`DType` shown for a numpy dtype (the numpy dtype itself if it has none)."""
-    return PUBLIC.get(dtype, dtype)
+    found = PUBLIC.get(dtype)
+    if found is None:
+        return STRING if dtype.kind == "S" else dtype
+    return found
 
 
 def as_dtype(dtype: object) -> np.dtype:
@@ -93,6 +102,8 @@ def as_dtype(dtype: object) -> np.dtype:
         dt = np.dtype(dtype)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(f"cannot interpret {dtype!r} as a dtype") from None
+    if dt.kind == "S":
+        return string
     if dt.name not in DTYPES:
         raise TypeError(f"dtype {dt.name} is not supported")
     return dt

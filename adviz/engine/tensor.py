@@ -222,6 +222,9 @@ def to_array(value: ArrayLike, dtype: DTypeLike = None, hint: np.dtype | None = 
         except (ValueError, TypeError) as exc:
             reason = ragged_problem(value) or exc
             raise TypeError(f"cannot convert {type(value).__name__} to a tensor: {reason}") from None
+        if array.dtype.kind in "US" and (dtype is None or as_dtype(dtype).kind == "S"):
+            # Text becomes TensorFlow's tf.string: UTF-8 bytes (a value to print, no op takes it).
+            return np.char.encode(array, "utf-8") if array.dtype.kind == "U" else array
         if array.dtype == object or array.dtype.kind not in "biuf":
             raise TypeError(f"cannot convert {_describe(value)} to a tensor")
         if dtype is None:

@@ -12,7 +12,7 @@ import numpy as np
 from ..engine import (FUNCTIONS, ForwardAccumulator, GradientTape, Op, Tensor, UnconnectedGradients, Variable, constant,
                       convert_to_tensor, ones, ones_like, zeros, zeros_like)
 from ..engine.errors import InvalidArgumentError, OpError, UnimplementedError
-from ..engine.dtypes import PUBLIC, as_dtype, bool_, float16, float32, float64, int32, int64
+from ..engine.dtypes import PUBLIC, STRING, as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
 from .library import library_members, random_namespace
@@ -147,6 +147,7 @@ def _top_level(module: str) -> dict[str, Any]:
         "TensorSpec": SafeFunction(f"{module}.TensorSpec", TensorSpec, pytype=TensorSpec),
         **{name: PUBLIC[dt] for name, dt in (("float16", float16), ("float32", float32), ("float64", float64),
                                              ("int32", int32), ("int64", int64), ("bool", bool_))},
+        "string": STRING,
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
                                           {m.name: m for m in UnconnectedGradients}),
         "autodiff": Namespace(f"{module}.autodiff", {"ForwardAccumulator": SafeFunction(

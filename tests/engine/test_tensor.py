@@ -56,7 +56,9 @@ def test_unknown_dtype() -> None:
     with pytest.raises(TypeError):
         tf.constant(1.0, dtype="float128")
     with pytest.raises(TypeError):
-        tf.constant("text")
+        tf.constant({"a": 1.0})
+    with pytest.raises(TypeError):
+        tf.constant("text", dtype="float32")     # text is tf.string, never a number
 
 
 def test_constant_shape() -> None:

@@ -240,3 +240,11 @@ def test_numpy_array_methods_print_as_numpy(body: str, expected: str) -> None:
 def test_numpy_array_methods_stay_within_the_whitelist(body: str) -> None:
     trace = run_script("import tensorflow as tf\n" + body)
     assert trace.error is not None and trace.error.line == 2
+
+
+def test_string_tensors_print_as_tensorflow_prints_them() -> None:
+    text = "import tensorflow as tf\ns = tf.constant('h\u00e9')\nprint(s, s.dtype == tf.string, tf.constant(['a', 'bc']))\nprint(s + 1.0)"
+    trace = run_script(text)
+    assert trace.output == ("tf.Tensor(b'h\\xc3\\xa9', shape=(), dtype=string) True "
+                            "tf.Tensor([b'a' b'bc'], shape=(2,), dtype=string)\n")
+    assert trace.error is not None and trace.error.line == 4 and "string" in trace.error.message

@@ -1,3 +1,4 @@
+# parity: last digit lines 2 9
 import tensorflow as tf
 
 logits = tf.Variable([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]])

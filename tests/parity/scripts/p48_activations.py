@@ -1,3 +1,4 @@
+# parity: last digit lines 9 13-14
 import tensorflow as tf
 
 x = tf.Variable([-2.0, -0.5, 0.0, 0.5, 7.0])
