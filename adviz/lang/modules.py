@@ -123,7 +123,7 @@ def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
     """The op table's functions exported under ``namespace`` ("" is the top level), and the
     library's built on them."""
     members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name],
-                                                  _matmul_check if op.name == "matmul" else op_check(op))
+                                                  _matmul_check if op.size_check == "matmul" else op_check(op))
                                for name, op in exported(namespace).items()}
     members.update(library_members(namespace, prefix))
     return members
