@@ -52,7 +52,7 @@ class ForwardPass:
 def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list[Any], list[Any], Any] | None:
     """``(partials, contributions, output tangent)`` of one record, or None if no tangent reaches
     its output (no input has one, the op stops gradients, or the output is not floating-point)."""
-    op, inputs, values, out, attrs, _ = rec
+    op, inputs, values, out, attrs, _, _ = rec
     if op.stops_gradient or not is_floating(out._value.dtype):
         return None
     n = len(inputs)
