@@ -1,0 +1,11 @@
+"""A subset of Keras 3 on adviz's engine: Dense and custom layers, Sequential and subclassed
+models, initializers, SGD and Adam, and the common losses. Pure Python; ops go through the op
+table, so tapes record every layer, activation and loss."""
+from . import activations, initializers, losses, optimizers
+from .layers import Dense, Layer
+from .models import Model, Sequential
+from .state import session
+from .variable import KerasVariable
+
+__all__ = ["activations", "initializers", "losses", "optimizers", "Dense", "Layer", "Model", "Sequential",
+           "KerasVariable", "session"]
