@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterator
 
+from . import session as state
 from .tensor import Variable
 
 _CAMEL_TO_SNAKE = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
@@ -36,7 +37,7 @@ class Host:
         self._attrs: dict[str, Any] = {}
         self._class_name = class_name or type(self).__name__
         self._script: Callable[[str], Callable[..., Any] | None] | None = None
-        self._serial = 0
+        self._serial = state.current().next_serial()
 
     def _method(self, name: str) -> Callable[..., Any] | None:
         """The script's override of ``name``, if the object's class is a script's and has one."""

@@ -4,7 +4,7 @@ table, so tapes record every layer, activation and loss."""
 from . import activations, initializers, losses, optimizers
 from .layers import Dense, Layer
 from .models import Model, Sequential
-from .state import session
+from ..session import session
 from .variable import KerasVariable
 
 __all__ = ["activations", "initializers", "losses", "optimizers", "Dense", "Layer", "Model", "Sequential",

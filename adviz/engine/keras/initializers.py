@@ -10,7 +10,7 @@ import numpy as np
 
 from ..dtypes import as_dtype
 from ..tensor import Tensor
-from . import state
+from .. import session as state
 
 
 class Initializer:

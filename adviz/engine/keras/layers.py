@@ -16,7 +16,8 @@ from ..dtypes import as_dtype
 from ..module import Host
 from ..recording import scope
 from ..tensor import Tensor, Variable, convert_to_tensor
-from . import activations, initializers, state
+from .. import session as state
+from . import activations, initializers
 from .variable import KerasVariable
 
 
@@ -38,7 +39,6 @@ class Layer(Host):
         self._layers: list[Layer] = []
         self.trainable = True
         self.dtype = "float32"
-        self._serial = state.current().next_serial()
 
     @classmethod
     def blank(cls, class_name: str) -> "Layer":

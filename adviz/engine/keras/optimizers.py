@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, Variable
-from . import state
+from .. import session as state
 from .variable import KerasVariable
 
 

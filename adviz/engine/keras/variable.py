@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Variable
-from . import state
+from .. import session as state
 
 
 class KerasVariable(Variable):

@@ -1,4 +1,4 @@
-"""What Keras keeps per session: unique layer names, the name scopes variables are made in,
+"""What Keras and Modules keep per session: unique layer names, the name scopes variables are made in,
 the random generator of unseeded initializers, and the guard that checks sizes first.
 
 A script run opens a :func:`session` of its own, so names start again at ``dense`` and
