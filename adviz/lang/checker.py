@@ -234,6 +234,8 @@ class ScriptChecker(_Checker):
                 self.target(node)       # changing a module or a value in place
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
                 self.check_name(node, node.name)
+                if isinstance(node, ast.ClassDef) and node.keywords:
+                    raise self.refuse(node.keywords[0], "class keywords (such as metaclass=) are not available", "name")
             elif isinstance(node, ast.arg):
                 self.check_name(node, node.arg)
             elif isinstance(node, ast.ExceptHandler) and node.name:
@@ -424,6 +426,8 @@ class ScriptChecker(_Checker):
                 raise self.refuse(node, f"attributes starting with '__' are not available ({node.attr!r})", "name")
             if node.attr in REACHING_OUT:
                 raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
+            if self.static_namespace(node.value) is not None:
+                raise self.refuse(node, "a module's attributes cannot be changed", "name")
             self.expr(node.value)
         elif isinstance(node, ast.Subscript):
             raise self.refuse(node, "assigning to an item is not supported; build a new value instead")

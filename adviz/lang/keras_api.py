@@ -45,9 +45,10 @@ def _keras(module: str) -> Namespace:
         for name in ("MeanSquaredError", "MeanAbsoluteError", "BinaryCrossentropy", "CategoricalCrossentropy",
                      "SparseCategoricalCrossentropy")}
     loss_members.update({
-        name: f(f"losses.{name}", getattr(losses, name), _loss_check, special="")
-        for name in ("mean_squared_error", "mean_absolute_error", "binary_crossentropy",
-                     "categorical_crossentropy", "sparse_categorical_crossentropy")})
+        name: f(f"losses.{name}", getattr(losses, {"mse": "mean_squared_error", "mae": "mean_absolute_error"}.get(
+            name, name)), _loss_check, special="")
+        for name in ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
+                     "sparse_categorical_crossentropy")})
     acts = Namespace(f"{module}.keras.activations", {
         name: f(f"activations.{name}", fn, special="") for name, fn in activations.BY_NAME.items()})
     return Namespace(f"{module}.keras", {
