@@ -625,7 +625,8 @@ class _Interpreter(Evaluator):
         """A script's function (or a whitelisted one) as a callable the engine can call back."""
         if isinstance(value, (UserFunction, Bound)) or (isinstance(value, SafeFunction) and value.fn is not None
                                                         and value.pytype is None and not value.special):
-            return lambda *args, **kwargs: self.call_value(None, value, list(args), kwargs)
+            # Called back later (inside a layer's call): placed at the statement running then.
+            return lambda *args, **kwargs: self.call_value(self.current, value, list(args), kwargs)
         return value
 
     def call_object(self, node: ast.Call | None, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
