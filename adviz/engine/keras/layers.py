@@ -17,7 +17,8 @@ from ..module import Host
 from ..recording import scope
 from ..tensor import Tensor, Variable, convert_to_tensor
 from .. import session as state
-from . import activations, initializers
+from .activations import get as get_activation
+from .initializers import get as get_initializer
 from .variable import KerasVariable
 
 
@@ -76,7 +77,7 @@ class Layer(Host):
         """A new variable of ``shape`` (default ``()``), tracked by this layer. Keras's default
         initializer is ``glorot_uniform`` for floating weights."""
         shape = () if shape is None else shape
-        init = initializers.get("glorot_uniform" if initializer is None else initializer)
+        init = get_initializer("glorot_uniform" if initializer is None else initializer)
         with state.name_scope(self.name, self):
             var = KerasVariable(init(shape, dtype or self.dtype), name=name, trainable=trainable)
         self._weights.append(var)
@@ -173,10 +174,10 @@ class Dense(Layer):
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. Received: units={units}")
         super().__init__(name=name, **kwargs)
         self.units = int(units)
-        self.activation = activations.get(activation)
+        self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = get_initializer(kernel_initializer)
+        self.bias_initializer = get_initializer(bias_initializer)
 
     def build(self, input_shape: Any = None) -> None:
         if not input_shape:
