@@ -102,14 +102,23 @@ def address(serial: int) -> str:
     return f"0x{0x7f0000000000 + 16 * serial:x}"
 
 
-def _leaves(value: Any) -> Iterator[Any]:
-    """``tf.nest.flatten``: lists and tuples in order, dicts by sorted key, anything else a leaf."""
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, dict):
-        for key in sorted(value):
-            yield from _leaves(value[key])
+def _leaves(value: Any, path: frozenset[int] = frozenset()) -> Iterator[Any]:
+    """``tf.nest.flatten``: lists and tuples in order, dicts by sorted key, anything else a leaf.
+    A container holding itself is not entered again."""
+    if isinstance(value, (list, tuple, dict)):
+        if id(value) in path:
+            return
+        path = path | {id(value)}
+        if isinstance(value, dict):
+            try:
+                keys = sorted(value)
+            except TypeError:
+                raise TypeError("a dict held by a module needs keys that can be sorted (all numbers or all strings)") from None
+            for key in keys:
+                yield from _leaves(value[key], path)
+        else:
+            for item in value:
+                yield from _leaves(item, path)
     else:
         yield value
 

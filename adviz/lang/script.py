@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
+from ..engine.keras import KerasVariable
 from ..engine.module import Host
 from ..engine.recording import current_scope, scope
 from ..engine.recording import differentiating as recording
@@ -749,6 +750,9 @@ class _Interpreter(Evaluator):
         target = args[0] if args else kwargs.get("target")
         sources = args[1] if len(args) > 1 else kwargs.get("sources")
         flat = flatten(sources)
+        for source in flat:          # a layer's weights are named by their Keras path (dense/kernel)
+            if isinstance(source, KerasVariable) and source._id not in self.trace.names:
+                self.trace.names[source._id] = source.path
         line, col = node_position(node, self.lines)
         call = GradientCall(
             index=len(self.trace.calls), tape_index=self.tape_index.get(id(tape), -1), kind=func.special,

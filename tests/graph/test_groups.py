@@ -63,3 +63,13 @@ def test_a_modules_and_its_layers_ops_nest():
     assert groups["tanh"] == ("net", "dense")
     assert groups["reduce_sum"] == ("net",)
     assert groups["multiply"] == ("scale",)
+
+
+def test_a_layers_weights_are_named_by_their_keras_path():
+    g = graph("import tensorflow as tf\n"
+              "model = tf.keras.Sequential([tf.keras.layers.Dense(2)])\n"
+              "with tf.GradientTape() as tape:\n"
+              "    y = tf.reduce_sum(model(tf.ones((1, 3))))\n"
+              "tape.gradient(y, model.trainable_variables)\n")
+    labels = {n.label for n in g.nodes.values() if n.is_source}
+    assert labels == {"sequential/dense/kernel", "sequential/dense/bias"}

@@ -197,3 +197,25 @@ def test_a_script_may_use_its_own_single_underscore_attributes():
     out = run("class A:\n    def __init__(self):\n        self._n = 1\n    def n(self):\n        return self._n\n"
               "print(A().n(), A()._n)\n")
     assert out == "1 1\n"
+
+
+def test_structures_that_hold_themselves_are_walked_once():
+    out = run("import tensorflow as tf\n"
+              "class A(tf.keras.layers.Layer):\n"
+              "    def build(self, shape):\n"
+              "        self.w = self.add_weight(shape=(), initializer='ones')\n"
+              "    def call(self, x):\n"
+              "        return x * self.w\n"
+              "a, b = A(), A()\n"
+              "a.other = b\n"
+              "b.other = a\n"
+              "a(1.0)\n"
+              "b(1.0)\n"
+              "print(len(a.trainable_variables), len(b.trainable_variables))\n"
+              "class M(tf.Module):\n"
+              "    pass\n"
+              "m = M()\n"
+              "m.me = m\n"
+              "m.v = [tf.Variable(1.0)]\n"
+              "print(len(m.variables))\n")
+    assert out == "2 2\n1\n"

@@ -89,18 +89,21 @@ class Layer(Host):
 
     @property
     def weights(self) -> list[KerasVariable]:
+        """Own weights (trainable ones first), then each held layer's; each once, and a layer
+        that holds a layer holding it back is not walked twice."""
         out: list[KerasVariable] = []
-        seen: set[int] = set()
+        self._collect(out, set(), set())
+        return out
+
+    def _collect(self, out: list[KerasVariable], seen: set[int], walked: set[int]) -> None:
+        walked.add(id(self))
         for w in [*(w for w in self._weights if w.trainable), *(w for w in self._weights if not w.trainable)]:
             if id(w) not in seen:
                 seen.add(id(w))
                 out.append(w)
         for layer in self._layers:
-            for w in layer.weights:
-                if id(w) not in seen:
-                    seen.add(id(w))
-                    out.append(w)
-        return out
+            if id(layer) not in walked:
+                layer._collect(out, seen, walked)
 
     variables = weights
 
@@ -196,7 +199,7 @@ class Dense(Layer):
     def bias(self) -> KerasVariable | None:
         return self._attrs.get("bias")
 
-    def call(self, inputs: Any) -> Any:
+    def call(self, inputs: Any, training: Any = None) -> Any:
         state.check_matmul(inputs, self.kernel)
         y = F["matmul"](inputs, self.kernel)
         if self.use_bias:

@@ -33,7 +33,7 @@ class Sequential(Model):
             raise TypeError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r}")
         self._layers.append(layer)
 
-    def call(self, inputs: Any) -> Any:
+    def call(self, inputs: Any, training: Any = None) -> Any:
         x = inputs
         for layer in self._layers:
             x = layer(x)

@@ -24,9 +24,9 @@ class Optimizer:
         self._slots: dict[int, dict[str, np.ndarray]] = {}
 
     def apply_gradients(self, grads_and_vars: Any) -> Any:
-        pairs = [tuple(p) for p in grads_and_vars]
+        pairs = list(grads_and_vars)
         for p in pairs:
-            if len(p) != 2 or not isinstance(p[1], Variable):
+            if not isinstance(p, (list, tuple)) or len(p) != 2 or not isinstance(p[1], Variable):
                 raise TypeError("apply_gradients takes (gradient, variable) pairs, such as zip(grads, model.trainable_variables)")
         pairs = [(g, v) for g, v in pairs if g is not None]
         if not pairs:
