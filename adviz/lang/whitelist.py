@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable
 from ..engine.dtypes import DType
 from ..engine.shapes import TensorShape
+from .classes import ScriptClass, class_of
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .text import text_of
@@ -195,6 +196,11 @@ def _isinstance(value: Any, types: Any) -> bool:
     options = types if isinstance(types, tuple) else (types,)
     pytypes = []
     for t in options:
+        if isinstance(t, ScriptClass):        # a class the script defined
+            cls = class_of(value)
+            if cls is not None and cls.is_subclass(t):
+                return True
+            continue
         if not isinstance(t, SafeFunction) or t.pytype is None:
             raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int", kind="type")
         pytypes.append(t.pytype)

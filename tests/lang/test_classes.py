@@ -219,3 +219,24 @@ def test_structures_that_hold_themselves_are_walked_once():
               "m.v = [tf.Variable(1.0)]\n"
               "print(len(m.variables))\n")
     assert out == "2 2\n1\n"
+
+
+def test_isinstance_knows_script_classes_and_their_bases():
+    out = run("import tensorflow as tf\n"
+              "class A:\n    pass\n"
+              "class B(A):\n    pass\n"
+              "class L(tf.keras.layers.Layer):\n    pass\n"
+              "print(isinstance(B(), A), isinstance(A(), B), isinstance(1, A), isinstance(B(), (int, A)))\n"
+              "print(isinstance(L(), tf.keras.layers.Layer), isinstance(L(), L), isinstance(L(), tf.Module))\n")
+    assert out == "True False False True\nTrue True False\n"
+
+
+def test_engine_state_stays_out_of_reach_when_a_script_uses_the_same_names():
+    for text in ("import tensorflow as tf\nclass A:\n    def __init__(self):\n        self._script = 1\n"
+                 "tf.keras.layers.Dense(1)._script\n",
+                 "import tensorflow as tf\nclass A:\n    def __init__(self):\n        self._attrs = 1\n"
+                 "tf.Module()._attrs\n",
+                 "import tensorflow as tf\nclass A:\n    def __init__(self):\n        self._value = 1\n"
+                 "tf.Variable(1.0)._value\n"):
+        e = error(text)
+        assert e.kind == "name" and e.line == 5 and "'_'" in e.message
