@@ -512,7 +512,9 @@ class _Interpreter(Evaluator):
             except (LangError, *ENGINE_ERRORS) as exc:
                 raise wrap(exc, target, self.lines) from None
             if record and isinstance(value, (Tensor, Variable)) and value._id not in self.trace.names:
-                self.trace.names[value._id] = self._segment(target)
+                # self.w of a module or layer is named after it (linear.w), so two instances differ
+                owner_name = getattr(owner, "_name", None) if isinstance(owner, Host) else None
+                self.trace.names[value._id] = f"{owner_name}.{target.attr}" if owner_name else self._segment(target)
             return
         raise self.fail(target, "cannot assign to this", "syntax")
 

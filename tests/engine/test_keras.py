@@ -150,11 +150,11 @@ def test_losses_take_a_trailing_dimension_of_one_and_return_a_scalar():
 
 def test_sgd_with_momentum_matches_two_hand_steps():
     v = tf.Variable([1.0, -2.0], dtype=tf.float64)
-    opt = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+    opt = keras.optimizers.SGD(learning_rate=0.125, momentum=0.9)   # a float32 rate, as Keras keeps it
     x, m = np.array([1.0, -2.0]), np.zeros(2)
     for _ in range(2):
         g = 2 * x                             # d/dv Σ v²
-        m = 0.9 * m - 0.1 * g
+        m = 0.9 * m - 0.125 * g
         x = x + m
         opt.apply_gradients([(tf.constant(2 * v.numpy()), v)])
         np.testing.assert_allclose(v.numpy(), x, rtol=0, atol=1e-15)
@@ -163,7 +163,7 @@ def test_sgd_with_momentum_matches_two_hand_steps():
 
 def test_adam_matches_one_and_two_hand_steps():
     v = tf.Variable([1.0, -2.0, 0.5], dtype=tf.float64)
-    lr, b1, b2, eps = 0.01, 0.8, 0.95, 1e-7
+    lr, b1, b2, eps = 0.0625, 0.8, 0.95, 1e-7      # a float32 rate, as Keras keeps it
     opt = keras.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
     x, m, s = v.numpy().copy(), np.zeros(3), np.zeros(3)
     for t in (1, 2):
@@ -217,3 +217,19 @@ def test_scope_closes_on_error():
         with scope("f"):
             raise ValueError
     assert current_scope() == ()
+
+
+def test_the_learning_rate_is_kept_in_float32_as_keras_keeps_it():
+    v = tf.Variable([1.0], dtype=tf.float64)
+    keras.optimizers.SGD(learning_rate=0.1).apply_gradients([(tf.constant([1.0], dtype=tf.float64), v)])
+    assert v.numpy()[0] == 1.0 - float(np.float32(0.1))
+
+
+def test_layers_held_in_lists_and_dicts_are_tracked():
+    class Block(keras.Model):
+        pass
+
+    block = Block()
+    block.set("parts", {"b": keras.Dense(1, name="b"), "a": keras.Dense(1, name="a")})
+    block.set("more", [keras.Dense(1, name="c")])
+    assert [layer.name for layer in block.layers] == ["b", "a", "c"]

@@ -73,3 +73,18 @@ def test_a_layers_weights_are_named_by_their_keras_path():
               "tape.gradient(y, model.trainable_variables)\n")
     labels = {n.label for n in g.nodes.values() if n.is_source}
     assert labels == {"sequential/dense/kernel", "sequential/dense/bias"}
+
+
+def test_variables_set_on_a_module_or_layer_are_named_after_it():
+    g = graph("import tensorflow as tf\n"
+              "class Scale(tf.Module):\n"
+              "    def __init__(self, name=None):\n"
+              "        super().__init__(name=name)\n"
+              "        self.k = tf.Variable(2.0)\n"
+              "    def __call__(self, x):\n"
+              "        return self.k * x\n"
+              "a, b = Scale(), Scale(name='second')\n"
+              "with tf.GradientTape() as tape:\n"
+              "    y = b(a(tf.constant(1.0)))\n"
+              "tape.gradient(y, [a.k, b.k])\n")
+    assert {n.label for n in g.nodes.values() if n.is_source} == {"scale.k", "second.k"}

@@ -66,7 +66,8 @@ class Layer(Host):
     # -- tracking ----------------------------------------------------------------------------
     def set(self, name: str, value: Any) -> None:
         super().set(name, value)
-        for item in value if isinstance(value, (list, tuple)) else (value,):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
             if isinstance(item, Layer) and item is not self and all(item is not l for l in self._layers):
                 self._layers.append(item)
             elif isinstance(item, KerasVariable) and all(item is not w for w in self._weights):

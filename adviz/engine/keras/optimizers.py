@@ -62,7 +62,7 @@ class SGD(Optimizer):
 
     def update(self, grad, value, slots):
         dt = value.dtype.type
-        lr = dt(self.learning_rate)
+        lr = dt(np.float32(self.learning_rate))   # Keras keeps the learning rate in a float32 variable
         if self.momentum == 0:
             return value - grad * lr
         m = slots.get("m", np.zeros_like(value))
@@ -85,7 +85,7 @@ class Adam(Optimizer):
 
     def update(self, grad, value, slots):
         dt = value.dtype.type
-        lr, b1, b2 = dt(self.learning_rate), dt(self.beta_1), dt(self.beta_2)
+        lr, b1, b2 = dt(np.float32(self.learning_rate)), dt(self.beta_1), dt(self.beta_2)
         step = dt(int(self.iterations._value._value) + 1)
         alpha = lr * np.sqrt(dt(1) - np.power(b2, step)) / (dt(1) - np.power(b1, step))
         m = slots.get("m", np.zeros_like(value))
