@@ -110,7 +110,12 @@ def native_attribute(value: Any, name: str) -> Any:
 
 def native_init(obj: Any) -> Any:
     """``super().__init__`` reaching the engine's class."""
-    return SafeFunction(f"{obj._class_name}.__init__", obj.initialize)
+    def init(*args: Any, **kwargs: Any) -> None:
+        try:
+            obj.initialize(*args, **kwargs)
+        except TypeError as exc:      # Python names the engine's method; the script called __init__
+            raise TypeError(str(exc).replace(".initialize()", ".__init__()")) from None
+    return SafeFunction(f"{obj._class_name}.__init__", init)
 
 
 def callable_object(value: Any) -> bool:
