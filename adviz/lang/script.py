@@ -16,21 +16,21 @@ import numpy as np
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
 from ..engine.keras import KerasVariable
 from ..engine.module import Host
-from ..engine.recording import current_scope, scope
+from ..engine.recording import scope as grouped_in
 from ..engine.recording import differentiating as recording
 from ..engine.session import session as keras_session
 from ..engine.tape import TapeWarning
-from . import keras_api
 from .checker import ScriptChecker, module_path, parse
-from .classes import SUBCLASSABLE, Bound, Dispatch, ScriptClass, ScriptObject, Super, class_attribute, class_of, \
-    instance_attribute, no_attribute
+from .classes import ScriptClass
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
+from .members import get_member, set_member
+from .objects import ObjectCalls
 from .provenance import Provenance
 from .text import clip, text_of
 from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
-from .whitelist import BUILTINS, ContextValue, SafeFunction, get_attribute
+from .whitelist import BUILTINS, ContextValue, SafeFunction
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _cells(tree: ast.Module) -> list[Cell]:
     return cells
 
 
-class _Interpreter(Evaluator):
+class _Interpreter(ObjectCalls, Evaluator):
     """Runs a checked script's statements, recording tapes, gradient calls and printed lines."""
 
     def __init__(self, script: Script, budget: Budget, trace: Trace) -> None:
@@ -241,7 +241,7 @@ class _Interpreter(Evaluator):
     def s_augassign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
         if isinstance(target, ast.Attribute):
-            current = get_member(self, self.eval(target.value), target.attr)
+            current = get_member(self.eval(target.value), target.attr)
         else:
             assert isinstance(target, ast.Name)
             current = self.name(target)
@@ -432,6 +432,9 @@ class _Interpreter(Evaluator):
             self.depth -= 1
             self.env, self.scopes, self.current = saved
 
+    def is_function(self, value: Any) -> bool:
+        return isinstance(value, UserFunction)
+
     def s_break(self, stmt: ast.Break) -> None:
         raise _Break()
 
@@ -535,131 +538,16 @@ class _Interpreter(Evaluator):
         except (LangError, *ENGINE_ERRORS) as exc:
             raise wrap(exc, node, self.lines) from None
 
-    # -- classes -----------------------------------------------------------------------------------
-    def s_class(self, stmt: ast.ClassDef) -> None:
-        bases = [self.eval(b) for b in stmt.bases]
-        base = bases[0] if bases else None
-        if base is None:
-            cls = ScriptClass(stmt.name, None, None)
-        elif isinstance(base, ScriptClass):
-            cls = ScriptClass(stmt.name, base, base.native)
-        elif isinstance(base, SafeFunction) and base.pytype in SUBCLASSABLE:
-            cls = ScriptClass(stmt.name, None, base.pytype)
-        else:
-            raise self.fail(stmt.bases[0], "a class is based on another class of the script, tf.Module, "
-                                           f"tf.keras.layers.Layer or tf.keras.Model, not {describe(base)}", "type")
-        for item in stmt.body:
-            if isinstance(item, ast.FunctionDef):
-                cls.methods[item.name] = self._function(item.name, item)
-            elif isinstance(item, ast.Assign):
-                value = self.eval(item.value)
-                for t in item.targets:
-                    cls.attrs[t.id] = value          # type: ignore[attr-defined]
-        self.bind_name(stmt.name, cls)
-
-    def instantiate(self, cls: ScriptClass, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """``Cls(...)``: a new instance, then its ``__init__`` (the script's, or the engine's)."""
-        self.budget.tick()
-        self.budget.add_items(1)
-        if cls.native is None:
-            obj: Any = ScriptObject(cls)
-        else:
-            obj = cls.native.blank(cls.name)
-            obj._script = Dispatch(cls, obj, self.run_method)
-        found = cls.find("__init__")
-        if found is not None:
-            result = self.run_method(obj, found[0], found[1], args, kwargs, grouped=False)
-            if result is not None:
-                raise LangError("__init__() should return None", kind="type")
-        elif cls.native is not None:
-            obj.initialize(*args, **kwargs)
-        elif args or kwargs:
-            raise LangError(f"{cls.name}() takes no arguments", kind="type")
-        return obj
-
-    def run_method(self, obj: Any, func: UserFunction, owner: ScriptClass, args: list[Any],
-                   kwargs: dict[str, Any], grouped: bool = True) -> Any:
-        """Run a method with ``obj`` as self. Its ops are grouped under a module's or layer's
-        name (once, however often its methods call each other), else under the method's name."""
-        self.budget.tick()
-        name = (obj.name if isinstance(obj, Host) else func.name) if grouped else ""
-        inner = current_scope()
-        self.methods.append((owner, obj))
-        try:
-            if not grouped or (inner and inner[-1] == name):
-                return self.call_user(None, func, [obj, *args], kwargs)
-            with scope(name):
-                return self.call_user(None, func, [obj, *args], kwargs)
-        finally:
-            self.methods.pop()
-
-    def super_(self, node: ast.Call) -> Super:
-        if not self.methods:
-            raise self.fail(node, "super() is used directly inside a method of a class", "runtime")
-        owner, obj = self.methods[-1]
-        return Super(obj, owner)
-
-    def call(self, node: ast.Call) -> Any:
-        if isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args and not node.keywords:
-            return self.super_(node)
-        if not any(k.arg is None for k in node.keywords):
-            return super().call(node)
-        func = self.eval(node.func)
-        args = [self.eval(a) for a in node.args]
-        kwargs: dict[str, Any] = {}
-        for k in node.keywords:
-            value = self.eval(k.value)
-            if k.arg is not None:
-                extra = {k.arg: value}
-            elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
-                extra = value
-            else:
-                raise self.fail(k.value, f"** takes a dict with string keys, not {describe(value)}", "type")
-            for key in extra:
-                if key in kwargs:
-                    raise self.fail(k.value, f"got multiple values for keyword argument {key!r}", "type")
-            kwargs.update(extra)
-        return self.call_value(node, func, args, kwargs)
-
-    def attribute(self, node: ast.Attribute) -> Any:
-        return get_member(self, self.eval(node.value), node.attr)
-
-    def python_callable(self, value: Any) -> Any:
-        """A script's function (or a whitelisted one) as a callable the engine can call back."""
-        if isinstance(value, (UserFunction, Bound)) or (isinstance(value, SafeFunction) and value.fn is not None
-                                                        and value.pytype is None and not value.special):
-            # Called back later (inside a layer's call): placed at the statement running then.
-            return lambda *args, **kwargs: self.call_value(self.current, value, list(args), kwargs)
-        return value
-
-    def call_object(self, node: ast.Call | None, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """Calling a class, a bound method, an instance or an engine object (a layer, a loss)."""
-        if isinstance(func, ScriptClass):
-            return self.instantiate(func, args, kwargs)
-        if isinstance(func, Bound):
-            return self.run_method(func.obj, func.func, func.owner, args, kwargs)
-        cls = class_of(func)
-        if cls is not None:
-            found = cls.find("__call__")
-            if found is not None:
-                return self.run_method(func, found[0], found[1], args, kwargs)
-            if not isinstance(func, keras_api.Layer):
-                raise LangError(f"'{cls.name}' object is not callable", kind="type")
-        if keras_api.callable_object(func):
-            keras_api.check_object_call(self.budget, func, args, kwargs)
-            return func(*args, **kwargs)
-        raise LangError(f"{describe(func)} cannot be called", kind="type")
-
     # -- what the tapes do not see ---------------------------------------------------------------
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(func, UserFunction):
             self.budget.tick()
             if isinstance(func.node, ast.Lambda):
                 return self.call_user(node, func, args, kwargs)
-            with scope(func.name):
+            with grouped_in(func.name):
                 return self.call_user(node, func, args, kwargs)
         if not isinstance(func, SafeFunction):
-            return self.call_object(node, func, args, kwargs)
+            return self.call_object(func, args, kwargs)
         provenance = self.provenance
         if provenance is None or not provenance.active or not isinstance(func, SafeFunction) or func.special:
             return super().call_value(node, func, args, kwargs)
@@ -881,68 +769,3 @@ def _bind_arguments(func: UserFunction, args: list[Any], kwargs: dict[str, Any])
         local[spec.kwarg.arg] = extra
     return local
 
-
-def get_member(interpreter: Any, value: Any, name: str) -> Any:
-    """``value.name`` for a script: its own objects' attributes, then the whitelist's."""
-    cls = class_of(value)
-    if cls is not None:
-        try:
-            return instance_attribute(value, cls, name)
-        except KeyError:
-            pass
-        if isinstance(value, ScriptObject):
-            raise no_attribute(value, name)
-    if isinstance(value, ScriptClass):
-        return class_attribute(value, name)
-    if isinstance(value, Super):
-        return _super_member(value, name)
-    try:
-        return keras_api.native_attribute(value, name)
-    except KeyError:
-        pass
-    if cls is not None:
-        raise no_attribute(value, name)
-    return get_attribute(value, name)
-
-
-def _super_member(proxy: Super, name: str) -> Any:
-    """``super().name``: the next class's method after the one running, or the engine's."""
-    found = proxy.owner.find(name, proxy.owner.base) if proxy.owner.base is not None else None
-    if found is not None:
-        return Bound(proxy.obj, found[0], found[1])
-    obj = proxy.obj
-    if name == "__init__":
-        if isinstance(obj, Host):
-            return keras_api.native_init(obj)
-        return SafeFunction("object.__init__", lambda: None)
-    if isinstance(obj, Host):
-        if name == "call" and isinstance(obj, keras_api.Layer):
-            return SafeFunction(f"{obj._class_name}.call", lambda *a, **k: type(obj).call(obj, *a, **k))
-        try:
-            return keras_api.native_attribute(obj, name)
-        except KeyError:
-            pass
-    raise LangError(f"'super' object has no attribute '{name}'", kind="name")
-
-
-def set_member(owner: Any, name: str, value: Any) -> None:
-    """``owner.name = value``: only a script's own objects (and their classes) take attributes."""
-    if name.startswith("__"):
-        raise LangError(f"attributes starting with '__' are not available ({name!r})", kind="name")
-    if isinstance(owner, ScriptObject):
-        owner._attrs[name] = value
-        return
-    if isinstance(owner, ScriptClass):
-        owner.attrs[name] = value
-        return
-    if class_of(owner) is not None and isinstance(owner, Host):
-        if name == "trainable" and isinstance(owner, keras_api.Layer):
-            owner.trainable = bool(value)
-            return
-        try:
-            keras_api.native_attribute(owner, name)
-        except KeyError:
-            owner.set(name, value)
-            return
-        raise LangError(f"can't set attribute {name!r} of {owner!r}", kind="type")
-    raise LangError(f"attributes of {describe(owner)} cannot be set", kind="type")
