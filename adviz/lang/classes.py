@@ -75,7 +75,7 @@ class Bound:
         self.obj, self.func, self.owner = obj, func, owner
 
     def __repr__(self) -> str:
-        return f"<bound method {self.owner.name}.{self.func.name}>"
+        return f"<bound method {self.owner.name}.{self.func.name} of {self.obj!r}>"
 
 
 class Super:

@@ -474,7 +474,8 @@ def describe(value: Any) -> str:
     kind = type(value).__name__
     names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
              "GradientTape": "a GradientTape", "ForwardAccumulator": "a ForwardAccumulator", "Namespace": "a module", "SafeFunction": "a function",
-             "BoundMethod": "a method", "UserFunction": "a function", "float": "a number", "int": "an integer", "str": "a string",
+             "BoundMethod": "a method", "UserFunction": "a function", "Bound": "a method",
+             "ScriptClass": "a class", "ScriptObject": "an object", "Super": "super()", "float": "a number", "int": "an integer", "str": "a string",
              "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
     return names.get(kind, kind)
 
