@@ -104,6 +104,9 @@ class ObjectCalls:
                 extra = {k.arg: value}
             elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
                 extra = value
+                for key in extra:     # the same rule as for a keyword written out
+                    if key.startswith("__"):
+                        raise self.fail(k.value, f"names starting with '__' are not available ({key!r})", "name")
             else:
                 raise self.fail(k.value, f"** takes a dict with string keys, not {describe(value)}", "type")
             for key in extra:

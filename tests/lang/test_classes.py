@@ -105,6 +105,8 @@ def test_keyword_arguments_pass_on_through_double_star():
     out = run("def f(a, **rest):\n    return [a, rest]\nprint(f(1, b=2, **{'c': 3}))\n")
     assert out == "[1, {'b': 2, 'c': 3}]\n"
     assert "** takes a dict" in error("def f(**k):\n    return k\nf(**[1])\n").message
+    assert error("def f(**k):\n    return k\nf(**{'__class__': 1})\n").kind == "name"
+    assert "multiple values" in error("def f(**k):\n    return k\nf(a=1, **{'a': 2})\n").message
 
 
 def test_mistakes_are_located_errors():
