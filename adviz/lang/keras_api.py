@@ -91,6 +91,10 @@ def native_attribute(value: Any, name: str) -> Any:
     if isinstance(value, Module) and name in _MODULE:
         return getattr(value, name)
     if isinstance(value, Layer):
+        if isinstance(value, Dense) and name in ("kernel", "bias") and not value.built:
+            error = LangError(f"You must build the layer before accessing `{name}`.", kind="name")
+            error.cause = AttributeError
+            raise error
         if name in _LAYER or (isinstance(value, Dense) and name in _DENSE):
             result = getattr(value, name)
             return list(result) if isinstance(result, list) else result

@@ -92,3 +92,16 @@ def test_bad_keras_input_gets_a_located_message():
     assert "functional" in error("import tensorflow as tf\ntf.keras.Model(1, 2)\n").message
     assert "call()" in error("import tensorflow as tf\nclass L(tf.keras.layers.Layer):\n    pass\n"
                              "L()(tf.ones((1, 1)))\n").message
+
+
+# Inputs of other shapes and dtypes: a batch of matrices, a float64 numpy array, integers.
+INPUTS_SCRIPT = 'import tensorflow as tf\nd = tf.keras.layers.Dense(2, kernel_initializer="ones")\ne = tf.keras.layers.Dense(2, kernel_initializer="ones")\nprint(e(tf.ones((2, 2, 3))))\nimport numpy as np\nf = tf.keras.layers.Dense(1, kernel_initializer="ones")\nprint(f(np.array([[1.0, 2.0]])))\nprint(f.weights)\nprint(tf.keras.layers.Dense(1, kernel_initializer="zeros")(tf.constant([[1, 2]])))\n'
+
+# What TensorFlow 2.21 prints for INPUTS_SCRIPT.
+INPUTS_OUTPUT = 'tf.Tensor(\n[[[3. 3.]\n  [3. 3.]]\n\n [[3. 3.]\n  [3. 3.]]], shape=(2, 2, 2), dtype=float32)\ntf.Tensor([[3.]], shape=(1, 1), dtype=float32)\n[<Variable path=dense_2/kernel, shape=(2, 1), dtype=float32, value=[[1.]\n [1.]]>, <Variable path=dense_2/bias, shape=(1,), dtype=float32, value=[0.]>]\ntf.Tensor([[0.]], shape=(1, 1), dtype=float32)\n'
+
+
+def test_dense_takes_inputs_as_keras_takes_them():
+    assert run(INPUTS_SCRIPT) == INPUTS_OUTPUT
+    assert "min_ndim=2" in error("import tensorflow as tf\ntf.keras.layers.Dense(1)(tf.ones((3,)))\n").message
+    assert "build the layer" in error("import tensorflow as tf\ntf.keras.layers.Dense(1).kernel\n").message

@@ -183,9 +183,14 @@ class Dense(Layer):
         self.kernel_initializer = get_initializer(kernel_initializer)
         self.bias_initializer = get_initializer(bias_initializer)
 
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        ndim = len(getattr(inputs, "shape", np.shape(inputs)))
+        if ndim < 2:
+            raise ValueError(f"Input 0 of layer '{self.name}' is incompatible with the layer: expected min_ndim=2, "
+                             f"found ndim={ndim}. Full shape received: {tuple(np.shape(inputs))}")
+        return super().__call__(inputs, *args, **kwargs)
+
     def build(self, input_shape: Any = None) -> None:
-        if not input_shape:
-            raise ValueError("Dense needs inputs of at least one dimension")
         self.set("kernel", self.add_weight(shape=(int(input_shape[-1]), self.units),
                                            initializer=self.kernel_initializer, name="kernel"))
         if self.use_bias:
@@ -202,6 +207,8 @@ class Dense(Layer):
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         state.check_matmul(inputs, self.kernel)
+        if inputs.dtype.kind != "f":     # integer inputs meet a float kernel: Keras's matmul promotes them
+            inputs = F["cast"](inputs, self.kernel.dtype)
         y = F["matmul"](inputs, self.kernel)
         if self.use_bias:
             y = y + self.bias
