@@ -130,8 +130,12 @@ def walk(module: Module, predicate: Callable[[Any], bool], seen: set[int] | None
     stack = [] if stack is None else stack
     recursive = id(module) not in stack
     submodules = []
+    walked = 0
     for key in sorted(module._attrs):
         for leaf in _leaves(module._attrs[key]):
+            walked += 1
+            if walked % 1024 == 0:
+                state.count(1024)
             if id(leaf) in seen:
                 continue
             seen.add(id(leaf))
@@ -139,6 +143,7 @@ def walk(module: Module, predicate: Callable[[Any], bool], seen: set[int] | None
                 yield leaf
             if recursive and isinstance(leaf, Module):
                 submodules.append(leaf)
+    state.count(walked % 1024 + 1)
     stack.append(id(module))
     for sub in submodules:
         yield from walk(sub, predicate, seen, stack)

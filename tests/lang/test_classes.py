@@ -255,3 +255,24 @@ TUTORIAL_OUTPUT = "tf.Tensor(30.0, shape=(), dtype=float32)\ntrainable variables
 def test_the_modules_tutorial_prints_what_tensorflow_prints_but_addresses():
     address = re.compile(r"0x[0-9a-f]+")
     assert address.sub("0x…", run(TUTORIAL_SCRIPT)) == address.sub("0x…", TUTORIAL_OUTPUT)
+
+
+BOMBS = {
+    "instances made forever": "class A:\n    pass\nwhile True:\n    A()\n",
+    "a call that calls itself": "class A:\n    def __call__(self):\n        return self()\nA()()\n",
+    "an init that makes another": "class A:\n    def __init__(self):\n        self.next = A()\nA()\n",
+    "a big module walked again and again": ("import tensorflow as tf\nclass M(tf.Module):\n    pass\nm = M()\n"
+                                            "m.big = [1.0] * 10**6\nwhile True:\n    m.variables\n"),
+    "layers made forever": "import tensorflow as tf\nwhile True:\n    tf.keras.layers.Dense(10**5)\n",
+    "a layer called forever": "import tensorflow as tf\nd = tf.keras.layers.Dense(3)\nx = tf.ones((2, 3))\n"
+                              "while True:\n    x = d(x)\n",
+}
+
+
+@pytest.mark.parametrize("text", BOMBS.values(), ids=BOMBS.keys())
+def test_runaway_classes_hit_a_limit_promptly(text):
+    import time
+    start = time.perf_counter()
+    e = error(text)
+    assert e.kind == "limit"
+    assert time.perf_counter() - start < 4.0
