@@ -328,7 +328,7 @@ class ScriptChecker(_Checker):
         self.block(node.finalbody)
 
     def arguments(self, node: ast.FunctionDef | ast.Lambda) -> None:
-        """Plain parameters with defaults and keyword-only ones; no ``*args``, ``**kwargs``."""
+        """Plain parameters with defaults, keyword-only ones and ``**kwargs``; no ``*args``."""
         args = node.args
         if args.vararg is not None:
             raise self.refuse(node, "*args parameters are not supported")
@@ -358,9 +358,8 @@ class ScriptChecker(_Checker):
         """``class Name(Base):`` with methods, class attributes, pass and a docstring only."""
         if node.decorator_list:
             raise self.refuse(node.decorator_list[0], "decorators on classes are not supported")
-        for keyword in node.keywords:
-            error = self.refuse(keyword, "class keywords (such as metaclass=) are not available", "name")
-            raise error
+        if node.keywords:
+            raise self.refuse(node.keywords[0], "class keywords (such as metaclass=) are not available", "name")
         if getattr(node, "type_params", None):
             raise self.refuse(node, "type parameters are not supported")
         self.check_name(node, node.name)
