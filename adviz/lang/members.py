@@ -58,7 +58,9 @@ def _super_member(proxy: Super, name: str) -> Any:
 
 
 def set_member(owner: Any, name: str, value: Any) -> None:
-    """``owner.name = value``: only a script's own objects (and their classes) take attributes."""
+    """``owner.name = value``: a script's objects, its classes, modules and layers take attributes
+    (into their dicts); what a module or layer answers itself is read-only but ``trainable`` and
+    ``built``."""
     if name.startswith("__"):
         raise LangError(f"attributes starting with '__' are not available ({name!r})", kind="name")
     if isinstance(owner, ScriptObject):
@@ -67,14 +69,16 @@ def set_member(owner: Any, name: str, value: Any) -> None:
     if isinstance(owner, ScriptClass):
         owner.attrs[name] = value
         return
-    if class_of(owner) is not None and isinstance(owner, Host):
-        if name == "trainable" and isinstance(owner, keras_api.Layer):
-            owner.trainable = bool(value)
+    if isinstance(owner, Host):
+        if name in ("trainable", "built") and isinstance(owner, keras_api.Layer):
+            setattr(owner, name, bool(value))     # one of two fixed names, never the script's
             return
         try:
             keras_api.native_attribute(owner, name)
         except KeyError:
             owner.set(name, value)
             return
+        except LangError:
+            pass              # an attribute it answers, not yet available (an unbuilt layer's kernel)
         raise LangError(f"can't set attribute {name!r} of {owner!r}", kind="type")
     raise LangError(f"attributes of {describe(owner)} cannot be set", kind="type")

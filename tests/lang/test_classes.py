@@ -129,6 +129,8 @@ def test_attributes_of_other_values_cannot_be_set():
     assert "cannot be set" in error("import tensorflow as tf\nx = tf.constant(1.0)\nx.foo = 1\n").message
     assert "cannot be changed" in error("import tensorflow as tf\ntf.foo = 1\n").message
     assert "cannot be set" in error("import tensorflow as tf\nm = tf\nm.foo = 1\n").message
+    assert "can't set attribute" in error("import tensorflow as tf\nd = tf.keras.layers.Dense(1)\n"
+                                          "d.kernel = 1\n").message
     assert "can't set attribute" in error(
         "import tensorflow as tf\nclass M(tf.Module):\n    def __init__(self):\n        super().__init__()\n"
         "        self.name = 'x'\nM()\n").message
@@ -214,13 +216,15 @@ def test_structures_that_hold_themselves_are_walked_once():
               "a(1.0)\n"
               "b(1.0)\n"
               "print(len(a.trainable_variables), len(b.trainable_variables))\n"
+              "a.trainable = False\n"
+              "print(len(a.trainable_variables), len(b.trainable_variables))\n"
               "class M(tf.Module):\n"
               "    pass\n"
               "m = M()\n"
               "m.me = m\n"
               "m.v = [tf.Variable(1.0)]\n"
               "print(len(m.variables))\n")
-    assert out == "2 2\n1\n"
+    assert out == "2 2\n0 0\n1\n"
 
 
 def test_isinstance_knows_script_classes_and_their_bases():

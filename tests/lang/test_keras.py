@@ -105,3 +105,15 @@ def test_dense_takes_inputs_as_keras_takes_them():
     assert run(INPUTS_SCRIPT) == INPUTS_OUTPUT
     assert "min_ndim=2" in error("import tensorflow as tf\ntf.keras.layers.Dense(1)(tf.ones((3,)))\n").message
     assert "build the layer" in error("import tensorflow as tf\ntf.keras.layers.Dense(1).kernel\n").message
+
+
+def test_a_frozen_layer_has_no_trainable_variables():
+    out = run("import tensorflow as tf\n"
+              "model = tf.keras.Sequential([tf.keras.layers.Dense(2), tf.keras.layers.Dense(1)])\n"
+              "model(tf.ones((1, 3)))\n"
+              "model.layers[0].trainable = False\n"
+              "print(len(model.trainable_variables), len(model.variables))\n"
+              "m = tf.Module()\n"
+              "m.v = tf.Variable(1.0)\n"
+              "print(len(m.trainable_variables))\n")
+    assert out == "2 4\n1\n"

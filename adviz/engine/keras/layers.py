@@ -25,7 +25,7 @@ from .variable import KerasVariable
 class Layer(Host):
     """``keras.layers.Layer``: ``build(input_shape)``, ``add_weight``, ``call``, ``__call__``."""
 
-    __slots__ = ("_name", "built", "_weights", "_layers", "trainable", "dtype")
+    __slots__ = ("_name", "built", "_trainable_weights", "_frozen_weights", "_layers", "_trainable", "dtype")
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: Any = None, *,
                  class_name: str | None = None) -> None:
@@ -36,9 +36,10 @@ class Layer(Host):
     def _prepare(self) -> None:
         self._name: str | None = None
         self.built = False
-        self._weights: list[KerasVariable] = []
+        self._trainable_weights: list[KerasVariable] = []   # made trainable, in the order made
+        self._frozen_weights: list[KerasVariable] = []      # made not trainable
         self._layers: list[Layer] = []
-        self.trainable = True
+        self._trainable = True
         self.dtype = "float32"
 
     @classmethod
@@ -54,7 +55,7 @@ class Layer(Host):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer's name is a string, not {type(name).__name__}")
         self._name = name or state.current().unique(state.to_snake_case(self._class_name))
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)
         self.dtype = as_dtype(dtype or "float32").name
 
     @property
@@ -63,6 +64,24 @@ class Layer(Host):
             self._name = state.current().unique(state.to_snake_case(self._class_name))
         return self._name
 
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freezing a layer freezes its weights and its layers', as Keras 3 does."""
+        self._set_trainable(bool(value), set())
+
+    def _set_trainable(self, value: bool, done: set[int]) -> None:
+        done.add(id(self))
+        self._trainable = value
+        for w in self._trainable_weights:
+            w._trainable = value
+        for layer in self._layers:
+            if id(layer) not in done:
+                layer._set_trainable(value, done)
+
     # -- tracking ----------------------------------------------------------------------------
     def set(self, name: str, value: Any) -> None:
         super().set(name, value)
@@ -70,8 +89,11 @@ class Layer(Host):
         for item in items:
             if isinstance(item, Layer) and item is not self and all(item is not l for l in self._layers):
                 self._layers.append(item)
-            elif isinstance(item, KerasVariable) and all(item is not w for w in self._weights):
-                self._weights.append(item)
+            elif isinstance(item, KerasVariable) and all(item is not w for w in self._own_weights()):
+                (self._trainable_weights if item.trainable else self._frozen_weights).append(item)
+
+    def _own_weights(self) -> list[KerasVariable]:
+        return self._trainable_weights + self._frozen_weights
 
     def add_weight(self, shape: Any = None, initializer: Any = None, dtype: Any = None, trainable: bool = True,
                    name: str | None = None, **ignored: Any) -> KerasVariable:
@@ -81,7 +103,7 @@ class Layer(Host):
         init = get_initializer("glorot_uniform" if initializer is None else initializer)
         with state.name_scope(self.name, self):
             var = KerasVariable(init(shape, dtype or self.dtype), name=name, trainable=trainable)
-        self._weights.append(var)
+        (self._trainable_weights if var.trainable else self._frozen_weights).append(var)
         return var
 
     @property
@@ -98,7 +120,7 @@ class Layer(Host):
 
     def _collect(self, out: list[KerasVariable], seen: set[int], walked: set[int]) -> None:
         walked.add(id(self))
-        for w in [*(w for w in self._weights if w.trainable), *(w for w in self._weights if not w.trainable)]:
+        for w in self._own_weights():
             if id(w) not in seen:
                 seen.add(id(w))
                 out.append(w)
