@@ -5,6 +5,7 @@ Every node type has to be allowed here by name; any other one is refused with it
 from __future__ import annotations
 
 import ast
+import copy
 import warnings
 from typing import Iterable, Sequence
 
@@ -368,11 +369,16 @@ class ScriptChecker(_Checker):
         self.expressions(node.bases)
         for item in node.body:
             if isinstance(item, ast.FunctionDef):
-                if item.decorator_list:
-                    raise self.refuse(item.decorator_list[0], "decorators on methods (@property, @staticmethod, "
-                                                              "@classmethod) are not supported")
+                if item.decorator_list and not is_property(item):
+                    raise self.refuse(item.decorator_list[0], "decorators on methods (@staticmethod, @classmethod "
+                                                              "...) are not supported; @property is")
                 if not (item.args.posonlyargs or item.args.args):
                     raise self.refuse(item, f"the method {item.name!r} needs a first parameter (self)")
+                if item.decorator_list:            # @property: the method itself is checked as any other
+                    if item.name.startswith("__"):
+                        raise self.refuse(item, f"names starting with '__' are not available ({item.name!r})", "name")
+                    item = copy.copy(item)
+                    item.decorator_list = []
                 self.stmt_FunctionDef(item, method=True)
             elif isinstance(item, ast.Assign) and all(isinstance(t, ast.Name) for t in item.targets):
                 self.stmt_Assign(item)
@@ -543,6 +549,12 @@ def _is_super_call(node: ast.AST) -> bool:
     """``super()``: the zero-argument form, the only one scripts may use."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super" \
         and not node.args and not node.keywords
+
+
+def is_property(node: ast.FunctionDef) -> bool:
+    """``@property`` on a method: the one decorator a class body may use."""
+    return len(node.decorator_list) == 1 and isinstance(node.decorator_list[0], ast.Name) \
+        and node.decorator_list[0].id == "property"
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

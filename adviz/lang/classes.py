@@ -24,12 +24,13 @@ class ScriptClass:
     """``class Name(Base):``: its methods and class attributes, its script base (or None) and the
     engine class its instances are made of (None for a plain class)."""
 
-    __slots__ = ("name", "base", "native", "methods", "attrs")
+    __slots__ = ("name", "base", "native", "methods", "attrs", "properties")
 
     def __init__(self, name: str, base: "ScriptClass | None", native: type | None) -> None:
         self.name, self.base, self.native = name, base, native
         self.methods: dict[str, Any] = {}
         self.attrs: dict[str, Any] = {}
+        self.properties: set[str] = set()      # methods read as attributes (@property)
 
     def chain(self, start: "ScriptClass | None" = None) -> list["ScriptClass"]:
         """This class and its script bases, nearest first (from ``start`` when given)."""
@@ -76,6 +77,12 @@ class Bound:
 
     def __repr__(self) -> str:
         return f"<bound method {self.owner.name}.{self.func.name} of {self.obj!r}>"
+
+
+class Property(Bound):
+    """An ``@property`` read from an instance: the interpreter runs it to get the value."""
+
+    __slots__ = ()
 
 
 class Super:
@@ -129,10 +136,14 @@ def instance_attribute(obj: Any, cls: ScriptClass, name: str) -> Any:
         return attrs[name]
     for c in cls.chain():
         if name in c.methods:
-            return Bound(obj, c.methods[name], c)
+            return (Property if name in c.properties else Bound)(obj, c.methods[name], c)
         if name in c.attrs:
             return c.attrs[name]
     raise KeyError(name)
+
+
+def is_property(cls: ScriptClass, name: str) -> bool:
+    return any(name in c.properties for c in cls.chain())
 
 
 def class_attribute(cls: ScriptClass, name: str) -> Any:

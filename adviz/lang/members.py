@@ -8,7 +8,7 @@ from typing import Any
 from ..engine.module import Host
 from . import keras_api
 from .classes import Bound, ScriptClass, ScriptObject, Super, class_attribute, class_of, instance_attribute, \
-    no_attribute
+    is_property, no_attribute
 from .errors import LangError
 from .limits import describe
 from .whitelist import SafeFunction, get_attribute
@@ -63,6 +63,9 @@ def set_member(owner: Any, name: str, value: Any) -> None:
     ``built``."""
     if name.startswith("__"):
         raise LangError(f"attributes starting with '__' are not available ({name!r})", kind="name")
+    cls = class_of(owner)
+    if cls is not None and is_property(cls, name):
+        raise LangError(f"property {name!r} of '{cls.name}' object has no setter", kind="type")
     if isinstance(owner, ScriptObject):
         owner._attrs[name] = value
         return

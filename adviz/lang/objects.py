@@ -15,7 +15,8 @@ from ..engine.module import Host
 from ..engine.recording import current_scope
 from ..engine.recording import scope as grouped_in
 from . import keras_api
-from .classes import SUBCLASSABLE, Bound, Dispatch, ScriptClass, ScriptObject, Super, class_of
+from .checker import is_property
+from .classes import SUBCLASSABLE, Bound, Dispatch, Property, ScriptClass, ScriptObject, Super, class_of
 from .errors import LangError
 from .limits import describe
 from .members import get_member
@@ -42,6 +43,8 @@ class ObjectCalls:
         for item in stmt.body:
             if isinstance(item, ast.FunctionDef):
                 cls.methods[item.name] = self._function(item.name, item)
+                if is_property(item):
+                    cls.properties.add(item.name)
             elif isinstance(item, ast.Assign):
                 value = self.eval(item.value)
                 for t in item.targets:
@@ -116,7 +119,14 @@ class ObjectCalls:
         return self.call_value(node, func, args, kwargs)
 
     def attribute(self, node: ast.Attribute) -> Any:
-        return get_member(self.eval(node.value), node.attr)
+        return self.member(self.eval(node.value), node.attr)
+
+    def member(self, value: Any, name: str) -> Any:
+        """``value.name``, running an ``@property`` of the script's classes."""
+        found = get_member(value, name)
+        if isinstance(found, Property):
+            return self.run_method(found.obj, found.func, found.owner, [], {})
+        return found
 
     def python_callable(self, value: Any) -> Any:
         """A script's function (or a whitelisted one) as a callable the engine can call back."""

@@ -25,7 +25,7 @@ from .classes import ScriptClass
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
-from .members import get_member, set_member
+from .members import set_member
 from .objects import ObjectCalls
 from .provenance import Provenance
 from .text import clip, text_of
@@ -241,7 +241,7 @@ class _Interpreter(ObjectCalls, Evaluator):
     def s_augassign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
         if isinstance(target, ast.Attribute):
-            current = get_member(self.eval(target.value), target.attr)
+            current = self.member(self.eval(target.value), target.attr)
         else:
             assert isinstance(target, ast.Name)
             current = self.name(target)

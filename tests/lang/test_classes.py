@@ -120,7 +120,8 @@ def test_mistakes_are_located_errors():
     assert "methods (def)" in error("class A:\n    for i in range(3):\n        pass\n").message
     assert "first parameter" in error("class A:\n    def m():\n        pass\n").message
     assert "decorators" in error("class A:\n    @staticmethod\n    def m(x):\n        pass\n").message
-    assert "decorators" in error("class A:\n    @property\n    def m(self):\n        return 1\n").message
+    assert "decorators" in error("class A:\n    @classmethod\n    def m(cls):\n        return 1\n").message
+    assert "no setter" in error("class A:\n    @property\n    def m(self):\n        return 1\nA().m = 2\n").message
     assert "super()" in error("def f():\n    return super()\nf()\n").message
     assert "super" in error("class A:\n    def m(self):\n        return super(A, self)\nA().m()\n").message
 
@@ -175,6 +176,7 @@ HOSTILE = {
     "setattr": "class A:\n    pass\nsetattr(A(), 'x', 1)",
     "vars": "class A:\n    pass\nvars(A())",
     "dunder method": "class A:\n    def __getattr__(self, name):\n        return 1",
+    "dunder property": "class A:\n    @property\n    def __class__(self):\n        return 1",
     "dunder class attribute": "class A:\n    __slots__ = ()",
     "dunder instance attribute": "class A:\n    def __init__(self):\n        self.__x = 1",
     "dunder set from outside": "class A:\n    pass\na = A()\na.__class__ = A",
@@ -280,3 +282,26 @@ def test_runaway_classes_hit_a_limit_promptly(text):
     e = error(text)
     assert e.kind == "limit"
     assert time.perf_counter() - start < 4.0
+
+
+def test_properties_are_read_as_attributes():
+    out = run("import tensorflow as tf\n"
+              "class Celsius:\n"
+              "    def __init__(self, degrees):\n"
+              "        self.degrees = degrees\n"
+              "    @property\n"
+              "    def fahrenheit(self):\n"
+              "        return self.degrees * 9 / 5 + 32\n"
+              "class Scaled(tf.Module):\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.k = tf.Variable(3.0)\n"
+              "    @property\n"
+              "    def double(self):\n"
+              "        return 2 * self.k\n"
+              "c = Celsius(100)\n"
+              "s = Scaled()\n"
+              "with tf.GradientTape() as tape:\n"
+              "    y = s.double\n"
+              "print(c.fahrenheit, float(y), float(tape.gradient(y, s.k)))\n")
+    assert out == "212.0 6.0 2.0\n"
