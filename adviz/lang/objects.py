@@ -27,6 +27,7 @@ class ObjectCalls:
     """Classes, instances, ``super()`` and engine objects, for the script interpreter."""
 
     methods: list[tuple[ScriptClass, Any]]    # (class, instance) of each method running, innermost last
+    scopes: list[dict[str, Any]]              # the names in reach, innermost first
 
     def s_class(self, stmt: ast.ClassDef) -> None:
         bases = [self.eval(b) for b in stmt.bases]
@@ -46,7 +47,12 @@ class ObjectCalls:
                 if is_property(item):
                     cls.properties.add(item.name)
             elif isinstance(item, ast.Assign):
-                value = self.eval(item.value)
+                saved = self.scopes
+                self.scopes = [cls.attrs, *saved]    # the class body reads its own names, as in Python
+                try:
+                    value = self.eval(item.value)
+                finally:
+                    self.scopes = saved
                 for t in item.targets:
                     cls.attrs[t.id] = value          # type: ignore[attr-defined]
         self.bind_name(stmt.name, cls)

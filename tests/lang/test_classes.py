@@ -93,12 +93,13 @@ def test_inheritance_super_and_class_attributes():
               "        return self.kind + str(self.x)\n"
               "class B(A):\n"
               "    kind = 'b'\n"
+              "    kinds = kind * 2\n"
               "    def show(self):\n"
               "        return 'B:' + super().show()\n"
               "b = B(3)\n"
               "b.x += 1\n"
-              "print(b.show(), A(1).show(), B.kind)\n")
-    assert out == "B:b4 a1 b\n"
+              "print(b.show(), A(1).show(), B.kind, b.kinds)\n")
+    assert out == "B:b4 a1 b bb\n"
 
 
 def test_keyword_arguments_pass_on_through_double_star():
