@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.keras import Dense, KerasVariable, Layer, Model, Sequential, activations, initializers, losses, optimizers
+from ..engine.keras import Dense, Input, KerasVariable, Layer, Model, Sequential, activations, initializers, losses, \
+    optimizers
 from ..engine.module import Module
 from .errors import LangError
 from .limits import Budget
@@ -19,6 +20,10 @@ def _units_check(budget: Budget, args: tuple, kwargs: dict) -> None:
     units = argument(args, kwargs, 0, "units")
     if isinstance(units, int) and not isinstance(units, bool):
         budget.check_elements(units, "the layer's units")
+
+
+def _input_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    budget.check_shape(argument(args, kwargs, 0, "shape", ()))
 
 
 def _loss_check(budget: Budget, args: tuple, kwargs: dict) -> None:
@@ -55,7 +60,7 @@ def _keras(module: str) -> Namespace:
         "layers": layers, "initializers": inits, "optimizers": opts, "losses": Namespace(f"{module}.keras.losses",
                                                                                          loss_members),
         "activations": acts, "Sequential": f("Sequential", Sequential, pytype=Sequential),
-        "Model": f("Model", Model, pytype=Model)})
+        "Model": f("Model", Model, pytype=Model), "Input": f("Input", Input, _input_check)})
 
 
 def module_members(module: str) -> dict[str, Any]:

@@ -117,3 +117,14 @@ def test_a_frozen_layer_has_no_trainable_variables():
               "m.v = tf.Variable(1.0)\n"
               "print(len(m.trainable_variables))\n")
     assert out == "2 4\n1\n"
+
+
+# A Sequential model told its input shape (input_shape= or keras.Input) is built at once.
+INPUT_SHAPE_SCRIPT = 'import tensorflow as tf\nmodel = tf.keras.Sequential([\n  tf.keras.layers.Dense(3, activation=tf.nn.relu, input_shape=(4,), kernel_initializer="ones"),\n  tf.keras.layers.Dense(2, kernel_initializer="ones"),\n])\nprint(model.built, len(model.trainable_variables))\nprint(model.trainable_variables[0])\nm2 = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, kernel_initializer="ones")])\nprint(m2.layers, m2.trainable_variables)\nprint(m2(tf.constant([[1.0, 2.0]])))\n'
+
+# What TensorFlow 2.21 prints for INPUT_SHAPE_SCRIPT (on stdout; it also warns on stderr).
+INPUT_SHAPE_OUTPUT = 'True 4\n<Variable path=sequential/dense/kernel, shape=(4, 3), dtype=float32, value=[[1. 1. 1.]\n [1. 1. 1.]\n [1. 1. 1.]\n [1. 1. 1.]]>\n[<Dense name=dense_2, built=True>] [<Variable path=sequential_1/dense_2/kernel, shape=(2, 1), dtype=float32, value=[[1.]\n [1.]]>, <Variable path=sequential_1/dense_2/bias, shape=(1,), dtype=float32, value=[0.]>]\ntf.Tensor([[3.]], shape=(1, 1), dtype=float32)\n'
+
+
+def test_a_sequential_model_with_a_known_input_shape_is_built_at_once():
+    assert run(INPUT_SHAPE_SCRIPT) == INPUT_SHAPE_OUTPUT

@@ -3,9 +3,11 @@ models, initializers, SGD and Adam, and the common losses. Pure Python; ops go t
 table, so tapes record every layer, activation and loss."""
 from . import activations, initializers, losses, optimizers
 from .layers import Dense, Layer
-from .models import Model, Sequential
+from .models import InputTensor, Model, Sequential
 from ..session import session
 from .variable import KerasVariable
 
-__all__ = ["activations", "initializers", "losses", "optimizers", "Dense", "Layer", "Model", "Sequential",
+Input = InputTensor
+
+__all__ = ["activations", "initializers", "losses", "optimizers", "Dense", "Input", "Layer", "Model", "Sequential",
            "KerasVariable", "session"]

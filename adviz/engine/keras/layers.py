@@ -25,13 +25,14 @@ from .variable import KerasVariable
 class Layer(Host):
     """``keras.layers.Layer``: ``build(input_shape)``, ``add_weight``, ``call``, ``__call__``."""
 
-    __slots__ = ("_name", "built", "_trainable_weights", "_frozen_weights", "_layers", "_trainable", "dtype")
+    __slots__ = ("_name", "built", "_trainable_weights", "_frozen_weights", "_layers", "_trainable", "dtype",
+                 "input_shape_arg")
 
-    def __init__(self, name: str | None = None, trainable: bool = True, dtype: Any = None, *,
-                 class_name: str | None = None) -> None:
+    def __init__(self, name: str | None = None, trainable: bool = True, dtype: Any = None,
+                 input_shape: Any = None, *, class_name: str | None = None) -> None:
         super().__init__(class_name)
         self._prepare()
-        self.initialize(name=name, trainable=trainable, dtype=dtype)
+        self.initialize(name=name, trainable=trainable, dtype=dtype, input_shape=input_shape)
 
     def _prepare(self) -> None:
         self._name: str | None = None
@@ -41,6 +42,7 @@ class Layer(Host):
         self._layers: list[Layer] = []
         self._trainable = True
         self.dtype = "float32"
+        self.input_shape_arg: tuple[int, ...] | None = None   # input_shape=: a Sequential builds at once
 
     @classmethod
     def blank(cls, class_name: str) -> "Layer":
@@ -50,13 +52,17 @@ class Layer(Host):
         obj._prepare()
         return obj
 
-    def initialize(self, name: str | None = None, trainable: bool = True, dtype: Any = None) -> None:
-        """``Layer.__init__(name=None, trainable=True, dtype=None)``: the name is made unique here."""
+    def initialize(self, name: str | None = None, trainable: bool = True, dtype: Any = None,
+                   input_shape: Any = None) -> None:
+        """``Layer.__init__(name=None, trainable=True, dtype=None, input_shape=None)``: the name
+        is made unique here."""
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer's name is a string, not {type(name).__name__}")
         self._name = name or state.current().unique(state.to_snake_case(self._class_name))
         self._trainable = bool(trainable)
         self.dtype = as_dtype(dtype or "float32").name
+        if input_shape is not None:
+            self.input_shape_arg = tuple(int(d) for d in input_shape)
 
     @property
     def name(self) -> str:
@@ -179,6 +185,10 @@ class Layer(Host):
     def build(self, input_shape: Any = None) -> None:
         self.built = True
 
+    def output_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The shape of the output for inputs of ``input_shape`` if known without calling (else None)."""
+        return None
+
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"Layer {self._class_name} does not have a `call()` method implemented.")
 
@@ -204,6 +214,9 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = get_initializer(kernel_initializer)
         self.bias_initializer = get_initializer(bias_initializer)
+
+    def output_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (*input_shape[:-1], self.units)
 
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         ndim = len(getattr(inputs, "shape", np.shape(inputs)))
