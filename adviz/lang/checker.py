@@ -524,10 +524,12 @@ class ScriptChecker(_Checker):
     def expr_Lambda(self, node: ast.Lambda) -> None:
         self.arguments(node)
         self.functions += 1
+        in_method, self.in_method = self.in_method, False
         try:
             self.expr(node.body)
         finally:
             self.functions -= 1
+            self.in_method = in_method
 
     def expr_Dict(self, node: ast.Dict) -> None:
         for key in node.keys:

@@ -48,8 +48,11 @@ def _super_member(proxy: Super, name: str) -> Any:
             return keras_api.native_init(obj)
         return SafeFunction("object.__init__", lambda: None)
     if isinstance(obj, Host):
+        # The engine's own build and call, never the script's again (that would recurse).
         if name == "call" and isinstance(obj, keras_api.Layer):
             return SafeFunction(f"{obj._class_name}.call", lambda *a, **k: type(obj).call(obj, *a, **k))
+        if name == "build" and isinstance(obj, keras_api.Layer):
+            return SafeFunction(f"{obj._class_name}.build", lambda input_shape=None: type(obj).build(obj, input_shape))
         try:
             return keras_api.native_attribute(obj, name)
         except KeyError:

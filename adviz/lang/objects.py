@@ -72,7 +72,7 @@ class ObjectCalls:
             if result is not None:
                 raise LangError("__init__() should return None", kind="type")
         elif cls.native is not None:
-            obj.initialize(*args, **kwargs)
+            keras_api.native_init(obj).fn(*args, **kwargs)      # type: ignore[misc]
         elif args or kwargs:
             raise LangError(f"{cls.name}() takes no arguments", kind="type")
         return obj

@@ -125,6 +125,8 @@ def test_mistakes_are_located_errors():
     assert "no setter" in error("class A:\n    @property\n    def m(self):\n        return 1\nA().m = 2\n").message
     assert "super()" in error("def f():\n    return super()\nf()\n").message
     assert "super" in error("class A:\n    def m(self):\n        return super(A, self)\nA().m()\n").message
+    assert "super()" in error("class A:\n    def m(self):\n        f = lambda: super()\n        return f()\nA().m()\n").message
+    assert "Module.__init__()" in error("import tensorflow as tf\nclass M(tf.Module):\n    pass\nM(1, 2)\n").message
 
 
 def test_attributes_of_other_values_cannot_be_set():
@@ -306,3 +308,21 @@ def test_properties_are_read_as_attributes():
               "    y = s.double\n"
               "print(c.fahrenheit, float(y), float(tape.gradient(y, s.k)))\n")
     assert out == "212.0 6.0 2.0\n"
+
+
+def test_super_reaches_the_engines_build_and_call_without_recursing():
+    out = run("import tensorflow as tf\n"
+              "class Scale(tf.keras.layers.Layer):\n"
+              "    def build(self, shape):\n"
+              "        self.k = self.add_weight(shape=(), initializer='ones')\n"
+              "        super().build(shape)\n"
+              "    def call(self, x):\n"
+              "        return x * self.k\n"
+              "s = Scale()\n"
+              "print(s.built, float(s(tf.constant([2.0]))[0]), s.built)\n")
+    assert out == "False 2.0 True\n"
+    assert "call()" in error("import tensorflow as tf\n"
+                             "class L(tf.keras.layers.Layer):\n"
+                             "    def call(self, x):\n"
+                             "        return super().call(x)\n"
+                             "L()(tf.ones((1, 1)))\n").message
