@@ -36,10 +36,12 @@ def _clip(p: Any) -> Any:
     return F["minimum"](F["maximum"](p, EPSILON), 1.0 - EPSILON)
 
 
-def _logsumexp(x: Any) -> Any:
-    # log Σ exp(x) = max + log Σ exp(x − max), the max kept out of the exponent
-    top = F["stop_gradient"](F["reduce_max"](x, axis=-1, keepdims=True))
-    return F["log"](F["reduce_sum"](F["exp"](x - top), axis=-1)) + F["reshape"](top, tuple(top.shape)[:-1])
+def _softmax_cross_entropy(labels: Any, logits: Any) -> Any:
+    """Σ z·(log Σ exp(s) − s) with s = x − max x, as TensorFlow's kernel computes it: the max
+    cancels (so it is held constant for the gradient) and never meets the small terms."""
+    shifted = logits - F["stop_gradient"](F["reduce_max"](logits, axis=-1, keepdims=True))
+    lse = F["log"](F["reduce_sum"](F["exp"](shifted), axis=-1, keepdims=True))
+    return F["reduce_sum"](labels * (lse - shifted), axis=-1)
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> Any:
@@ -67,9 +69,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False) -> 
 def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False) -> Any:
     y_true, y_pred = _pair(y_true, y_pred)
     if from_logits:
-        # Σ z·(logsumexp(x) − x)
-        lse = F["reshape"](_logsumexp(y_pred), (*tuple(y_pred.shape)[:-1], 1))
-        return F["reduce_sum"](y_true * (lse - y_pred), axis=-1)
+        return _softmax_cross_entropy(y_true, y_pred)
     p = y_pred / F["reduce_sum"](y_pred, axis=-1, keepdims=True)
     return -F["reduce_sum"](y_true * F["log"](_clip(p)), axis=-1)
 
@@ -88,8 +88,8 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
         raise ValueError(f"Received a label value outside the valid range of [0, {classes})")
     one_hot = Tensor(np.eye(classes, dtype=y_pred.dtype.dtype if hasattr(y_pred.dtype, "dtype") else np.float32)[labels])
     logits = y_pred if from_logits else F["log"](_clip(y_pred))
-    # −log softmax(x)[label] = logsumexp(x) − x[label]
-    return _logsumexp(logits) - F["reduce_sum"](one_hot * logits, axis=-1)
+    # −log softmax(x)[label]
+    return _softmax_cross_entropy(one_hot, logits)
 
 
 def reduce_over_batch(values: Any) -> Any:
