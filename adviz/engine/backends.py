@@ -65,6 +65,10 @@ class NumpyBackend:
     def cast(x: Any, dtype: np.dtype) -> np.ndarray:
         return np.asarray(x).astype(dtype)
 
+    @staticmethod
+    def op(name: str, *xs: Any, **attrs: Any) -> np.ndarray:
+        return np.asarray(OPS[name].forward(*[np.asarray(x) for x in xs], **attrs))
+
 
 def _op(name: str, *args: Any, **attrs: Any) -> Tensor:
     return apply(OPS[name], args, attrs)
@@ -134,6 +138,10 @@ class TensorBackend:
     @staticmethod
     def cast(x: Any, dtype: np.dtype) -> Tensor:
         return _op("cast", x, dtype=dtype)
+
+    @staticmethod
+    def op(name: str, *xs: Any, **attrs: Any) -> Tensor:
+        return _op(name, *xs, **attrs)
 
 
 NUMPY = NumpyBackend()

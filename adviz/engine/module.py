@@ -39,6 +39,16 @@ class Host:
         self._script: Callable[[str], Callable[..., Any] | None] | None = None
         self._serial = state.current().next_serial()
 
+    # Where TensorFlow defines the class, as ``type()`` of an instance names it.
+    tf_path = "tensorflow.python.module.module.Module"
+
+    @property
+    def script_type(self) -> tuple[str, str]:
+        """``type()`` of it for a script: a script's class by its name, else TensorFlow's class."""
+        if self._script is not None:
+            return self._class_name, f"__main__.{self._class_name}"
+        return type(self).__name__, self.tf_path
+
     def _method(self, name: str) -> Callable[..., Any] | None:
         """The script's override of ``name``, if the object's class is a script's and has one."""
         return self._script(name) if self._script is not None else None

@@ -62,6 +62,11 @@ class ScriptObject:
     def __init__(self, cls: ScriptClass) -> None:
         self._class, self._attrs, self._serial = cls, {}, current().next_serial()
 
+    @property
+    def script_type(self) -> tuple[str, str]:
+        """What ``type()`` of it answers: the script's class, as Python names it."""
+        return self._class.name, f"__main__.{self._class.name}"
+
     def __repr__(self) -> str:
         # Python writes the object's address; adviz writes a number fixed for the run instead.
         return f"<__main__.{self._class.name} object at {address(self._serial)}>"

@@ -142,6 +142,12 @@ class ObjectCalls:
             return lambda *args, **kwargs: self.call_value(self.current, value, list(args), kwargs)
         return value
 
+    def calls_object(self, func: Any) -> bool:
+        """Whether calling ``func`` is this mixin's work: a script's class, method or instance, or
+        an engine object (a layer, a loss, an initializer)."""
+        return isinstance(func, (ScriptClass, Bound)) or class_of(func) is not None \
+            or keras_api.callable_object(func)
+
     def call_object(self, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Calling a class, a bound method, an instance or an engine object (a layer, a loss)."""
         if isinstance(func, ScriptClass):

@@ -172,8 +172,6 @@ HOSTILE = {
     "super's self": "class A:\n    def m(self):\n        return super().__self__",
     "super as a value": "class A:\n    def m(self):\n        s = super\n        return s()",
     "metaclass": "class M:\n    pass\nclass A(metaclass=M):\n    pass",
-    "type()": "class A:\n    pass\ntype(A())",
-    "type() making a class": "type('A', (), {})",
     "object base": "class A(object):\n    pass",
     "getattr": "class A:\n    pass\ngetattr(A(), 'x')",
     "setattr": "class A:\n    pass\nsetattr(A(), 'x', 1)",
@@ -326,3 +324,15 @@ def test_super_reaches_the_engines_build_and_call_without_recursing():
                              "    def call(self, x):\n"
                              "        return super().call(x)\n"
                              "L()(tf.ones((1, 1)))\n").message
+
+
+def test_type_names_a_scripts_classes_and_never_makes_one():
+    out = run("import tensorflow as tf\n"
+              "class A:\n    pass\n"
+              "class M(tf.Module):\n    pass\n"
+              "print(type(A()), type(M()), type(M()).__name__)\n"
+              "print(type(tf.Module()), type(tf.keras.layers.Dense(1)), type(tf.keras.Sequential()))\n")
+    assert out == ("<class '__main__.A'> <class '__main__.M'> M\n"
+                   "<class 'tensorflow.python.module.module.Module'> <class 'keras.src.layers.core.dense.Dense'> "
+                   "<class 'keras.src.models.sequential.Sequential'>\n")
+    assert "three arguments" in error("type('A', (), {})\n").message

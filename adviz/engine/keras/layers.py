@@ -25,6 +25,8 @@ from .variable import KerasVariable
 class Layer(Host):
     """``keras.layers.Layer``: ``build(input_shape)``, ``add_weight``, ``call``, ``__call__``."""
 
+    tf_path = "keras.src.layers.layer.Layer"
+
     __slots__ = ("_name", "built", "_trainable_weights", "_frozen_weights", "_layers", "_trainable", "dtype",
                  "input_shape_arg")
 
@@ -200,6 +202,8 @@ class Dense(Layer):
     """``Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform',
     bias_initializer='zeros')``: ``activation(inputs @ kernel + bias)``; ``kernel`` is
     (inputs' last dimension, units) and is made on the first call."""
+
+    tf_path = "keras.src.layers.core.dense.Dense"
 
     __slots__ = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer")
 

@@ -24,6 +24,8 @@ class InputTensor:
 class Model(Layer):
     """``keras.Model``, for subclassing: ``call`` says what the model computes."""
 
+    tf_path = "keras.src.models.model.Model"
+
     __slots__ = ()
 
     def __init__(self, *args: Any, name: str | None = None, **kwargs: Any) -> None:
@@ -35,6 +37,8 @@ class Model(Layer):
 
 class Sequential(Model):
     """``keras.Sequential([layer, ...])``: each layer's output is the next one's input."""
+
+    tf_path = "keras.src.models.sequential.Sequential"
 
     __slots__ = ()
 
