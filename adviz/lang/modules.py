@@ -128,6 +128,8 @@ def _top_level(module: str) -> dict[str, Any]:
         "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _copied((0, "x"))),
         "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _copied((0, "x"))),
         "function": tf_function(module),
+        # A decorator only: the interpreter records the decorated function with its own gradient.
+        "custom_gradient": SafeFunction(f"{module}.custom_gradient", None),
         "TensorSpec": SafeFunction(f"{module}.TensorSpec", TensorSpec, pytype=TensorSpec),
         **{name: PUBLIC[dt] for name, dt in (("float16", float16), ("float32", float32), ("float64", float64),
                                              ("int32", int32), ("int64", int64), ("bool", bool_))},

@@ -18,6 +18,7 @@ from ..engine.keras import KerasVariable
 from ..engine.module import Host
 from ..engine.recording import scope as grouped_in
 from ..engine.recording import differentiating as recording
+from ..engine.custom import record_custom
 from ..engine.session import session as keras_session
 from ..engine.tape import TapeWarning
 from .checker import ScriptChecker, module_path, parse
@@ -869,9 +870,28 @@ def _apply(interpreter: _Interpreter, decorator: SafeFunction, function: Any) ->
     return decorator.invoke(interpreter.budget, (function,), {})
 
 
+def _custom_gradient(interpreter: _Interpreter, decorator: SafeFunction, function: Any) -> Any:
+    """``@tf.custom_gradient``: calling the function records it as one op whose gradient is the
+    ``grad_fn`` it returns; both run as script code, under the run's limits."""
+    if not isinstance(function, UserFunction):
+        raise LangError("@tf.custom_gradient decorates a function defined with def", kind="type")
+
+    def run(fn: Any, *values: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            node = interpreter.calling if interpreter.calling is not None else ast.Call(ast.Name("<builtin>"), [], [])
+            return interpreter.call_value(node, fn, list(values), kwargs)
+        return interpreter.call_back(fn, values)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return record_custom(function.name, function, args, kwargs, run=run)
+
+    return SafeFunction(function.name, call)
+
+
 # Each decorator a script may use, by its TensorFlow name, and what it does to the function.
 DECORATORS: dict[str, Callable[[_Interpreter, SafeFunction, Any], Any]] = {
     "function": _apply,       # @tf.function: the function runs eagerly, recorded as it is
+    "custom_gradient": _custom_gradient,
 }
 
 
