@@ -368,12 +368,13 @@ class ScriptChecker(_Checker):
         self.expressions(node.bases)
         for item in node.body:
             if isinstance(item, ast.FunctionDef):
-                if item.decorator_list and not is_property(item):
-                    raise self.refuse(item.decorator_list[0], "decorators on methods (@staticmethod, @classmethod "
-                                                              "...) are not supported; @property is")
+                for decorator in item.decorator_list:
+                    if isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod"):
+                        raise self.refuse(decorator, f"@{decorator.id} is not supported by adviz; "
+                                                     "a method takes self")
                 if not (item.args.posonlyargs or item.args.args):
                     raise self.refuse(item, f"the method {item.name!r} needs a first parameter (self)")
-                if item.decorator_list:            # @property: the method itself is checked as any other
+                if is_property(item):            # @property: the method itself is checked as any other
                     if item.name.startswith("__"):
                         raise self.refuse(item, f"names starting with '__' are not available ({item.name!r})", "name")
                     item = copy.copy(item)

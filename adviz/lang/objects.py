@@ -20,6 +20,7 @@ from .classes import SUBCLASSABLE, Bound, Dispatch, Property, ScriptClass, Scrip
 from .errors import LangError
 from .limits import describe
 from .members import get_member
+from .tfunction import TracedFunction
 from .whitelist import SafeFunction
 
 
@@ -43,9 +44,13 @@ class ObjectCalls:
                                            f"tf.keras.layers.Layer or tf.keras.Model, not {describe(base)}", "type")
         for item in stmt.body:
             if isinstance(item, ast.FunctionDef):
-                cls.methods[item.name] = self._function(item.name, item)
+                function: Any = self._function(item.name, item)
                 if is_property(item):
                     cls.properties.add(item.name)
+                else:                                # @tf.function and the other decorators defs take
+                    for node in reversed(item.decorator_list):
+                        function = self.decorate(node, function)
+                cls.methods[item.name] = function
             elif isinstance(item, ast.Assign):
                 saved = self.scopes
                 self.scopes = [cls.attrs, *saved]    # the class body reads its own names, as in Python
@@ -82,6 +87,12 @@ class ObjectCalls:
         """Run a method with ``obj`` as self. Its ops are grouped under a module's or layer's
         name (once, however often its methods call each other), else under the method's name."""
         self.budget.tick()
+        if isinstance(func, TracedFunction):     # @tf.function on a method: its signature is for the arguments
+            result = self.run_method(obj, func.function, owner, func.inputs(self.budget, args), kwargs, grouped)
+            return func.outputs(self.budget, result)
+        if not self.is_function(func):           # what another decorator made: called with the instance first
+            node = self.calling if self.calling is not None else ast.Call(ast.Name("<method>"), [], [])
+            return self.call_value(node, func, [obj, *args], kwargs)
         name = (obj.name if isinstance(obj, Host) else func.name) if grouped else ""
         inner = current_scope()
         self.methods.append((owner, obj))

@@ -120,8 +120,9 @@ def test_mistakes_are_located_errors():
     assert "at most one base" in error("class A:\n    pass\nclass B(A, A):\n    pass\n").message
     assert "methods (def)" in error("class A:\n    for i in range(3):\n        pass\n").message
     assert "first parameter" in error("class A:\n    def m():\n        pass\n").message
-    assert "decorators" in error("class A:\n    @staticmethod\n    def m(x):\n        pass\n").message
-    assert "decorators" in error("class A:\n    @classmethod\n    def m(cls):\n        return 1\n").message
+    assert "@staticmethod" in error("class A:\n    @staticmethod\n    def m(x):\n        pass\n").message
+    assert "@sorted" in error("class A:\n    @sorted\n    def m(self):\n        pass\n").message
+    assert "@classmethod" in error("class A:\n    @classmethod\n    def m(cls):\n        return 1\n").message
     assert "no setter" in error("class A:\n    @property\n    def m(self):\n        return 1\nA().m = 2\n").message
     assert "super()" in error("def f():\n    return super()\nf()\n").message
     assert "super" in error("class A:\n    def m(self):\n        return super(A, self)\nA().m()\n").message
@@ -336,3 +337,14 @@ def test_type_names_a_scripts_classes_and_never_makes_one():
                    "<class 'tensorflow.python.module.module.Module'> <class 'keras.src.layers.core.dense.Dense'> "
                    "<class 'keras.src.models.sequential.Sequential'>\n")
     assert "three arguments" in error("type('A', (), {})\n").message
+
+
+# TensorFlow's modules guide: a module whose __call__ is a tf.function.
+TRACED_METHOD_SCRIPT = 'import tensorflow as tf\n\nclass Dense(tf.Module):\n  def __init__(self, in_features, out_features, name=None):\n    super().__init__(name=name)\n    self.w = tf.Variable(tf.ones([in_features, out_features]), name=\'w\')\n    self.b = tf.Variable(tf.zeros([out_features]), name=\'b\')\n  def __call__(self, x):\n    y = tf.matmul(x, self.w) + self.b\n    return tf.nn.relu(y)\n\nclass MySequentialModule(tf.Module):\n  def __init__(self, name=None):\n    super().__init__(name=name)\n    self.dense_1 = Dense(in_features=3, out_features=3)\n    self.dense_2 = Dense(in_features=3, out_features=2)\n  @tf.function\n  def __call__(self, x):\n    x = self.dense_1(x)\n    return self.dense_2(x)\n\nmy_model = MySequentialModule(name="the_model")\nprint(my_model([[2.0, 2.0, 2.0]]))\nprint(my_model([[[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]]))\nwith tf.GradientTape() as tape:\n    y = tf.reduce_sum(my_model(tf.constant([[1.0, 2.0, 3.0]])))\nprint(tape.gradient(y, my_model.dense_2.w))\n'
+
+# What TensorFlow 2.21 prints for TRACED_METHOD_SCRIPT.
+TRACED_METHOD_OUTPUT = 'tf.Tensor([[18. 18.]], shape=(1, 2), dtype=float32)\ntf.Tensor(\n[[[18. 18.]\n  [18. 18.]]], shape=(1, 2, 2), dtype=float32)\ntf.Tensor(\n[[6. 6.]\n [6. 6.]\n [6. 6.]], shape=(3, 2), dtype=float32)\n'
+
+
+def test_a_method_may_be_a_tf_function():
+    assert run(TRACED_METHOD_SCRIPT) == TRACED_METHOD_OUTPUT
