@@ -432,7 +432,7 @@ SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_define
 METHOD_NAMES = frozenset({*CONTAINER_METHODS, "args", "message", "gradient", "jacobian", "batch_jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
-                          *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
+                          *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES, "tolist"})
 
 
 def _bound(method: Callable[..., Any], owner: Any, name: str) -> Callable[..., Any]:
@@ -480,6 +480,10 @@ def get_attribute(value: Any, name: str) -> Any:
             return _tensor_attribute(value, name)
         if isinstance(value, (np.ndarray, np.generic)) and name in ARRAY_ATTRIBUTES:
             return getattr(value, name)
+        if isinstance(value, (np.ndarray, np.generic)) and name == "tolist":
+            # Python numbers in nested lists: every element becomes an item of the run's lists.
+            return BoundMethod(value, name, value.tolist,
+                               lambda budget, args, kwargs: budget.add_items(int(np.size(value))))
         if isinstance(value, np.dtype) and name == "name":
             return value.name
         if isinstance(value, DType) and name in DTYPE_ATTRIBUTES:

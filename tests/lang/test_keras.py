@@ -128,3 +128,11 @@ INPUT_SHAPE_OUTPUT = 'True 4\n<Variable path=sequential/dense/kernel, shape=(4, 
 
 def test_a_sequential_model_with_a_known_input_shape_is_built_at_once():
     assert run(INPUT_SHAPE_SCRIPT) == INPUT_SHAPE_OUTPUT
+
+
+def test_arrays_become_lists_within_the_runs_limits():
+    assert run("import tensorflow as tf\nprint(tf.constant([[1.0, 2.5]]).numpy().tolist(), "
+               "tf.constant(3).numpy().tolist())\n") == "[[1.0, 2.5]] 3\n"
+    e = error("import numpy as np\nx = np.ones((1000, 1000))\nfor i in range(100):\n    y = x.tolist()\n",
+              limits=Limits(max_items_made=2_000_000))
+    assert e.kind == "limit"
