@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, DTypeLike
 from .dtypes import as_dtype
 from .ops import OP_NAMES, Op
 from .recording import apply
-from .tensor import Tensor, constant, convert_to_tensor, to_array
+from .tensor import Tensor, Variable, constant, convert_to_tensor, to_array
 
 
 def op_function(op: Op) -> Callable[..., Tensor]:
@@ -34,6 +34,31 @@ def op_function(op: Op) -> Callable[..., Tensor]:
 
 
 FUNCTIONS: dict[str, Callable[..., Tensor]] = {name: op_function(op) for name, op in OP_NAMES.items()}
+
+
+def _last_two_swapped(x: Any) -> Tensor:
+    rank = len(x.shape) if isinstance(x, (Tensor, Variable)) else np.ndim(to_array(x))
+    if rank < 2:
+        raise ValueError(f"matmul: a transposed operand needs at least 2 axes, not {rank}")
+    perm = tuple(range(rank - 2)) + (rank - 1, rank - 2)
+    return apply(OP_NAMES["transpose"], (x,), {"perm": perm})
+
+
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False,
+           adjoint_b: bool = False, a_is_sparse: bool = False, b_is_sparse: bool = False,
+           output_type: Any = None, grad_a: bool = False, grad_b: bool = False, name: str | None = None) -> Tensor:
+    """``tf.matmul`` with its flags: a transposed (or, for real numbers, adjoint) operand is
+    recorded as a transpose of its last two axes, then the product."""
+    if transpose_a or adjoint_a:
+        a = _last_two_swapped(a)
+    if transpose_b or adjoint_b:
+        b = _last_two_swapped(b)
+    return apply(OP_NAMES["matmul"], (a, b), {})
+
+
+for _name, _op in OP_NAMES.items():
+    if _op.name == "matmul":
+        FUNCTIONS[_name] = matmul
 
 
 def ones(shape: ArrayLike, dtype: DTypeLike = "float32", name: str | None = None) -> Tensor:

@@ -42,6 +42,43 @@ def mixed_dtypes(op: str, index: int, expected: str, got: str) -> InvalidArgumen
         f"but is a {got} tensor [Op:{kernel}] name: "))
 
 
+class ShapeMismatch(InvalidArgumentError, ValueError):
+    """Shapes an op cannot combine. As TensorFlow's ``InvalidArgumentError`` its text is the
+    kernel's, word for word; ``explanation`` says the same in sizes, for the picture and messages."""
+
+    def __init__(self, message: str, explanation: str) -> None:
+        super().__init__(None, None, message)
+        self.explanation = explanation
+
+
+ShapeMismatch.__name__ = ShapeMismatch.__qualname__ = "InvalidArgumentError"   # as TensorFlow names it
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def shape_mismatch(op: str, shapes: list[tuple[int, ...]], explanation: str) -> ShapeMismatch:
+    """TensorFlow's error for operands whose shapes do not fit together (matmul's sizes, or
+    shapes that do not broadcast), with adviz's ``explanation``."""
+    device = "_device_/job:localhost/replica:0/task:0/device:CPU:0}}"
+    if op == "matmul":
+        a, b = shapes
+        if len(a) < 2 or len(b) < 2:
+            kernel, words = "__MklMatMul", f"In[{0 if len(a) < 2 else 1}] ndims must be >= 2"
+            shown = "MatMul"
+        elif len(a) == 2 and len(b) == 2:
+            kernel, words, shown = "__MklMatMul", f"Matrix size-incompatible: In[0]: {_dims(a)}, In[1]: {_dims(b)}", "MatMul"
+        else:
+            kernel, shown = "__MklBatchMatMulV2", "BatchMatMulV2"
+            words = f"Matrix size-incompatible: In[0]: {_dims(a)}, In[1]: {_dims(b)} 0 0"
+    else:
+        kernel = shown = kernel_name(op)
+        words = "Incompatible shapes: " + " vs. ".join(_dims(s) for s in shapes)
+    return ShapeMismatch(f"{{{{function_node __wrapped__{kernel}{device} {words} [Op:{shown}] name: ",
+                         f"{op}: {explanation}")
+
+
 def kernel_error(kernel: str, message: str, name: str | None = "") -> InvalidArgumentError:
     """TensorFlow's error from a kernel that refused its arguments, word for word: ``message``
     framed by the kernel's name (``[Op:Tile]``) and, unless ``name`` is None, the op's name."""

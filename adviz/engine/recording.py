@@ -12,7 +12,7 @@ from typing import Any, Iterator, NamedTuple
 import numpy as np
 
 from .dtypes import public
-from .errors import mixed_dtypes
+from .errors import mixed_dtypes, shape_mismatch
 from .ops import OPS, Op
 from .tensor import Tensor, Variable, set_op_runner, to_array
 
@@ -164,7 +164,7 @@ def apply(op: Op, args: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
     except ValueError as exc:
         problem = op.shape_problem and op.shape_problem([v.shape for v in values])
         if problem:
-            raise ValueError(f"{op.name}: {problem}") from None
+            raise shape_mismatch(op.name, [tuple(v.shape) for v in values], problem) from None
         shapes = " and ".join(str(v.shape) for v in values)
         raise ValueError(f"{op.name}: incompatible shapes {shapes}: {exc}") from None
     # ufuncs on 0-d arrays return numpy scalars; a fresh ndarray result is used as it is.

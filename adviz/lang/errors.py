@@ -94,7 +94,7 @@ def at(node: ast.AST | None, message: str, lines: Sequence[str] = (), kind: str 
 
 def plain_message(exc: BaseException) -> str:
     """Say what went wrong without Python's exception vocabulary."""
-    text = str(exc).strip()
+    text = str(getattr(exc, "explanation", None) or exc).strip()   # adviz's words where TensorFlow's are terse
     if isinstance(exc, ZeroDivisionError):
         return "division by zero"
     if isinstance(exc, RecursionError):

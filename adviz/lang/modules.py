@@ -106,10 +106,25 @@ def op_check(op: Op) -> Check:
 
 
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
+def _matmul_check(budget: Budget, args: tuple, kwargs: dict) -> None:
+    """matmul's size check on the operands as they are multiplied (after ``transpose_a``...)."""
+    a, b = argument(args, kwargs, 0, "a"), argument(args, kwargs, 1, "b")
+    budget.check_convertible(a)
+    budget.check_convertible(b)
+    shapes = []
+    for value, flags in ((a, ("transpose_a", "adjoint_a")), (b, ("transpose_b", "adjoint_b"))):
+        shape = array_shape(value)
+        if shape is not None and len(shape) >= 2 and any(kwargs.get(f) for f in flags):
+            shape = shape[:-2] + (shape[-1], shape[-2])
+        shapes.append(value if shape is None else np.broadcast_to(np.empty((), np.float32), shape))
+    budget.check_matmul(*shapes)
+
+
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
     """The op table's functions exported under ``namespace`` ("" is the top level), and the
     library's built on them."""
-    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name],
+                                                  _matmul_check if op.name == "matmul" else op_check(op))
                                for name, op in exported(namespace).items()}
     members.update(library_members(namespace, prefix))
     return members

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable
-from ..engine.dtypes import DType
+from ..engine.dtypes import DType, as_dtype
 from ..engine.shapes import TensorShape
 from .classes import ScriptClass, class_of
 from .errors import LangError
@@ -427,12 +427,39 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 
 
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
+# numpy's methods that read an array and make at most as many numbers (or a list of them).
+ARRAY_METHODS = ("round", "tolist", "item", "sum", "mean", "max", "min", "argmax", "argmin", "any", "all",
+                 "flatten", "copy", "astype")
+
+
+def _array_method(value: np.ndarray | np.generic, name: str) -> BoundMethod:
+    size = int(np.size(value))
+
+    def check(budget: Budget, args: tuple, kwargs: dict) -> None:
+        budget.add_work(size)
+        if name == "tolist":
+            budget.add_items(size)
+        if name == "astype":
+            as_dtype(argument(args, kwargs, 0, "dtype"))       # a dtype adviz knows, or a clear refusal
+
+    method = getattr(value, name)
+    if name in ("sum", "mean", "max", "min", "argmax", "argmin", "any", "all", "round"):
+        allowed = {"round": ("decimals",)}.get(name, ("axis", "keepdims"))
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > 1 or any(k not in allowed for k in kwargs):
+                raise LangError(f"ndarray.{name}() takes {', '.join(allowed)} here", kind="type")
+            return method(*args, **kwargs)
+        return BoundMethod(value, name, named_as(call, name), check)
+    if name == "astype":
+        return BoundMethod(value, name, named_as(lambda dtype: method(as_dtype(dtype)), name), check)
+    return BoundMethod(value, name, method, check)
 DTYPE_ATTRIBUTES = ("name", "is_floating", "is_integer", "is_bool")
 SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_defined")
 METHOD_NAMES = frozenset({*CONTAINER_METHODS, "args", "message", "gradient", "jacobian", "batch_jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
-                          *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES, "tolist"})
+                          *ARRAY_ATTRIBUTES, *ARRAY_METHODS, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
 
 
 def _bound(method: Callable[..., Any], owner: Any, name: str) -> Callable[..., Any]:
@@ -480,10 +507,8 @@ def get_attribute(value: Any, name: str) -> Any:
             return _tensor_attribute(value, name)
         if isinstance(value, (np.ndarray, np.generic)) and name in ARRAY_ATTRIBUTES:
             return getattr(value, name)
-        if isinstance(value, (np.ndarray, np.generic)) and name == "tolist":
-            # Python numbers in nested lists: every element becomes an item of the run's lists.
-            return BoundMethod(value, name, value.tolist,
-                               lambda budget, args, kwargs: budget.add_items(int(np.size(value))))
+        if isinstance(value, (np.ndarray, np.generic)) and name in ARRAY_METHODS:
+            return _array_method(value, name)
         if isinstance(value, np.dtype) and name == "name":
             return value.name
         if isinstance(value, DType) and name in DTYPE_ATTRIBUTES:

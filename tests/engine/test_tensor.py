@@ -154,8 +154,13 @@ def test_indexing() -> None:
 
 
 def test_incompatible_shapes_name_the_op() -> None:
-    with pytest.raises(ValueError, match=r"add: \(2,\) and \(3,\) do not broadcast: sizes 2 and 3 differ"):
+    # TensorFlow's class and words; adviz's explanation in sizes beside them.
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[2\] vs. \[3\] \[Op:AddV2\]") as caught:
         tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])
+    assert caught.value.explanation.startswith("add: (2,) and (3,) do not broadcast: sizes 2 and 3 differ")
+    assert type(caught.value).__name__ == "InvalidArgumentError"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]: \[2,3\]"):
+        tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))
 
 
 def test_comparisons_are_not_recorded() -> None:

@@ -217,3 +217,26 @@ def test_sorted_reversed_any_all() -> None:
                 "print(sorted(xs), sorted(xs, reverse=True), list(reversed(xs)), any([0, 1]), all([1, 0]))\n"
                 "print([float(t) for t in reversed(tf.constant([1.0, 2.0]))])\n")
     assert trace.output == "[1, 2, 3] [3, 2, 1] [2, 1, 3] True False\n[2.0, 1.0]\n"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("a = tf.constant([1.23456, 2.5]).numpy()\nprint(a.round(2), a.round(decimals=1))", "[1.23 2.5 ] [1.2 2.5]"),
+    ("print(tf.constant([[1.0, 2.0], [3.0, 4.0]]).numpy().tolist())", "[[1.0, 2.0], [3.0, 4.0]]"),
+    ("a = tf.constant([[1.0, 5.0], [3.0, 4.0]]).numpy()\nprint(a.sum(), a.max(axis=0), a.argmax(), a.mean(axis=1))",
+     "13.0 [3. 5.] 1 [3.  3.5]"),
+    ("print(tf.constant([1.5, 2.0]).numpy().astype(np.int32), tf.constant(2.5).numpy().item())", "[1 2] 2.5"),
+])
+def test_numpy_array_methods_print_as_numpy(body: str, expected: str) -> None:
+    assert run("import numpy as np\n" + body).output == expected + "\n"
+
+
+@pytest.mark.parametrize("body", [
+    "tf.constant([1.0]).numpy().tofile('x')",
+    "tf.constant([1.0]).numpy().ctypes",
+    "tf.constant([1.0]).numpy().astype(object)",
+    "tf.constant([1.0]).numpy().round(out=None)",
+    "tf.constant([1.0]).numpy().__array__()",
+])
+def test_numpy_array_methods_stay_within_the_whitelist(body: str) -> None:
+    trace = run_script("import tensorflow as tf\n" + body)
+    assert trace.error is not None and trace.error.line == 2
