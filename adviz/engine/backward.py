@@ -111,7 +111,7 @@ def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand],
             continue
         if hook is not None:
             hook(rec, keep_steps)
-        op, inputs, values, out, attrs, _ = rec
+        op, inputs, values, out, attrs, _, _ = rec
         xs = None  # the rule's arguments, made only if a rule needs them
         n = len(inputs)
         if keep_steps:

@@ -36,6 +36,7 @@ class Record(NamedTuple):
     output: Tensor
     attrs: dict[str, Any]
     reason: str = ""
+    scope: tuple[str, ...] = ()   # the scopes (function, module, layer) the op was made in, outermost first
 
 
 class TapeState:
@@ -74,6 +75,28 @@ def pop(tape: TapeState) -> None:
     """Close ``tape`` (wherever it is on the stack; a closed tape is left alone)."""
     if tape in _STACK:
         _STACK.remove(tape)
+
+
+# The grouping scopes open now (a script function, a module, a Keras layer), outermost first.
+# One tuple, replaced only when a scope opens or closes, so every record shares it.
+_SCOPE: tuple[str, ...] = ()
+
+
+@contextmanager
+def scope(name: str) -> Iterator[None]:
+    """Ops run inside the block are recorded as made in ``name`` (inside the scopes open now)."""
+    global _SCOPE
+    outer = _SCOPE
+    _SCOPE = (*outer, name)
+    try:
+        yield
+    finally:
+        _SCOPE = outer
+
+
+def current_scope() -> tuple[str, ...]:
+    """The grouping scopes open now, outermost first."""
+    return _SCOPE
 
 
 def open_tapes() -> tuple[TapeState, ...]:
@@ -186,6 +209,7 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
             attrs: dict[str, Any]) -> None:
     kept = stopped = unwatched = None
     accumulators = None
+    group = _SCOPE
     for tape in _STACK:
         if tape._witness:
             tape.see(op, inputs, out)  # type: ignore[attr-defined]
@@ -194,23 +218,23 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
             accumulators = (accumulators or []) + [tape]
             continue
         if tape._stopped:
-            stopped = stopped or Record(op, inputs, values, out, attrs, "stopped")
+            stopped = stopped or Record(op, inputs, values, out, attrs, "stopped", group)
             tape._unrecorded.append(stopped)
             continue
         watched = tape._watched
         for n in inputs:
             if n._id in watched:
                 if kept is None:
-                    kept = Record(op, inputs, values, out, attrs)
+                    kept = Record(op, inputs, values, out, attrs, "", group)
                 tape._records.append(kept)
                 watched[out._id] = out
                 break
         else:
-            unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched")
+            unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched", group)
             tape._unrecorded.append(unwatched)
     if accumulators:
         # After the tapes have recorded the op: an enclosing tape may record its tangent's arithmetic.
-        record = kept or Record(op, inputs, values, out, attrs)
+        record = kept or Record(op, inputs, values, out, attrs, "", group)
         for acc in accumulators:
             acc.carry(record)  # type: ignore[attr-defined]
 

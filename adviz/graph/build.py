@@ -152,7 +152,7 @@ def build_graph(tape: GradientTape, call: TapeCall, names: Mapping[int, str] | N
             value=rec.output._value, value_text=format_value(rec.output._value),
             recorded=not rec.reason, reason=_op_reason(rec, labels), op=rec.op.name, formula=formula,
             name=name, is_target=is_target, order=order,
-            gradient_op=any(lo <= rec.output._id < hi for lo, hi in ranges))
+            gradient_op=any(lo <= rec.output._id < hi for lo, hi in ranges), group=rec.scope)
         order += 1
         nodes[node_id] = node
 

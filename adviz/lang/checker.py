@@ -5,6 +5,7 @@ Every node type has to be allowed here by name; any other one is refused with it
 from __future__ import annotations
 
 import ast
+import copy
 import warnings
 from typing import Iterable, Sequence
 
@@ -16,7 +17,6 @@ from .whitelist import FORBIDDEN_NAMES, Namespace
 
 REFUSED: dict[type, str] = {
     ast.AsyncFunctionDef: "defining functions (def) is not supported",
-    ast.ClassDef: "defining classes is not supported",
     ast.Lambda: "lambda is not supported here",
     ast.Global: "global is not supported",
     ast.Nonlocal: "nonlocal is not supported",
@@ -161,6 +161,32 @@ class ScriptChecker(_Checker):
         # Statements refused as unsupported (not hostile): each fails when the run reaches it.
         self.deferred: dict[ast.stmt, LangError] = {}
         rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        self.in_method = False  # directly in a method's body, where super() is allowed
+        # Attribute names the script gives its own objects (self.w = ..., methods, class
+        # attributes): allowed wherever they are read, even with one leading '_'.
+        self.own_attributes: set[str] = set()
+        # The few dunder names a class may use: __init__ and __call__ defined in its body, and
+        # super().__init__ called in a method.
+        self.dunders: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load) \
+                    and not node.attr.startswith("__"):
+                self.own_attributes.add(node.attr)
+            elif isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef):
+                        if item.name in CLASS_DUNDERS:
+                            self.dunders.add(id(item))
+                        elif not item.name.startswith("__"):
+                            self.own_attributes.add(item.name)
+                    elif isinstance(item, ast.Assign):
+                        self.own_attributes.update(t.id for t in item.targets if isinstance(t, ast.Name)
+                                                   and not t.id.startswith("__"))
+            elif isinstance(node, ast.Attribute) and node.attr == "__init__" and _is_super_call(node.value):
+                self.dunders.add(id(node))
+                self.dunders.add(id(node.value.func))       # type: ignore[attr-defined]
+            elif _is_super_call(node):
+                self.dunders.add(id(node.func))            # type: ignore[attr-defined]
         # Import aliases that are never rebound: ``tf.xyz`` and ``np.save`` can be judged now.
         self.modules: dict[str, Namespace] = {}
         for node in ast.walk(tree):
@@ -194,9 +220,12 @@ class ScriptChecker(_Checker):
         """Refuse ``stmt`` now if any part of it reaches for what the sandbox keeps out: names and
         attributes starting with '_', builtins such as eval or open, imports of other modules."""
         for node in ast.walk(stmt):
+            if id(node) in self.dunders:
+                continue
             if isinstance(node, ast.Name):
                 self.check_name(node, node.id)
-            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and node.attr != "__name__":
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and node.attr != "__name__" \
+                    and not self.own(node.attr):
                 raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
             elif isinstance(node, ast.Call):
                 self.format_fields(node)
@@ -206,6 +235,8 @@ class ScriptChecker(_Checker):
                 self.target(node)       # changing a module or a value in place
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
                 self.check_name(node, node.name)
+                if isinstance(node, ast.ClassDef) and node.keywords:
+                    raise self.refuse(node.keywords[0], "class keywords (such as metaclass=) are not available", "name")
             elif isinstance(node, ast.arg):
                 self.check_name(node, node.arg)
             elif isinstance(node, ast.ExceptHandler) and node.name:
@@ -230,10 +261,17 @@ class ScriptChecker(_Checker):
             self.target(target)
         self.expr(node.value)
 
+    def own(self, attr: str) -> bool:
+        """Whether ``attr`` is one of the script's own attribute names (one leading '_' allowed)."""
+        return attr in self.own_attributes and not attr.startswith("__")
+
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
-        if not isinstance(node.target, ast.Name):
-            raise self.refuse(node.target, "only a plain name can be updated with an operator such as +=")
-        self.check_name(node.target, node.target.id)
+        if isinstance(node.target, ast.Attribute):
+            self.target(node.target)
+        elif not isinstance(node.target, ast.Name):
+            raise self.refuse(node.target, "only a name or an attribute can be updated with an operator such as +=")
+        else:
+            self.check_name(node.target, node.target.id)
         if not isinstance(node.op, self.operators):
             raise self.refuse(node, f"the operator {_OP_TEXT.get(type(node.op), '?')}= is not supported")
         self.expr(node.value)
@@ -291,27 +329,64 @@ class ScriptChecker(_Checker):
         self.block(node.finalbody)
 
     def arguments(self, node: ast.FunctionDef | ast.Lambda) -> None:
-        """Plain parameters with defaults and keyword-only ones; no ``*args``, ``**kwargs``."""
+        """Plain parameters with defaults, keyword-only ones and ``**kwargs``; no ``*args``."""
         args = node.args
-        if args.vararg is not None or args.kwarg is not None:
-            raise self.refuse(node, "*args and **kwargs parameters are not supported")
-        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if args.vararg is not None:
+            raise self.refuse(node, "*args parameters are not supported")
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])):
             self.check_name(arg, arg.arg)
         self.expressions([*args.defaults, *args.kw_defaults])
 
-    def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
+    def stmt_FunctionDef(self, node: ast.FunctionDef, method: bool = False) -> None:
         self.expressions(node.decorator_list)     # which decorators do what is decided when they run
         if getattr(node, "type_params", None):
             raise self.refuse(node, "type parameters are not supported")
-        self.check_name(node, node.name)
+        if id(node) not in self.dunders:
+            self.check_name(node, node.name)
         self.arguments(node)
         loops, self.loops = self.loops, 0       # break and continue do not reach out of a function
+        in_method, self.in_method = self.in_method, method
         self.functions += 1
         try:
             self.block(node.body)
         finally:
             self.functions -= 1
             self.loops = loops
+            self.in_method = in_method
+
+    def stmt_ClassDef(self, node: ast.ClassDef) -> None:
+        """``class Name(Base):`` with methods, class attributes, pass and a docstring only."""
+        if node.decorator_list:
+            raise self.refuse(node.decorator_list[0], "decorators on classes are not supported")
+        if node.keywords:
+            raise self.refuse(node.keywords[0], "class keywords (such as metaclass=) are not available", "name")
+        if getattr(node, "type_params", None):
+            raise self.refuse(node, "type parameters are not supported")
+        self.check_name(node, node.name)
+        if len(node.bases) > 1:
+            raise self.refuse(node.bases[1], "a class has at most one base class here")
+        self.expressions(node.bases)
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef):
+                for decorator in item.decorator_list:
+                    if isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod"):
+                        raise self.refuse(decorator, f"@{decorator.id} is not supported by adviz; "
+                                                     "a method takes self")
+                if not (item.args.posonlyargs or item.args.args):
+                    raise self.refuse(item, f"the method {item.name!r} needs a first parameter (self)")
+                if is_property(item):            # @property: the method itself is checked as any other
+                    if item.name.startswith("__"):
+                        raise self.refuse(item, f"names starting with '__' are not available ({item.name!r})", "name")
+                    item = copy.copy(item)
+                    item.decorator_list = []
+                self.stmt_FunctionDef(item, method=True)
+            elif isinstance(item, ast.Assign) and all(isinstance(t, ast.Name) for t in item.targets):
+                self.stmt_Assign(item)
+            elif isinstance(item, ast.Pass) or _is_docstring(item):
+                pass
+            else:
+                raise self.refuse(item, "a class body holds methods (def), class attributes (name = value), "
+                                        "pass and a docstring only")
 
     def stmt_Raise(self, node: ast.Raise) -> None:
         self.expressions((node.exc, node.cause))
@@ -354,7 +429,14 @@ class ScriptChecker(_Checker):
             for element in node.elts:
                 self.target(element)
         elif isinstance(node, ast.Attribute):
-            raise self.refuse(node, "assigning to an attribute is not allowed")
+            # Only a script's own objects take attributes (checked when it runs).
+            if node.attr.startswith("__"):
+                raise self.refuse(node, f"attributes starting with '__' are not available ({node.attr!r})", "name")
+            if node.attr in REACHING_OUT:
+                raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
+            if self.static_namespace(node.value) is not None:
+                raise self.refuse(node, "a module's attributes cannot be changed", "name")
+            self.expr(node.value)
         elif isinstance(node, ast.Subscript):
             raise self.refuse(node, "assigning to an item is not supported; build a new value instead")
         else:
@@ -391,10 +473,23 @@ class ScriptChecker(_Checker):
         self.expressions((node.test, node.body, node.orelse))
 
     def expr_Call(self, node: ast.Call) -> None:
+        if _is_super_call(node) or (isinstance(node.func, ast.Name) and node.func.id == "super"):
+            if not _is_super_call(node):
+                raise self.refuse(node, "only the zero-argument form super() is supported")
+            if not self.in_method:
+                raise self.refuse(node, "super() is used directly inside a method of a class")
+            return
         self.format_fields(node)
         self.expr(node.func)
         self.expressions(node.args)
         self.keywords(node)
+
+    def keywords(self, node: ast.Call) -> None:
+        """Keyword arguments, and ``**mapping`` (a dict whose keys become keywords when it runs)."""
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                self.check_name(keyword, keyword.arg)
+            self.expr(keyword.value)
 
     def format_fields(self, node: ast.Call) -> None:
         """A literal format string's fields name arguments only (``'{0.__class__}'.format(x)``
@@ -408,10 +503,10 @@ class ScriptChecker(_Checker):
                     raise self.refuse(candidate, problem, "name")
 
     def expr_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr == "__name__":          # answered by type(x) alone, when the script runs
+        if id(node) in self.dunders or node.attr == "__name__":   # __name__ is answered by type(x) alone
             self.expr(node.value)
             return
-        if node.attr.startswith("_"):
+        if node.attr.startswith("_") and not self.own(node.attr):
             raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
         if isinstance(node.value, ast.Attribute):
             self.expr(node.value)      # tf.data.Dataset is refused as tf.data, where it leaves the whitelist
@@ -419,7 +514,7 @@ class ScriptChecker(_Checker):
         if owner is not None and node.attr not in owner.members:
             written = ast.get_source_segment("\n".join(self.lines), node.value) or owner.name
             raise self.refuse(node, f"{written}.{node.attr} is not supported by adviz", "name")
-        if node.attr not in ALLOWED_ATTRIBUTES:
+        if node.attr not in ALLOWED_ATTRIBUTES and not self.own(node.attr):
             raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
         self.expr(node.value)
 
@@ -460,10 +555,12 @@ class ScriptChecker(_Checker):
     def expr_Lambda(self, node: ast.Lambda) -> None:
         self.arguments(node)
         self.functions += 1
+        in_method, self.in_method = self.in_method, False
         try:
             self.expr(node.body)
         finally:
             self.functions -= 1
+            self.in_method = in_method
 
     def expr_Dict(self, node: ast.Dict) -> None:
         for key in node.keys:
@@ -476,6 +573,25 @@ class ScriptChecker(_Checker):
 
     def expr_FormattedValue(self, node: ast.FormattedValue) -> None:
         self.expressions((node.value, node.format_spec))
+
+
+CLASS_DUNDERS = frozenset({"__init__", "__call__"})
+
+
+def _is_super_call(node: ast.AST) -> bool:
+    """``super()``: the zero-argument form, the only one scripts may use."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super" \
+        and not node.args and not node.keywords
+
+
+def is_property(node: ast.FunctionDef) -> bool:
+    """``@property`` on a method: the one decorator a class body may use."""
+    return len(node.decorator_list) == 1 and isinstance(node.decorator_list[0], ast.Name) \
+        and node.decorator_list[0].id == "property"
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
 def module_path(dotted: str) -> Namespace | None:

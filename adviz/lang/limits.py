@@ -591,7 +591,8 @@ def describe(value: Any) -> str:
              "BoundMethod": "a method", "UserFunction": "a function", "float": "a number", "int": "an integer", "str": "a string",
              "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range",
              "set": "a set", "ErrorValue": "an exception", "TypeValue": "a class", "ScriptIterator": "an iterator",
-             "DictView": "a dict view", "TracedFunction": "a tf.function", "TensorSpec": "a TensorSpec"}
+             "DictView": "a dict view", "TracedFunction": "a tf.function", "TensorSpec": "a TensorSpec",
+             "Bound": "a method", "ScriptClass": "a class", "ScriptObject": "an object", "Super": "super()"}
     return names.get(kind, kind)
 
 

@@ -15,6 +15,7 @@ from ..engine.errors import InvalidArgumentError, OpError, UnimplementedError
 from ..engine.dtypes import PUBLIC, STRING, as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
+from .keras_api import ATTRIBUTE_NAMES as _OBJECT_ATTRIBUTES, module_members
 from .library import library_members, random_namespace
 from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
 from .tfunction import TensorSpec, tf_function
@@ -159,6 +160,7 @@ def _top_level(module: str) -> dict[str, Any]:
         for cls in (OpError, InvalidArgumentError, UnimplementedError)})
     for sub in ("math", "nn", "linalg"):
         members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))
+    members.update(module_members(module))
     members["random"] = random_namespace(module)
     return members
 
@@ -289,7 +291,7 @@ def _numpy_members() -> dict[str, Any]:
 TF = Namespace("tensorflow", _top_level("tf"))
 ADVIZ = Namespace("adviz", _top_level("adviz"))
 NP = Namespace("numpy", _numpy_members())
-MODULES: dict[str, Namespace] = {"tensorflow": TF, "adviz": ADVIZ, "numpy": NP}
+MODULES: dict[str, Namespace] = {"tensorflow": TF, "adviz": ADVIZ, "numpy": NP, "keras": TF.members["keras"]}
 
 
 def _all_member_names(namespace: Namespace) -> set[str]:
@@ -301,5 +303,6 @@ def _all_member_names(namespace: Namespace) -> set[str]:
 
 
 # Every attribute name some whitelisted value answers: the static check refuses the rest early.
-ALLOWED_ATTRIBUTES = frozenset(set().union(*(_all_member_names(m) for m in MODULES.values())) | METHOD_NAMES)
+ALLOWED_ATTRIBUTES = frozenset(set().union(*(_all_member_names(m) for m in MODULES.values())) | METHOD_NAMES
+                               | _OBJECT_ATTRIBUTES)
 

@@ -14,14 +14,21 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
+from ..engine.keras import KerasVariable
+from ..engine.module import Host
+from ..engine.recording import scope as grouped_in
 from ..engine.recording import differentiating as recording
 from ..engine.custom import record_custom
+from ..engine.session import session as keras_session
 from ..engine.tape import TapeWarning
 from .checker import ScriptChecker, module_path, parse
+from .classes import ScriptClass
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
+from .members import set_member
 from .methods import key_of, list_extend, set_update
+from .objects import ObjectCalls
 from .provenance import Provenance
 from .pytypes import ErrorValue, ScriptIterator
 from .text import clip, text_of
@@ -141,7 +148,7 @@ def _cells(tree: ast.Module) -> list[Cell]:
     return cells
 
 
-class _Interpreter(Evaluator):
+class _Interpreter(ObjectCalls, Evaluator):
     """Runs a checked script's statements, recording tapes, gradient calls and printed lines."""
 
     def __init__(self, script: Script, budget: Budget, trace: Trace) -> None:
@@ -163,8 +170,9 @@ class _Interpreter(Evaluator):
             ast.Pass: self.s_pass, ast.Break: self.s_break, ast.Continue: self.s_continue,
             ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom, ast.While: self.s_while,
             ast.Assert: self.s_assert, ast.Try: self.s_try, ast.FunctionDef: self.s_def, ast.Return: self.s_return,
-            ast.Raise: self.s_raise,
+            ast.ClassDef: self.s_class, ast.Raise: self.s_raise,
         }
+        self.methods: list[tuple[ScriptClass, Any]] = []   # (class, instance) of each method running
         self.handlers.update({ast.ListComp: self.listcomp, ast.SetComp: self.setcomp, ast.DictComp: self.dictcomp,
                               ast.GeneratorExp: self.genexp})
         self.handling: list[LangError] = []   # the errors the except clauses running now caught
@@ -186,7 +194,8 @@ class _Interpreter(Evaluator):
                 self.provenance.start()
                 self.trace.history = self.provenance.witness
             try:
-                self.block(self.script.tree.body)
+                with keras_session(guard=self.budget):   # Keras's names and weights start afresh
+                    self.block(self.script.tree.body)
             except LangError as exc:
                 self.trace.error = exc if exc.located else exc.placed(1, 1)
             except Exception as exc:  # a gap in the whitelist must still not escape as a traceback
@@ -243,8 +252,11 @@ class _Interpreter(Evaluator):
 
     def s_augassign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
-        assert isinstance(target, ast.Name)
-        current = self.name(target)
+        if isinstance(target, ast.Attribute):
+            current = self.member(self.eval(target.value), target.attr)
+        else:
+            assert isinstance(target, ast.Name)
+            current = self.name(target)
         value = self.eval(stmt.value)
         try:
             if isinstance(current, list) and isinstance(stmt.op, ast.Add):
@@ -480,6 +492,9 @@ class _Interpreter(Evaluator):
             self.depth -= 1
             self.env, self.scopes, self.current = saved
 
+    def is_function(self, value: Any) -> bool:
+        return isinstance(value, UserFunction)
+
     def s_break(self, stmt: ast.Break) -> None:
         raise _Break()
 
@@ -571,6 +586,17 @@ class _Interpreter(Evaluator):
             for element, item in zip(target.elts, items):
                 self.bind(element, item, record)
             return
+        if isinstance(target, ast.Attribute):
+            owner = self.eval(target.value)
+            try:
+                set_member(owner, target.attr, value)
+            except (LangError, *ENGINE_ERRORS) as exc:
+                raise wrap(exc, target, self.lines) from None
+            if record and isinstance(value, (Tensor, Variable)) and value._id not in self.trace.names:
+                # self.w of a module or layer is named after it (linear.w), so two instances differ
+                owner_name = getattr(owner, "_name", None) if isinstance(owner, Host) else None
+                self.trace.names[value._id] = f"{owner_name}.{target.attr}" if owner_name else self._segment(target)
+            return
         raise self.fail(target, "cannot assign to this", "syntax")
 
     def bind_name(self, name: str, value: Any, record: bool = True) -> None:
@@ -597,7 +623,12 @@ class _Interpreter(Evaluator):
             return func.outputs(self.budget, result)
         if isinstance(func, UserFunction):
             self.budget.tick()
-            return self.call_user(node, func, args, kwargs)
+            if isinstance(func.node, ast.Lambda):
+                return self.call_user(node, func, args, kwargs)
+            with grouped_in(func.name):
+                return self.call_user(node, func, args, kwargs)
+        if self.calls_object(func):
+            return self.call_object(func, args, kwargs)
         saved, self.calling = self.calling, node
         try:
             return self._call_safe(node, func, args, kwargs)
@@ -606,7 +637,7 @@ class _Interpreter(Evaluator):
 
     def call_back(self, func: Any, args: tuple) -> Any:
         """Call a function a builtin was given (a sort key, map's function) as the script would."""
-        if not isinstance(func, (UserFunction, SafeFunction, TracedFunction)):
+        if not isinstance(func, (UserFunction, SafeFunction, TracedFunction)) and not self.calls_object(func):
             raise LangError(f"{describe(func)} cannot be called", kind="type")
         if isinstance(func, SafeFunction) and func.special not in ("", "print"):
             raise LangError(f"{func.name} cannot be passed to another function here; call it directly", kind="type")
@@ -652,6 +683,10 @@ class _Interpreter(Evaluator):
             return self.new_tape(node, args, kwargs)
         if func.special in ("gradient", "jacobian", "batch_jacobian"):
             return self.differentiate(node, func, args, kwargs)
+        if func.special == "keras":       # an engine constructor that may call the script's functions back
+            args = [self.python_callable(a) for a in args]
+            kwargs = {k: self.python_callable(v) for k, v in kwargs.items()}
+            return func.invoke(self.budget, tuple(args), kwargs)
         return super().special_call(node, func, args, kwargs)
 
     def print(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -702,6 +737,9 @@ class _Interpreter(Evaluator):
         target = args[0] if args else kwargs.get("target")
         sources = args[1] if len(args) > 1 else kwargs.get("sources")
         flat = flatten(sources)
+        for source in flat:          # a layer's weights are named by their Keras path (dense/kernel)
+            if isinstance(source, KerasVariable) and source._id not in self.trace.names:
+                self.trace.names[source._id] = source.path
         line, col = node_position(node, self.lines)
         call = GradientCall(
             index=len(self.trace.calls), tape_index=self.tape_index.get(id(tape), -1), kind=func.special,
@@ -866,7 +904,11 @@ def _bind_arguments(func: UserFunction, args: list[Any], kwargs: dict[str, Any])
                         f"{'s' if len(positional) != 1 else ''} but {len(args)} were given", kind="type")
     local: dict[str, Any] = dict(zip(positional, args))
     keyword_names = set(positional[len(spec.posonlyargs):]) | {a.arg for a in spec.kwonlyargs}
+    extra: dict[str, Any] = {}
     for key, value in kwargs.items():
+        if key not in keyword_names and spec.kwarg is not None:
+            extra[key] = value
+            continue
         if key not in keyword_names:
             raise LangError(f"{func.name}() got an unexpected keyword argument {key!r}", kind="type")
         if key in local:
@@ -883,4 +925,7 @@ def _bind_arguments(func: UserFunction, args: list[Any], kwargs: dict[str, Any])
             if arg.arg not in func.kw_defaults:
                 raise LangError(f"{func.name}() missing required keyword-only argument: {arg.arg!r}", kind="type")
             local[arg.arg] = func.kw_defaults[arg.arg]
+    if spec.kwarg is not None:
+        local[spec.kwarg.arg] = extra
     return local
+

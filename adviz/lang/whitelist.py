@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable
 from ..engine.dtypes import DType, as_dtype
 from ..engine.shapes import TensorShape
+from .classes import ScriptClass, class_of
 from .errors import LangError
 from .limits import Budget, describe, whole_number
 from .methods import METHOD_NAMES as CONTAINER_METHODS, METHODS, call_back, items_of, key_of, make_set, sort_in_place
@@ -213,6 +214,11 @@ def _isinstance(value: Any, types: Any) -> bool:
     options = types if isinstance(types, tuple) else (types,)
     pytypes = []
     for t in options:
+        if isinstance(t, ScriptClass):        # a class the script defined
+            cls = class_of(value)
+            if cls is not None and cls.is_subclass(t):
+                return True
+            continue
         cls = python_class(t)
         if cls is None:
             raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int", kind="type")
