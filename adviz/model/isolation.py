@@ -102,8 +102,13 @@ def _job_check_call(conn: "_Channel", where, text: str, call: int, name: str) ->
     return replay_check(trace, call, name)
 
 
+def _job_explore(conn: "_Channel", where, kind: str, args: tuple) -> Any:
+    from . import explore
+    return {"evaluate": explore.evaluate, "curve": explore.sample_curve, "contour": explore.sample_contour}[kind](*args)
+
+
 JOBS: dict[str, Callable[..., Any]] = {"compute": _job_compute, "check": _job_check, "script": _job_script,
-                                       "check_call": _job_check_call}
+                                       "check_call": _job_check_call, "explore": _job_explore}
 
 
 def _marker(where: "_Where") -> Callable[[int, int], None]:
@@ -170,7 +175,7 @@ def serve(where_path: str, memory: int) -> None:
     sys.stdout = sys.stderr                           # nothing else may write into the channel
     with open(where_path, "r+b") as handle:
         where = _Where(mmap.mmap(handle.fileno(), _Where.SIZE))
-    from . import check, pipeline  # noqa: F401 - every job's code is imported before the limits apply
+    from . import check, explore, pipeline  # noqa: F401 - every job's code is imported before the limits apply
     _limit_memory(memory)
     channel.send(("ready", os.getpid()))
     while True:
@@ -372,6 +377,14 @@ class Isolated:
             script = is_script(doc.text)
             trace = Trace(printed=printed, cells=_cells(doc.text)) if script else None
             return Outcome(error=_error(result), script=script, trace=trace)
+        return result
+
+    def explore(self, kind: str, *args: Any) -> Any:
+        """One of :mod:`adviz.model.explore`'s functions in the worker: ``"evaluate"`` (an Outcome
+        with a graph and no layout), ``"curve"`` or ``"contour"``; a stopped run gives its message."""
+        result = self._call("explore", (kind, args))
+        if isinstance(result, Stopped):
+            return Outcome(error=_error(result)) if kind == "evaluate" else result.message
         return result
 
     def check(self, doc: Document, name: str) -> CheckResult:

@@ -99,6 +99,12 @@ class EdgeItem(LazyTip, QGraphicsItem):
         dst.edges.append(self)
         self.update_path()
 
+    def set_edge(self, edge: Edge) -> None:
+        """The same edge with new numbers; its ends may have grown, so the arrow is drawn again."""
+        self.edge = edge
+        self.setToolTip(escape(edge.partial_formula))
+        self.update_path()
+
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         _, self._font, _ = shared_fonts(theme)

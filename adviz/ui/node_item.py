@@ -185,6 +185,14 @@ class NodeItem(LazyTip, QGraphicsItem):
         self._measure()
         self.update()
 
+    def set_node(self, node: Node) -> None:
+        """The same node with new numbers (a value dragged): measured again where it stands."""
+        self.prepareGeometryChange()
+        self.node = node
+        self._measure()
+        self.setToolTip(self._tooltip())
+        self.update()
+
     def set_state(self, state: NodeState) -> None:
         if state != self.state:
             if (state.sum_text, state.adjoint, state.badge, state.tangent) != (
