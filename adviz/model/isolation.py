@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import atexit
+import io
 import mmap
 import os
 import pickle
@@ -29,11 +30,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO, Callable
 
+import numpy as np
+
 from ..lang import LangError
 from ..lang.limits import Limits
 from ..lang.trace import PrintedLine, Trace
 from .check import CheckResult
 from .document import Document, is_script
+from .explore import array_from_bytes
 from .pipeline import Outcome
 
 MEMORY = 1536 * 1024 * 1024        # bytes the worker may add to its address space for one run
@@ -145,6 +149,15 @@ def _limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
+class _Pickler(pickle.Pickler):
+    """Small numeric arrays (a graph holds thousands) pickled as their bytes: twice as fast."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is np.ndarray and obj.dtype.kind in "fiucb" and obj.size <= 64:
+            return array_from_bytes, (obj.tobytes(), obj.dtype.str, obj.shape)
+        return NotImplemented
+
+
 class _Channel:
     """Pickled messages with a length in front, over a pair of byte streams."""
 
@@ -152,7 +165,9 @@ class _Channel:
         self.reader, self.writer = reader, writer
 
     def send(self, message: Any) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
+        data = buffer.getvalue()
         self.writer.write(struct.pack("<Q", len(data)) + data)
         self.writer.flush()
 

@@ -99,11 +99,16 @@ class EdgeItem(LazyTip, QGraphicsItem):
         dst.edges.append(self)
         self.update_path()
 
-    def set_edge(self, edge: Edge) -> None:
-        """The same edge with new numbers; its ends may have grown, so the arrow is drawn again."""
+    def set_edge(self, edge: Edge, ends_changed: bool = True) -> None:
+        """The same edge with new numbers; the arrow is drawn again when an end changed its size."""
+        if edge.partial_formula != self.edge.partial_formula:
+            self.setToolTip(escape(edge.partial_formula))
         self.edge = edge
-        self.setToolTip(escape(edge.partial_formula))
-        self.update_path()
+        if ends_changed:
+            self.update_path()
+        else:
+            self.update()
+            self.label.update()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

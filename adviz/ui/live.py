@@ -91,11 +91,13 @@ class LiveValues:
 
     def _on_live(self, request: int, outcome: Outcome, elapsed: float) -> None:
         self._live_busy = False
-        if request == self.requests:       # nothing newer (an edit, a load) was asked meanwhile
-            self.live_runs += 1
-            self.last_compute_ms = elapsed * 1000
-            self._show_values(outcome)
-        self._live_next()
+        if request != self.requests:       # an edit or a load came meanwhile: its run wins
+            self._live_next()
+            return
+        self._live_next()                  # the next value runs while this one is drawn
+        self.live_runs += 1
+        self.last_compute_ms = elapsed * 1000
+        self._show_values(outcome)
 
     def _show_values(self, outcome: Outcome) -> None:
         """New numbers on the graph drawn; a changed structure (or none drawn) is laid out anew."""

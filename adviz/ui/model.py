@@ -291,6 +291,7 @@ class DocumentModel(QObject, LiveValues):
     def recompute(self) -> None:
         """Run the document in the background; the newest request wins."""
         self._debounce.stop()
+        self._live_want = None              # a dragged value waiting to run is older than this
         variables = sync_variables(self.document.text, self.document.variables, self._remembered)
         if variables != self.document.variables:        # the names the functions use now
             self.document = replace(self.document, variables=variables)

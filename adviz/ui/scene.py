@@ -114,13 +114,17 @@ class GraphScene(QGraphicsScene):
             return False
         self._stop_animation()
         self.graph = graph
+        resized = set()
         for nid, item in self.nodes.items():
+            before = item.shape_rect()
             item.set_node(graph.nodes[nid])
+            if item.shape_rect() != before:
+                resized.add(item)
         for eid, item in self.edges.items():
-            item.set_edge(graph.edges[eid])
+            item.set_edge(graph.edges[eid], item.src in resized or item.dst in resized)
         self._cumulative_for, self._base_for = -1, ()
         self._explain(graph)
-        self._final_products = self._all_products()
+        # The labels keep the places found for the first numbers (placing them again costs too much).
         self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
         self.show_step(self.mode, self.step, self.progress)
         return True
