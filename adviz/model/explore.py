@@ -7,6 +7,7 @@ number, a division by zero) is ``nan``: a gap in the curve, not an error.
 
 Example::
 
+    >>> from adviz.model import Document, VariableSpec
     >>> doc = Document("f = x**2", [VariableSpec("x", "3")])
     >>> curve = sample_curve(doc, "x", count=5, half_width=1.0)
     >>> [round(float(y), 6) for y in curve.ys]
@@ -176,6 +177,7 @@ class Curve:
     slope: float               # the gradient: the tangent's slope (nan when there is none)
     h: float                   # the secant runs from x0 - h to x0 + h
     secant: float              # (f(x0 + h) - f(x0 - h)) / 2h (nan when either end failed)
+    ends: tuple[float, float] = (float("nan"), float("nan"))     # f(x0 - h), f(x0 + h)
     message: str = ""          # why there is no curve
 
 
@@ -207,9 +209,12 @@ def _set(array: np.ndarray, index: int, number: float) -> np.ndarray:
 
 
 def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | None = None,
-                 count: int = 121) -> Curve:
+                 count: int = 121, span: tuple[float, float] | None = None) -> Curve:
     """The target (summed) at ``count`` points around ``name``'s element ``index``, the gradient there
-    and the central finite-difference secant over ``±h`` (h a small fraction of the half-width)."""
+    and the central finite-difference secant over ``±h`` (h a small fraction of the half-width).
+
+    ``span`` (low, high) samples that interval instead, wherever the element lies.
+    """
     count = max(3, min(int(count), MAX_CURVE))
     empty = np.zeros(0)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -220,7 +225,9 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             index = max(0, min(index, base.size - 1))
             x0 = _element(base, index)
             half = half_width if half_width and half_width > 0 else slider_range(x0)[1] - x0
-            xs = np.linspace(x0 - half, x0 + half, count)
+            low, high = span if span is not None and span[1] > span[0] else (x0 - half, x0 + half)
+            half = (high - low) / 2
+            xs = np.linspace(low, high, count)
             ys = np.array([target.value({name: _set(base, index, x)}) for x in xs])
             y0 = target.value({name: base})
             grad = target.gradient([name])[0]
@@ -232,11 +239,13 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             return Curve(name, index, name, "", empty, empty, float("nan"), float("nan"), float("nan"), 0.0,
                          float("nan"), message=str(getattr(exc, "message", exc)))
     label = name + element_label(base.shape, index)
-    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant)
+    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant, (down, up))
 
 
-def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int], count: int = 25) -> Contour:
-    """The target (summed) on a ``count``×``count`` grid around two inputs' elements, with the gradient."""
+def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int], count: int = 25,
+                   spans: tuple[tuple[float, float], tuple[float, float]] | None = None) -> Contour:
+    """The target (summed) on a ``count``×``count`` grid around two inputs' elements (or over
+    ``spans``, one (low, high) for each), with the gradient at the current point."""
     count = max(3, min(int(count), MAX_GRID))
     empty = np.zeros(0)
     (a, ia), (b, ib) = first, second
@@ -247,8 +256,7 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
             base_a, base_b = target.base(a), target.base(b)
             ia, ib = max(0, min(ia, base_a.size - 1)), max(0, min(ib, base_b.size - 1))
             pa, pb = _element(base_a, ia), _element(base_b, ib)
-            la, ha = slider_range(pa)
-            lb, hb = slider_range(pb)
+            (la, ha), (lb, hb) = spans if spans is not None else (slider_range(pa), slider_range(pb))
             xs, ys = np.linspace(la, ha, count), np.linspace(lb, hb, count)
             zs = np.full((count, count), np.nan)
             for j, yv in enumerate(ys):

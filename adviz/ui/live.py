@@ -32,6 +32,9 @@ class LiveValues:
         self._live_commit.setInterval(KEY_COMMIT_MS)
         self._live_commit.timeout.connect(self.commit_scrub)
         self._live_done.connect(self._on_live)
+        self._sample_want: tuple | None = None
+        self._sample_busy = False
+        self._sample_done.connect(self._on_sampled)
         self.outcomeChanged.connect(self._remember_base)
         self.layoutChanged.connect(self._relaid)
 
@@ -116,6 +119,33 @@ class LiveValues:
             self._live_base = (outcome.graph.nodes.keys(), outcome.graph.edges.keys(), outcome.layout)
         elif outcome.graph is None and outcome.error is None:
             self._live_base = None          # a blank page
+
+    # -- a plot's samples ----------------------------------------------------------------
+    def sample(self, kind: str, *args) -> None:
+        """Compute :mod:`adviz.model.explore`'s ``kind`` (``"curve"`` or ``"contour"``) of ``args``
+        in the worker process; ``sampled`` brings it. Asked again meanwhile, only the newest runs."""
+        self._sample_want = (kind, args)
+        self._sample_next()
+
+    def _sample_next(self) -> None:
+        if self._sample_busy or self._sample_want is None:
+            return
+        (kind, args), self._sample_want = self._sample_want, None
+        self._sample_busy = True
+
+        def work() -> None:
+            try:
+                result = self._isolated.explore(kind, *args)
+            except Exception as exc:  # noqa: BLE001 - the plot says why, never a crash
+                result = f"cannot plot: {exc}"
+            self._sample_done.emit(result)
+
+        self._worker.submit(work)
+
+    def _on_sampled(self, result) -> None:
+        self._sample_busy = False
+        self._sample_next()
+        self.sampled.emit(result)
 
     def _relaid(self, layout) -> None:
         if self._live_base is not None:

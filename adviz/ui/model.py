@@ -64,7 +64,9 @@ class DocumentModel(QObject, LiveValues):
     _computed = Signal(int, object, float)
     _laid_out = Signal(int, object, object)
     _check_done = Signal(object)
+    sampled = Signal(object)               # a plot's samples (a Curve or a Contour), the newest asked
     _live_done = Signal(int, object, float)
+    _sample_done = Signal(object)
     _edit_class = _Edit
 
     def __init__(self, method: str = "layered", direction: str = "LR", parent: QObject | None = None) -> None:
