@@ -1,4 +1,5 @@
-"""Live exploration in the window: the Plot dock and its View menu entry, wired in one place.
+"""Live exploration in the window, wired in one place: the Plot dock, the gradient-magnitude
+view, and the canvas's context menu (path products), with their View menu entries.
 
 The Plot panel (and pyqtgraph with it) is built the first time the dock shows, so the window
 starts as quickly as before. A slider or a scrubbed value cell chooses the input the plot follows.
@@ -7,9 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
+
+from .items import NodeItem
+from .magnitude import MagnitudeOverlay, PathDialog
+from .menus import make_action
 
 PLOT_KEYS = "Ctrl+Shift+O"
+MAGNITUDE_KEYS = "Ctrl+Shift+M"
 
 
 class Explore:
@@ -36,6 +42,14 @@ class Explore:
         window.actions_by_key["plot"] = toggle
         window.view_menu.addSeparator()
         window.view_menu.addAction(toggle)
+        self.magnitude = MagnitudeOverlay(window.canvas, window.theme)
+        action = make_action(window, "magnitude", "Gradient magnitude", MAGNITUDE_KEYS,
+                             "Colour edges by |local partial| and nodes by |adjoint| on a logarithmic scale",
+                             lambda on: self.magnitude.set_enabled(on), checkable=True)
+        window.view_menu.addAction(action)
+        viewport = window.view.viewport()
+        viewport.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        viewport.customContextMenuRequested.connect(self.context_menu)
 
     def _plot_visible(self, visible: bool) -> None:
         if visible and self.plot is None:
@@ -62,6 +76,30 @@ class Explore:
         if plot is not None and plot.second.currentData() is None and plot.first.currentData() != (name, index):
             plot.choose(name, index)
 
+    def context_menu(self, pos) -> None:
+        """The canvas's menu: path products from the node under the pointer, and the views."""
+        window = self.window
+        item = window.view.itemAt(pos)
+        menu = QMenu(window.view)
+        if isinstance(item, NodeItem) and window.scene.graph is not None:
+            nid = item.node.id
+            menu.addAction(f"Path product from {item.node.label} to the target…", lambda: self.path_products(nid))
+            menu.addSeparator()
+        menu.addAction(window.actions_by_key["magnitude"])
+        menu.addAction(window.actions_by_key["plot"])
+        self.menu = menu
+        menu.popup(window.view.viewport().mapToGlobal(pos))
+
+    def path_products(self, node_id: str) -> PathDialog | None:
+        """Every path from ``node_id`` to the target with the product of its partials, one highlighted."""
+        graph = self.window.scene.graph
+        if graph is None or node_id not in graph.nodes:
+            return None
+        self.path_dialog = PathDialog(graph, node_id, self.magnitude, self.window)
+        self.path_dialog.show()
+        return self.path_dialog
+
     def set_theme(self, theme) -> None:
+        self.magnitude.set_theme(theme)
         if self.plot is not None:
             self.plot.set_theme(theme)
