@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
+from .find import FIND_KEYS, FindBar
 from .items import NodeItem
 from .magnitude import MagnitudeOverlay, PathDialog
 from .menus import make_action
@@ -47,6 +48,11 @@ class Explore:
                              "Colour edges by |local partial| and nodes by |adjoint| on a logarithmic scale",
                              lambda on: self.magnitude.set_enabled(on), checkable=True)
         window.view_menu.addAction(action)
+        self.find_bar = FindBar(window.view)
+        window.find_bar = self.find_bar
+        find = make_action(window, "find", "Find node…", FIND_KEYS, "Find a node by name, label or op",
+                           self.find_bar.open)
+        window.view_menu.addAction(find)
         viewport = window.view.viewport()
         viewport.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         viewport.customContextMenuRequested.connect(self.context_menu)
@@ -85,6 +91,7 @@ class Explore:
             nid = item.node.id
             menu.addAction(f"Path product from {item.node.label} to the target…", lambda: self.path_products(nid))
             menu.addSeparator()
+        menu.addAction(window.actions_by_key["find"])
         menu.addAction(window.actions_by_key["magnitude"])
         menu.addAction(window.actions_by_key["plot"])
         self.menu = menu
