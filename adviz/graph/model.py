@@ -115,6 +115,7 @@ class Node:
     tangent: np.ndarray | None = None    # forward mode: d(value)/d(seed direction); None where none reaches
     tangent_text: str = ""
     dual_text: str = ""          # the dual number ``value + tangent·ε``
+    group: tuple[str, ...] = ()   # the scopes (function, module, layer) the op was made in, outermost first
 
 
 @dataclass

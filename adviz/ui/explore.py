@@ -11,12 +11,14 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
 from .find import FIND_KEYS, FindBar
+from .groups import FoldedNode, Groups
 from .items import NodeItem
 from .magnitude import MagnitudeOverlay, PathDialog
 from .menus import make_action
 
 PLOT_KEYS = "Ctrl+Shift+O"
 MAGNITUDE_KEYS = "Ctrl+Shift+M"
+FOLD_KEYS = "Ctrl+G"
 
 
 class Explore:
@@ -48,6 +50,13 @@ class Explore:
                              "Colour edges by |local partial| and nodes by |adjoint| on a logarithmic scale",
                              lambda on: self.magnitude.set_enabled(on), checkable=True)
         window.view_menu.addAction(action)
+        self.groups = Groups(window.canvas, window.theme)
+        self.groups.changed.connect(self.magnitude.refresh)
+        fold = make_action(window, "fold", "Fold or unfold group", FOLD_KEYS,
+                           "Fold the selected node's group into one box, or unfold a selected folded box",
+                           self.groups.toggle_selected)
+        fold.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        window.view_menu.addAction(fold)
         self.find_bar = FindBar(window.view)
         window.find_bar = self.find_bar
         find = make_action(window, "find", "Find node…", FIND_KEYS, "Find a node by name, label or op",
@@ -90,6 +99,12 @@ class Explore:
         if isinstance(item, NodeItem) and window.scene.graph is not None:
             nid = item.node.id
             menu.addAction(f"Path product from {item.node.label} to the target…", lambda: self.path_products(nid))
+            group = tuple(getattr(item.node, "group", ()))
+            for k in range(len(group), 0, -1):
+                menu.addAction(f"Fold group {group[k - 1]}", lambda p=group[:k]: self.groups.fold(p))
+            menu.addSeparator()
+        elif isinstance(item, FoldedNode):
+            menu.addAction(f"Unfold group {item.prefix[-1]}", lambda p=item.prefix: self.groups.unfold(p))
             menu.addSeparator()
         menu.addAction(window.actions_by_key["find"])
         menu.addAction(window.actions_by_key["magnitude"])
@@ -108,5 +123,6 @@ class Explore:
 
     def set_theme(self, theme) -> None:
         self.magnitude.set_theme(theme)
+        self.groups.set_theme(theme)
         if self.plot is not None:
             self.plot.set_theme(theme)

@@ -115,6 +115,8 @@ class MagnitudeOverlay(QObject):
         if self.scale is not None:
             edge_m, node_m = magnitudes(graph)
             for eid, item in self.scene.edges.items():
+                if not item.isVisible():
+                    continue                    # inside a folded group
                 m = edge_m.get(eid)
                 t = self.scale.position(m)
                 if m is None:
@@ -123,6 +125,8 @@ class MagnitudeOverlay(QObject):
                 self.colours[eid] = colour.name()
                 self._edge_halo(item, colour, 7 * self.theme.line_scale)
             for nid, item in self.scene.nodes.items():
+                if not item.isVisible():
+                    continue
                 m = node_m.get(nid)
                 t = self.scale.position(m)
                 if m is None:
