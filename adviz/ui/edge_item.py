@@ -110,6 +110,21 @@ class EdgeItem(LazyTip, QGraphicsItem):
             self.update()
             self.label.update()
 
+    def translate_by(self, dx: float, dy: float) -> None:
+        """Both ends moved by (dx, dy): the arrow moves whole instead of being drawn again."""
+        self.prepareGeometryChange()
+        d = QPointF(dx, dy)
+        self.bends = [b + d for b in self.bends]
+        self._path.translate(dx, dy)
+        self._segments = [line.translated(d) for line in self._segments]
+        self._arrow.translate(dx, dy)
+        self._label_pos += d
+        self._bounds.translate(dx, dy)
+        self.update()
+        self._relabel()
+        if self.dot is not None:
+            self._place_dot()
+
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         _, self._font, _ = shared_fonts(theme)

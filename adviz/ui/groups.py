@@ -10,6 +10,7 @@ pass over the nodes, so folding stays quick on large graphs.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
@@ -271,29 +272,40 @@ class Groups(QObject):
         shift = self._shift([p for nid, p in self.base.items() if nid not in owner] + list(centre.values()),
                             [self.base[nid] for nid in owner if nid in self.base])
         moves = QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        shifted: dict[str, QPointF | None] = {}         # moved nodes: by how much (None: shown or hidden)
         for nid, item in self.scene.nodes.items():
             hidden = nid in owner
-            item.setVisible(not hidden)
+            if item.isVisible() == hidden:
+                item.setVisible(not hidden)
+                shifted[nid] = None
             if not hidden and nid in self.base and moved:
-                item.setFlag(moves, False)
-                item.setPos(shift(self.base[nid]))
-                item.setFlag(moves, True)
+                place = shift(self.base[nid])
+                if place != item.pos():
+                    if nid not in shifted:
+                        shifted[nid] = place - item.pos()
+                    item.setFlag(moves, False)
+                    item.setPos(place)
+                    item.setFlag(moves, True)
         for prefix, fold in self.folds.items():
             fold.setPos(shift(centre[prefix]))
             self.scene.addItem(fold)
         for eid, item in self.scene.edges.items():
             visible = item.edge.source not in owner and item.edge.target not in owner
-            item.setVisible(visible)
-            item.label.setVisible(visible)
-            if item.dot is not None and not visible:
-                item.dot.setVisible(False)
-            if visible and moved:
-                item.bends = [shift(b) for b in self.base_bends.get(eid, item.bends)]
-                item.update_path()
+            if item.isVisible() != visible:
+                item.setVisible(visible)
+                item.label.setVisible(visible)
+                if item.dot is not None and not visible:
+                    item.dot.setVisible(False)
+            if visible and (item.edge.source in shifted or item.edge.target in shifted):
+                a, b = shifted.get(item.edge.source, QPointF()), shifted.get(item.edge.target, QPointF())
+                if a is not None and a == b:
+                    item.translate_by(a.x(), a.y())          # both ends moved alike: so did every bend
+                else:
+                    item.bends = [shift(p) for p in self.base_bends.get(eid, item.bends)]
+                    item.update_path()
         self._proxy_edges(owner)
         self._boxes(owner)
-        if moved:
-            self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-80, -80, 80, 80))
+        if moved:           # (a fold only closes gaps: the picture stays within its scene rectangle)
             self.changed.emit()
 
     def _fold_place(self, points: list[QPointF]) -> tuple[float, float]:
@@ -312,27 +324,24 @@ class Groups(QObject):
         the layers before it that only folded nodes occupied (no move for other layouts)."""
         model = self.canvas.model
         if model.method != "layered" or not gone:
-            return lambda p: QPointF(p)
-        along = (lambda p: p.y()) if model.direction == "TB" else (lambda p: p.x())
+            return QPointF
+        tb = model.direction == "TB"
+        along = (lambda p: p.y()) if tb else (lambda p: p.x())
         kept_layers = {round(along(p), 1) for p in kept}
         layers = sorted(kept_layers | {round(along(p), 1) for p in gone})
-        removed, total = [], 0.0
+        starts, gaps, total = [], [], 0.0
         for before, layer in zip(layers, layers[1:]):
             if layer not in kept_layers:
                 total += layer - before
-                removed.append((layer, total))
-        if not removed:
-            return lambda p: QPointF(p)
+                starts.append(layer - 0.05)
+                gaps.append(total)
+        if not starts:
+            return QPointF
 
         def move(p: QPointF) -> QPointF:
-            c = along(p)
-            back = 0.0
-            for layer, gap in removed:
-                if layer <= c + 0.05:
-                    back = gap
-                else:
-                    break
-            return QPointF(p.x(), p.y() - back) if model.direction == "TB" else QPointF(p.x() - back, p.y())
+            k = bisect_right(starts, along(p))
+            back = gaps[k - 1] if k else 0.0
+            return QPointF(p.x(), p.y() - back) if tb else QPointF(p.x() - back, p.y())
         return move
 
     def _rep(self, nid: str, owner):
@@ -365,22 +374,27 @@ class Groups(QObject):
 
     def _boxes(self, owner) -> None:
         graph = self.scene.graph
+        held: dict[tuple[str, ...], QRectF] = {}          # each scope's shown members' rectangle
+        for nid, node in graph.nodes.items():
+            if node.group and nid not in owner:
+                r = self.scene.nodes[nid].occupied_rect()
+                for k in range(1, len(node.group) + 1):
+                    held[node.group[:k]] = held.get(node.group[:k], QRectF()).united(r)
         rects: dict[tuple[str, ...], QRectF] = {}
+        inner_rects = [(p, f.sceneBoundingRect()) for p, f in self.folds.items()]
         for prefix in prefixes({n.group for n in graph.nodes.values() if n.group}):
             if any(prefix[:len(f)] == f for f in self.folded):
                 continue                        # folded, or inside a folded scope
-            rect = QRectF()
             n = len(prefix)
-            for nid, node in graph.nodes.items():
-                if node.group[:n] == prefix and nid not in owner:
-                    rect = rect.united(self.scene.nodes[nid].occupied_rect())
-            for inner, r in list(rects.items()) + [(p, f.sceneBoundingRect()) for p, f in self.folds.items()]:
+            rect = held.get(prefix, QRectF())
+            for inner, r in inner_rects:
                 if len(inner) > n and inner[:n] == prefix:
                     rect = rect.united(r)
             if rect.isNull():
                 continue
             rect = rect.adjusted(-PAD, -PAD - TITLE_H, PAD, PAD)
             rects[prefix] = rect
+            inner_rects.append((prefix, rect))
             box = GroupBox(prefix, self)
             box.rect = rect
             self.scene.addItem(box)
