@@ -46,6 +46,7 @@ class _Row:
         self.half.setRange(1e-3, 1e9)
         self.half.setKeyboardTracking(False)
         self.half.setToolTip(f"How far either side of the value the slider of {name} reaches")
+        self.half.setMaximumWidth(96)
         self.low = self.high = 0.0
         self.held = False
 
@@ -240,5 +241,4 @@ class _CellDrag(QObject):
             was_active, self.start, self.active = self.active, None, False
             if was_active:
                 self.panel.model.end_scrub()
-                return True
-        return False
+        return False            # the table sees every release, so it never thinks the button is still down
