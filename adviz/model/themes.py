@@ -88,10 +88,10 @@ THEME_BY_NAME = {t.name: t for t in (LIGHT, DARK, PROJECTOR, PRINT)}
 PLOT_COLOURS = {
     False: {"curve": "#1f2330", "tangent": "#ea580c", "secant": "#0284c7", "point": "#7c3aed",
             "axis": "#6b7280", "contour": ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"),
-            "isoline": "#1f2330", "arrow": "#dc2626", "legend": "#e6fbfbfd"},
+            "isoline": "#8a8f9c", "arrow": "#dc2626", "legend": "#e6fbfbfd"},
     True: {"curve": "#e8eaf0", "tangent": "#fb923c", "secant": "#38bdf8", "point": "#c084fc",
            "axis": "#9aa1b1", "contour": ("#0b1a2e", "#14375e", "#1f5f99", "#4f9bd9", "#cfe6ff"),
-           "isoline": "#e8eaf0", "arrow": "#f87171", "legend": "#e616181d"},
+           "isoline": "#8a8f9c", "arrow": "#f87171", "legend": "#e616181d"},
 }
 
 # The magnitude overlay: |partial| on edges and |adjoint| on nodes, on a logarithmic scale whose

@@ -43,6 +43,7 @@ def test_slider_drag_updates_gradient_on_the_same_layout(window, qtbot):
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.model.set_variables([VariableSpec("x", "2")])
     before = _positions(window)
+    items = dict(window.scene.nodes)
     edits = window.undo_stack.count()
     _drag_slider(window, qtbot, "x", [550, 600, 700, 800])
     x = float(_value(window, "x"))
@@ -52,6 +53,7 @@ def test_slider_drag_updates_gradient_on_the_same_layout(window, qtbot):
     assert float(node.gradient) == pytest.approx(2 * x + 3, rel=1e-12)        # d/dx (x² + 3x) = 2x + 3
     assert float(node_by_label(graph, "f").value) == pytest.approx(x * x + 3 * x, rel=1e-12)
     assert _positions(window) == before                                       # no relayout
+    assert all(window.scene.nodes[k] is item for k, item in items.items())    # nor new items
     assert window.scene.nodes[node.id].node is node                           # the item shows the new numbers
     assert window.undo_stack.count() == edits + 1                             # the whole drag is one edit
     window.undo_stack.undo()
