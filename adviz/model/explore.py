@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,7 @@ from .pipeline import Outcome, run
 MAX_CURVE = 401            # samples of a curve, at most
 MAX_GRID = 41              # samples along each side of a contour map, at most
 SECANT_FRACTION = 0.08     # the secant's half-width, as a fraction of the plotted half-width
+SAMPLE_SECONDS = 3.0       # sampling stops after this long; the samples not taken are gaps
 
 
 def evaluate(doc: Document) -> Outcome:
@@ -179,6 +181,7 @@ class Curve:
     secant: float              # (f(x0 + h) - f(x0 - h)) / 2h (nan when either end failed)
     ends: tuple[float, float] = (float("nan"), float("nan"))     # f(x0 - h), f(x0 + h)
     message: str = ""          # why there is no curve
+    clipped: bool = False      # sampling ran out of time: the samples not taken are gaps
 
 
 @dataclass
@@ -194,6 +197,7 @@ class Contour:
     point: tuple[float, float]
     gradient: tuple[float, float]
     message: str = ""
+    clipped: bool = False
 
 
 def _element(array: np.ndarray, index: int) -> float:
@@ -228,8 +232,8 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             low, high = span if span is not None and span[1] > span[0] else (x0 - half, x0 + half)
             half = (high - low) / 2
             xs = np.linspace(low, high, count)
-            ys = np.array([target.value({name: _set(base, index, x)}) for x in xs])
             y0 = target.value({name: base})
+            ys, clipped = _sampled(len(xs), lambda k: target.value({name: _set(base, index, xs[k])}))
             grad = target.gradient([name])[0]
             slope = _element(grad, index) if grad is not None else float("nan")
             h = half * SECANT_FRACTION
@@ -239,7 +243,7 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             return Curve(name, index, name, "", empty, empty, float("nan"), float("nan"), float("nan"), 0.0,
                          float("nan"), message=str(getattr(exc, "message", exc)))
     label = name + element_label(base.shape, index)
-    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant, (down, up))
+    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant, (down, up), clipped=clipped)
 
 
 def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int], count: int = 25,
@@ -258,15 +262,14 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
             pa, pb = _element(base_a, ia), _element(base_b, ib)
             (la, ha), (lb, hb) = spans if spans is not None else (slider_range(pa), slider_range(pb))
             xs, ys = np.linspace(la, ha, count), np.linspace(lb, hb, count)
-            zs = np.full((count, count), np.nan)
-            for j, yv in enumerate(ys):
-                for i, xv in enumerate(xs):
-                    if a == b:
-                        both = _set(_set(base_a, ia, xv), ib, yv)
-                        overrides = {a: both}
-                    else:
-                        overrides = {a: _set(base_a, ia, xv), b: _set(base_b, ib, yv)}
-                    zs[j, i] = target.value(overrides)
+            def at(k: int) -> float:
+                xv, yv = xs[k % count], ys[k // count]
+                if a == b:
+                    return target.value({a: _set(_set(base_a, ia, xv), ib, yv)})
+                return target.value({a: _set(base_a, ia, xv), b: _set(base_b, ib, yv)})
+
+            flat, clipped = _sampled(count * count, at)
+            zs = flat.reshape(count, count)
             names = [a] if a == b else [a, b]
             grads = target.gradient(names)
             ga = _element(grads[0], ia) if grads[0] is not None else float("nan")
@@ -276,8 +279,21 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
             return Contour((a, b), (a, b), "", empty, empty, np.zeros((0, 0)), (float("nan"),) * 2,
                            (float("nan"),) * 2, message=str(getattr(exc, "message", exc)))
     labels = (a + element_label(base_a.shape, ia), b + element_label(base_b.shape, ib))
-    return Contour((a, b), labels, target.target, xs, ys, zs, (pa, pb), (ga, gb))
+    return Contour((a, b), labels, target.target, xs, ys, zs, (pa, pb), (ga, gb), clipped=clipped)
+
+
+def _sampled(count: int, value, seconds: float | None = None) -> tuple[np.ndarray, bool]:
+    """``value(k)`` for k = 0 … count-1 until ``seconds`` (default SAMPLE_SECONDS) have passed; the
+    rest are nan. Returns the samples and whether time ran out."""
+    limit = SAMPLE_SECONDS if seconds is None else seconds
+    out = np.full(count, np.nan)
+    start = time.perf_counter()
+    for k in range(count):
+        if time.perf_counter() - start > limit:
+            return out, True
+        out[k] = value(k)
+    return out, False
 
 
 __all__ = ["evaluate", "number_text", "value_array", "array_text", "element_label", "with_element",
-           "slider_range", "scrub_step", "sample_curve", "sample_contour", "Curve", "Contour", "VariableSpec"]
+           "slider_range", "scrub_step", "sample_curve", "sample_contour", "Curve", "Contour"]

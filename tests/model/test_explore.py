@@ -78,3 +78,13 @@ def test_bad_requests_say_why():
     assert "not an input" in sample_curve(Document("f = x", [VariableSpec("x", "1")]), "z").message
     script = "import tensorflow as tf\nx = tf.Variable(1.0)\nwith tf.GradientTape() as t:\n    y = x*x\nt.gradient(y, x)\n"
     assert sample_curve(Document(script), "x").message
+
+
+def test_sampling_stops_when_its_time_is_up(monkeypatch):
+    import adviz.model.explore as explore
+    monkeypatch.setattr(explore, "SAMPLE_SECONDS", 0.0)        # no time at all: only gaps, and it says so
+    curve = sample_curve(Document("f = x**2", [VariableSpec("x", "1")]), "x", count=11)
+    assert curve.clipped and np.all(np.isnan(curve.ys)) and curve.message == ""
+    assert curve.slope == pytest.approx(2.0)                    # the point and its tangent are still there
+    values, clipped = explore._sampled(5, float, seconds=10.0)
+    assert not clipped and list(values) == [0, 1, 2, 3, 4]
