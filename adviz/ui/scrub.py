@@ -11,11 +11,13 @@ document; the model decides what runs and what becomes an undoable edit.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QSizePolicy, QSlider, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy,
+                               QSlider, QWidget)
 
 from ..model.explore import element_label, scrub_step, slider_range, value_array, with_element
 
 MAX_SLIDERS = 12         # inputs with a slider, at most (the table lists every input)
+ROWS_SHOWN = 4           # sliders in view at once; more scroll, so the table keeps its room
 POSITIONS = 1000         # slider positions across its range
 DRAG_START = 4           # pixels sideways before a press on a value cell becomes a scrub
 PIXELS_PER_STEP = 1.0    # a pixel of drag is one step of the cell's range (Shift: a tenth)
@@ -78,14 +80,19 @@ class _Row:
         return self.low + (self.high - self.low) * position / POSITIONS
 
 
-class ScrubPanel(QWidget):
+class ScrubPanel(QScrollArea):
     """The sliders under the variables table. ``chosen`` tells which input (and element) was touched last."""
 
     chosen = Signal(str, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.grid = QGridLayout(self)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self.setWidget(inner)
+        self.grid = QGridLayout(inner)
         self.grid.setContentsMargins(0, 4, 0, 0)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(2)
@@ -121,6 +128,9 @@ class ScrubPanel(QWidget):
             if not row.held:
                 row.show(value)
         self.setVisible(bool(self.rows))
+        if self.rows:
+            one = max(r.half.sizeHint().height() for r in self.rows.values()) + self.grid.verticalSpacing()
+            self.setFixedHeight(min(len(self.rows), ROWS_SHOWN) * one + 8)
 
     def _rebuild(self, shapes: dict[str, tuple[int, ...]]) -> None:
         old = self.rows
