@@ -53,7 +53,7 @@ def number_text(x: float, step: float = 0.0) -> str:
     x = float(x)
     if not math.isfinite(x):
         return repr(x)
-    if step > 0:
+    if step > 0 and abs(x) < 1e15:
         decimals = max(0, min(12, -math.floor(math.log10(step)) + 1))
         x = round(x, decimals)
         text = f"{x:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:.0f}"

@@ -10,6 +10,8 @@ document; the model decides what runs and what becomes an undoable edit.
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy,
                                QSlider, QWidget)
@@ -65,8 +67,14 @@ class _Row:
         blocker.unblock()
 
     def show(self, value: float) -> None:
-        """Put the knob at ``value`` (recentred when it lies outside the range), sending nothing."""
-        if not self.low <= value <= self.high or self.high <= self.low:
+        """Put the knob at ``value`` (recentred when it lies outside the range), sending nothing.
+        A value that is not a finite number has no place on a slider: it is disabled until it is one."""
+        finite = math.isfinite(value) and math.isfinite(self.low) and math.isfinite(self.high)
+        self.slider.setEnabled(math.isfinite(value))
+        if not math.isfinite(value):
+            self.slider.setToolTip(f"{self.name} is {value}: type a finite number to drag it")
+            return
+        if not finite or not self.low <= value <= self.high or self.high <= self.low:
             self.centre(value, self.half.value() if self.high > self.low else None)
         position = round((value - self.low) / (self.high - self.low) * POSITIONS)
         blocker = QSignalBlocker(self.slider)

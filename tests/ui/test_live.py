@@ -134,3 +134,16 @@ def test_a_tensor_input_scrubs_the_chosen_element(window, qtbot):
     assert w[0] == 1 and w[2] == 3 and w[1] == pytest.approx(3.0)
     node = node_by_label(window.scene.graph, "w")
     np.testing.assert_allclose(node.gradient, 2 * w, rtol=1e-12)          # d/dw Σ w² = 2w
+
+
+def test_a_value_that_is_not_finite_disables_its_slider(window, qtbot):
+    show(window, qtbot, "f = x * y")
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.model.set_variables([VariableSpec("x", "1e309"), VariableSpec("y", "1e300")])
+    rows = window.inputs.sliders.rows
+    assert not rows["x"].slider.isEnabled() and "finite" in rows["x"].slider.toolTip()
+    assert rows["y"].slider.isEnabled()
+    _drag_slider(window, qtbot, "y", [750])
+    y = float(_value(window, "y"))
+    assert y == pytest.approx(1.5e300, rel=1e-9)
+    assert "e+300" in next(v.value for v in window.model.document.variables if v.name == "y")
