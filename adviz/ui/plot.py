@@ -63,6 +63,7 @@ class PlotPanel(QWidget):
         self.items: dict[str, object] = {}       # the drawn parts by role (tests read their data)
         self.spans: dict[tuple[str, int], tuple[float, float]] = {}
         self.dark = False
+        self.waiting = True          # samples asked for are welcome (False: the value cannot be plotted)
         self.first.currentIndexChanged.connect(lambda _i: self.request())
         self.second.currentIndexChanged.connect(lambda _i: self.request())
 
@@ -149,6 +150,13 @@ class PlotPanel(QWidget):
             array = values.get(key[0])
             return float(array.reshape(-1)[key[1]]) if array is not None and array.size > key[1] else 0.0
 
+        bad = [k for k in (first, second) if k is not None and not math.isfinite(at(k))]
+        self.waiting = not bad
+        if bad:
+            self._clear()
+            self.result = None
+            self.status.setText(f"{bad[0][0]} is not a finite number here: nothing to plot around it.")
+            return
         if second is None or second == first:
             self.model.sample("curve", doc, first[0], first[1], None, CURVE_SAMPLES, self._span(first, at(first)))
         else:
@@ -169,6 +177,8 @@ class PlotPanel(QWidget):
 
     def show_result(self, result) -> None:
         """Draw a Curve or a Contour (or say why there is none)."""
+        if not self.waiting:
+            return          # asked for before the value stopped being a number
         first, second = self.first.currentText(), self.second.currentText()
         if isinstance(result, Curve) and (second != NONE or first != result.label) and not result.message:
             return          # an older choice's samples

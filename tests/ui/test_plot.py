@@ -82,3 +82,11 @@ def test_the_plot_follows_the_theme(window, qtbot):
     assert plot.dark and plot.plot.backgroundBrush().color().name() == window.theme.background
     window.apply_theme("light")
     assert not plot.dark
+
+
+def test_a_value_that_is_not_finite_is_not_plotted(window, qtbot):
+    show(window, qtbot, "f = x * 2")
+    plot = _open_plot(window, qtbot)
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.model.set_variables([VariableSpec("x", "1e309")])
+    assert "not a finite number" in plot.status.text() and plot.result is None
