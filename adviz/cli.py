@@ -30,7 +30,9 @@ def _app(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="adviz", description="See reverse-mode automatic differentiation.")
     parser.add_argument("input", nargs="?", help="function text, a tape script (.py) or a session (.adviz)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window and exit")
-    parser.add_argument("--step", default=None, help="with --screenshot: play the backward pass to step N or 'end'")
+    parser.add_argument("--step", default=None, help="with --screenshot: play the pass to step N or 'end'")
+    parser.add_argument("--mode", default=None, choices=("backward", "forward", "tangent"),
+                        help="with --screenshot: the pass the canvas plays (tangent: forward mode); default backward")
     parser.add_argument("--theme", choices=("light", "dark", "system"), default=None)
     parser.add_argument("--size", default=None, metavar="WxH",
                         help="with --screenshot: the window's size, e.g. 1280x720 (default 1400x860)")

@@ -14,6 +14,7 @@ from .model.isolation import shared
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "gif")
 FORMATS = ("json", "html") + IMAGE_FORMATS
+PASSES = ("backward", "forward", "tangent")
 
 
 class RenderError(Exception):
@@ -23,7 +24,7 @@ class RenderError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="adviz render",
-        description="Write the graph of a gradient call as JSON (schema adviz.graph v2), as a picture, or as "
+        description="Write the graph of a gradient call as JSON (schema adviz.graph v3), as a picture, or as "
                     "one self-contained HTML page that plays the pass.")
     p.add_argument("input", help="function text such as 'f = x**2 * y', a tape script (.py) or a session (.adviz)")
     p.add_argument("-o", "--output", required=True, help="OUT.json, OUT.html, OUT.png, OUT.svg, OUT.pdf or OUT.gif")
@@ -33,17 +34,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", default=None, choices=METHODS, help="default: a session's layout, else layered")
     p.add_argument("--direction", default=None, choices=DIRECTIONS, help="default: a session's direction, else LR")
     p.add_argument("--call", default=None,
-                   help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1")
+                   help="which gradient call of a script (1, 2, ...), or 'all'; default: a session's call, else 1; "
+                        "a script written to .html without --call is one page with a player per call")
     p.add_argument("--target", default=None, help="which output of the functions to differentiate")
     p.add_argument("--persistent", action="store_true", help="make the tape persistent")
-    p.add_argument("--step", default="end", help="picture: the backward step to show (0, 1, ..., or 'end')")
+    p.add_argument("--step", default="end", help="picture: the step of the pass to show (0, 1, ..., or 'end')")
+    p.add_argument("--mode", default=None, choices=PASSES,
+                   help="picture, GIF and sequence: the pass to show: backward (adjoints, the default), forward "
+                        "(values) or tangent (forward mode: dual numbers a + b·ε flowing from the first input)")
     p.add_argument("--theme", default="light", choices=("light", "dark", "projector", "print"))
     p.add_argument("--scale", type=float, default=2.0, help="PNG: pixels per point, 1 to 4")
     p.add_argument("--fps", type=float, default=12.0, help="GIF: frames per second")
     p.add_argument("--inbetween", type=int, default=4, help="GIF: frames between two steps")
     p.add_argument("--hold", type=float, default=1.5, metavar="SECONDS",
                    help="GIF: how long each step stays (the first and last frames twice as long); default 1.5")
-    p.add_argument("--forward", action="store_true", help="GIF: animate the forward pass instead")
+    p.add_argument("--forward", action="store_true", help="the forward pass instead (the same as --mode forward)")
     p.add_argument("--title", default=None, help="a title above the picture")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
     p.add_argument("--sequence", action="store_true",
@@ -148,6 +153,33 @@ def _take_declarations(argv: list[str]) -> tuple[list[str], dict[str, list[str]]
     return rest, declared
 
 
+def _script_input(args: argparse.Namespace) -> bool:
+    """Whether INPUT is a tape script (a session holding one counts)."""
+    from .model.inputs import load_session_input
+    try:
+        session = load_session_input(args.input)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
+    return is_script(session.document.text if session else load_input(args.input))
+
+
+def _lesson_page(args: argparse.Namespace, out: Path, inputs: list[str]) -> int:
+    """A tape script or lesson as one page: its narration, code and a step player per gradient call."""
+    from .model.lesson_page import lesson_pictures, write_lesson_page
+    docs, _count = documents(args)
+    doc = docs[0]
+    result = lesson_pictures(doc, lambda d: shared().compute(d, args.layout, args.direction))
+    assert result is not None       # no progress callback: never cancelled
+    trace, pictures = result
+    if trace is None:
+        raise RenderError("the script did not run")
+    error = getattr(trace, "error", None)
+    if error is not None:           # still written: the page shows where the script stopped
+        print(f"adviz render: note: {error.line}:{error.col}: {error.message}", file=sys.stderr)
+    write_lesson_page(doc.text, trace, pictures, out, theme=args.theme, title=args.title, inputs=inputs)
+    return _say(out)
+
+
 def _say(line: object) -> int:
     """Print a written path: 0, or BROKEN_PIPE when stdout's reader went away (``| head -1``), which
     does not stop the writing."""
@@ -194,8 +226,15 @@ def render_command(argv: Sequence[str]) -> int:
             raise RenderError("--inbetween must be between 0 and 30")
         if not 0.1 <= args.hold <= 60:
             raise RenderError("--hold must be between 0.1 and 60 seconds")
+        if args.forward and args.mode not in (None, "forward"):
+            raise RenderError(f"--forward and --mode {args.mode} ask for two different passes: give one")
+        if args.mode not in (None, "backward") and fmt not in IMAGE_FORMATS:
+            raise RenderError(f"--mode {args.mode} picks the pass a picture shows (.png, .svg, .pdf, .gif); "
+                              f".{fmt} holds every pass")
         if args.sequence and fmt != "png":
             raise RenderError("--sequence writes PNG pictures: use -o NAME.png")
+        if fmt == "html" and args.call is None and _script_input(args):
+            return _lesson_page(args, out, inputs)
         docs, _count = documents(args)
         paths = _outputs_for(out, len(docs))
         for path in paths:
@@ -227,6 +266,7 @@ def render_command(argv: Sequence[str]) -> int:
                 from .ui.export import ExportOptions, export, make_scene, render_sequence
                 options = ExportOptions(step=args.step, theme=args.theme, scale=args.scale, fps=args.fps,
                                         inbetween=args.inbetween, hold=args.hold, forward=args.forward,
+                                        mode=args.mode,
                                         title=args.title, transparent=args.transparent, legend=not args.no_legend)
                 if args.sequence:
                     for written in render_sequence(make_scene(outcome.graph, outcome.layout, options), path, options,

@@ -4,6 +4,7 @@ Usage::
 
     pip install micrograd      # optional: without it only adviz is measured
     python benchmarks/engine.py [--sizes 100 1000 10000 100000] [--chain 1000000] [--repeat 3]
+                                [--tangent-sizes 1000 10000]
 
 Each graph is a seeded random DAG of scalar ops (add, mul, sin, exp, tanh, square): every op
 takes the previous node and, for binary ops, one of the last few nodes (so the graph is deep and
@@ -18,7 +19,9 @@ closure). Times are the best of ``--repeat`` runs, the two engines taking turns:
 
 micrograd sorts the graph with a recursive function, so a deep graph needs
 ``sys.setrecursionlimit`` raised; the table says where it fails at the default limit.
-adviz's recording and backward pass are loops, so they run at the default limit (the last
+A second table times recording the same programs inside a ``tf.autodiff.ForwardAccumulator``
+(forward mode carrying one tangent) against recording without it, and checks the tangent of the
+output against the reverse-mode gradient. adviz's recording and backward pass are loops, so they run at the default limit (the last
 line times a chain of ``--chain`` ops).
 """
 from __future__ import annotations
@@ -99,6 +102,44 @@ def run_adviz(inputs: list[float], steps: list[tuple[str, int, int]]) -> tuple[f
     return recorded - start, done - recorded, [float(g) for g in grads]
 
 
+def run_adviz_tangents(inputs: list[float], steps: list[tuple[str, int, int]]) -> tuple[float, float]:
+    """Recording the same program inside a ``ForwardAccumulator`` (tangent 1 on every input):
+    the seconds it took and the tangent of the output, the sum of its partials by the inputs."""
+    variables = [tf.Variable(v, dtype="float64") for v in inputs[:2]]
+    constants = [tf.constant(v, dtype="float64") for v in inputs[2:]]
+    ones = [tf.constant(1.0, dtype="float64") for _ in inputs]
+    gc.collect()
+    start = time.perf_counter()
+    with tf.autodiff.ForwardAccumulator(variables + constants, ones) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(constants)
+            nodes: list[Any] = variables + constants
+            for op, a, b in steps:
+                nodes.append(ADVIZ_OPS[op](nodes[a], nodes[b]))
+    recorded = time.perf_counter()
+    return recorded - start, float(acc.jvp(nodes[-1], unconnected_gradients="zero"))
+
+
+def tangent_table(sizes: list[int], repeat: int) -> int:
+    """Recording with tangents against recording without, on the same programs, taking turns."""
+    print(f"\n{'ops':>8} | {'record':>10} | {'+ tangents':>10} | {'ratio':>6} | tangent = sum of the gradient")
+    for n in sizes:
+        inputs, steps = plan(n)
+        plain, with_tangents = [], []
+        for _ in range(repeat):
+            plain.append(run_adviz(inputs, steps))
+            with_tangents.append(run_adviz_tangents(inputs, steps))
+        rec, _, grads = best(plain)
+        t_rec = min(t for t, _ in with_tangents)
+        tangent = with_tangents[0][1]
+        total = sum(grads)
+        agree = abs(tangent - total) <= 1e-9 * max(1.0, abs(total))
+        print(f"{n:>8} | {fmt(rec):>10} | {fmt(t_rec):>10} | {t_rec / rec:6.2f} | {'yes' if agree else 'NO'} ({tangent:.6g})")
+        if not agree:
+            return 1
+    return 0
+
+
 # -- micrograd, with sin/exp/tanh written the way micrograd writes its own ops --------------------
 def _unary(x: Any, f: Callable[[float], float], df: Callable[[float, float], float], name: str) -> Any:
     out = Value(f(x.data), (x,), name)
@@ -163,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000, 100_000])
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the adviz-only chain (0: skip)")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--tangent-sizes", type=int, nargs="*", default=[1000, 10_000],
+                        help="also time recording with forward-mode tangents at these sizes")
     args = parser.parse_args(argv)
     default_limit = sys.getrecursionlimit()
 
@@ -200,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:>8} | {fmt(a_rec):>12} | {fmt(a_bwd):>12} | {fmt(a_rec + a_bwd):>12} | "
               f"{fmt(m_rec):>13} | {fmt(m_bwd):>12} | "
               f"{fmt(None if m_rec is None else m_rec + m_bwd):>12} | {ratio} | {at_limit}")
+
+    if args.tangent_sizes and tangent_table(args.tangent_sizes, args.repeat):
+        return 1
 
     if args.chain:
         x = tf.Variable(1.0, dtype="float64")

@@ -17,7 +17,7 @@ from .backends import NUMPY, TENSORS
 from .backward import rule_arguments
 from .dtypes import is_floating
 from .ops import MINUS_ONE, ONE
-from .recording import Record, TapeState, differentiating, enclosing_only, pop, push
+from .recording import Record, TapeState, enclosing_only, open_tapes, pop, push
 from .shapes import Backend
 from .tape import UnconnectedGradients, flatten, unconnected_mode, unflatten
 from .tensor import Tensor, Variable, to_array
@@ -52,7 +52,7 @@ class ForwardPass:
 def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list[Any], list[Any], Any] | None:
     """``(partials, contributions, output tangent)`` of one record, or None if no tangent reaches
     its output (no input has one, the op stops gradients, or the output is not floating-point)."""
-    op, inputs, values, out, attrs, _ = rec
+    op, inputs, values, out, attrs = rec[:5]
     if op.stops_gradient or not is_floating(out._value.dtype):
         return None
     n = len(inputs)
@@ -65,7 +65,8 @@ def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list
         if t is None:
             continue
         if xs is None:
-            xs, outv = rule_arguments(m, inputs, values, out, False)
+            # Plain numbers for scalar elementwise ops: the same values, far cheaper arithmetic.
+            xs, outv = rule_arguments(m, inputs, values, out, op.elementwise)
         if op.elementwise:
             p = op.partials[i]
             if p is None:
@@ -90,6 +91,38 @@ def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list
     if total is None:
         return None
     return partials, contribs, total
+
+
+def _scalar_tangent(rec: Record, incoming: list[Any]) -> Any:
+    """The output tangent :func:`tangent_step` gives, for the commonest records: elementwise ops
+    on scalars (numpy only; None if no tangent reaches the output). Tangents are numpy scalars
+    here: the same numbers as 0-d arrays, far cheaper arithmetic."""
+    op, out = rec[0], rec[3]
+    outv = out._value
+    kind = outv.dtype.type
+    if outv.dtype.kind != "f":
+        return None
+    xs = None
+    total = None
+    i = 0
+    for p in op.partials:
+        t = incoming[i]
+        if t is not None and p is not None:
+            if type(t) is not kind:
+                t = kind(_arr(t))
+            if p is ONE:
+                c = t
+            elif p is MINUS_ONE:
+                c = -t
+            else:
+                if xs is None:
+                    xs = [v._value[()] for v in rec[2]]
+                c = p(NUMPY, outv[()], *xs) * t
+            total = c if total is None else total + c
+        i += 1
+    if total is None or type(total) is kind:
+        return total
+    return kind(total)
 
 
 def run_forward(records: Sequence[Record], seeds: dict[int, Any], keep_steps: bool = True) -> ForwardPass:
@@ -148,16 +181,31 @@ class ForwardAccumulator(TapeState):
 
     def carry(self, rec: Record) -> None:
         """An op ran inside the block: give its output a tangent (called by the recording module)."""
-        incoming = [self._tangents.get(n._id) for n in rec.inputs]
-        if all(t is None for t in incoming):
+        tangents = self._tangents
+        incoming = [tangents.get(n._id) for n in rec.inputs]
+        for t in incoming:
+            if t is not None:
+                break
+        else:
             return
-        with enclosing_only(self):
-            m = TENSORS if differentiating() else NUMPY
-            if m is NUMPY:
-                incoming = [_arr(t) for t in incoming]
-            result = tangent_step(m, rec, incoming)
-        if result is not None:
-            self._tangents[rec.output._id] = result[2]
+        for tape in open_tapes():
+            if tape is self:
+                break
+            if tape._recording and not tape._stopped:
+                # A tape outside records the tangent's arithmetic, so that it can be differentiated.
+                with enclosing_only(self):
+                    result = tangent_step(TENSORS, rec, incoming)
+                if result is not None:
+                    tangents[rec.output._id] = result[2]
+                return
+        # Nothing outside records: plain numpy, and the tape stack is left as it is.
+        if rec[0].elementwise and not rec[3]._value.ndim:
+            total = _scalar_tangent(rec, incoming)
+        else:
+            result = tangent_step(NUMPY, rec, [_arr(t) for t in incoming])
+            total = None if result is None else result[2]
+        if total is not None:
+            tangents[rec.output._id] = total
 
     def jvp(self, primals: Any, unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
         """The tangent of each value in ``primals`` (a nested structure): None, or zeros with

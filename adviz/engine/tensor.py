@@ -149,9 +149,11 @@ class Tensor(Operators):
                 f"numpy={numpy_text(value, True)}>")
 
     def __format__(self, spec: str) -> str:
-        # TensorFlow formats a tensor as numpy formats its value: f"{t:.3f}" works on scalars.
+        # As TensorFlow: a scalar formats as the Python number it holds (f"{t}" of float32 3.14159
+        # is 3.141590118408203, f"{t:.3f}" is 3.142); any other shape as its numpy array, which
+        # takes no format spec.
         value = self._value
-        return format(value[()] if not value.ndim else value, spec)
+        return format(value.item() if not value.ndim else value, spec)
 
     # Comparisons are not differentiable and never recorded.
     def __lt__(self, other): return Tensor(np.asarray(self._value < _raw(other)))

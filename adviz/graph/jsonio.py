@@ -1,4 +1,4 @@
-"""The graph, its layout and both schedules as JSON (schema ``adviz.graph``, version 2).
+"""The graph, its layout and its schedules as JSON (schema ``adviz.graph``, version 3).
 
 The schema is documented in ``docs/graph-json.md`` and given as JSON Schema in
 ``adviz/graph/graph.schema.json``. Arrays are nested lists; ``nan`` and infinities, which JSON
@@ -18,7 +18,9 @@ from .layout import Layout
 from .model import Cause, Graph, Node, Step
 
 SCHEMA = "adviz.graph"
-VERSION = 2     # 2: why a source has no gradient (cause), a failed call's error, notes, the tape's state
+VERSION = 3     # 2: why a source has no gradient (cause), a failed call's error, notes, the tape's state
+#                 3: forward mode: node tangents and dual numbers, edge tangent products, the tangent schedule
+READABLE = (2, 3)   # a version-2 file is a version-3 file without forward mode
 SCHEMA_PATH = Path(__file__).with_name("graph.schema.json")
 
 
@@ -51,6 +53,8 @@ def _step_json(step: Step) -> dict[str, Any]:
         "adjoints": {k: array_json(v) for k, v in step.adjoints.items()},
         "accumulated": {k: array_json(v) for k, v in step.accumulated.items()},
         "words": step.words, "chain": list(step.chain),
+        **({"tangents": {k: array_json(v) for k, v in step.tangents.items()}}
+           if step.kind in ("tangent-seed", "tangent") else {}),
     }
 
 
@@ -82,6 +86,7 @@ def _tape_json(graph: Graph) -> dict[str, Any]:
 
 def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
     """The whole picture as plain JSON data."""
+    forward_mode = bool(graph.tangent)     # the tangent fields are there exactly when the tangent pass is
     nodes = []
     for n in sorted(graph.nodes.values(), key=lambda n: n.order):
         nodes.append({
@@ -93,11 +98,15 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
             "adjoint": array_json(n.adjoint), "gradient": array_json(n.gradient),
             "gradient_text": n.gradient_text if n.is_source else None,
             **_cause_json(n),
+            **({"tangent": array_json(n.tangent), "tangent_text": n.tangent_text or None,
+                "dual_text": n.dual_text or None} if forward_mode else {}),
         })
     edges = [{
         "id": e.id, "source": e.source, "target": e.target, "index": e.index, "recorded": e.recorded,
         "partial_formula": e.partial_formula, "partial": array_json(e.partial_value),
         "contribution": array_json(e.contribution),
+        **({"tangent_product": array_json(e.tangent_product), "tangent_product_text": e.tangent_product_text or None}
+           if forward_mode else {}),
     } for e in graph.edges.values()]
     data: dict[str, Any] = {
         "schema": SCHEMA, "version": VERSION, "title": graph.title, "tape": _tape_json(graph),
@@ -107,6 +116,9 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
         "schedules": {"backward": [_step_json(s) for s in graph.backward],
                       "forward": [_step_json(s) for s in graph.forward]},
     }
+    if forward_mode:
+        data["schedules"]["tangent"] = [_step_json(s) for s in graph.tangent]
+        data["seed"] = {k: array_json(v) for k, v in graph.seed.items()}
     if layout is not None:
         data["layout"] = {
             "method": layout.method, "direction": layout.direction,
@@ -120,3 +132,25 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
 def dumps(graph: Graph, layout: Layout | None = None) -> str:
     """:func:`graph_json` as text."""
     return json.dumps(graph_json(graph, layout), indent=1, ensure_ascii=False, allow_nan=False)
+
+
+class GraphJsonError(ValueError):
+    """A text that is not a graph JSON this adviz reads: one line that says why."""
+
+
+def loads(text: str) -> dict[str, Any]:
+    """The data of a graph JSON text, checked to be ``adviz.graph`` of a version this adviz reads
+    (2 or 3; a version-2 file simply has no forward-mode fields)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise GraphJsonError(f"not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise GraphJsonError(f"not an {SCHEMA} file (its \"schema\" field must be {SCHEMA!r})")
+    version = data.get("version")
+    if version not in READABLE:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise GraphJsonError(f"{SCHEMA} version {version!r} "
+                             + ("is newer than this adviz reads" if newer else "is not one this adviz reads")
+                             + f" (it reads versions {', '.join(map(str, READABLE))})")
+    return data

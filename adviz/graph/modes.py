@@ -36,6 +36,8 @@ class JacobianByMode:
     reverse_steps: int
     forward_products: int
     reverse_products: int
+    forward_pass_steps: tuple[int, ...] = ()   # op steps of each forward pass (one per column)
+    reverse_pass_steps: tuple[int, ...] = ()   # op steps of each reverse pass (one per row)
 
     @property
     def summary(self) -> str:
@@ -65,7 +67,14 @@ def jacobian_by_mode(f: Callable[..., Any], inputs: Sequence[Any]) -> JacobianBy
     with GradientTape(persistent=True) as tape:
         tape.watch(xs)
         outputs = [y for y in flatten(f(*xs))]
-    records = tape.records
+    return jacobian_of_recording(tape, xs, outputs)
+
+
+def jacobian_of_recording(tape: GradientTape, xs: Sequence[Any], outputs: Sequence[Any]) -> JacobianByMode:
+    """:func:`jacobian_by_mode` over what ``tape`` already recorded: the Jacobian of ``outputs``
+    with respect to ``xs`` (tensors or Variables the tape watched), by forward and by reverse passes."""
+    xs, outputs = list(xs), list(outputs)
+    records = [r for r in tape.records if not r.reason]
     in_shapes = [tuple(x.shape) for x in xs]
     out_shapes = [tuple(y.shape) for y in outputs]
     in_sizes = [int(np.prod(s)) for s in in_shapes]
@@ -74,11 +83,13 @@ def jacobian_by_mode(f: Callable[..., Any], inputs: Sequence[Any]) -> JacobianBy
 
     forward = np.zeros((m, n))
     forward_steps = forward_products = 0
+    forward_each: list[int] = []
     in_starts = np.cumsum([0] + in_sizes)
     for j in range(n):   # one column per input element, the pass seeding its input alone
         k = int(np.searchsorted(in_starts, j, side="right")) - 1
         seeds = {xs[k]._id: _unit([in_sizes[k]], [in_shapes[k]], j - int(in_starts[k]))[0]}
         fp = run_forward(records, seeds)
+        forward_each.append(len(fp.steps))
         forward_steps += len(fp.steps)
         forward_products += sum(c is not None for st in fp.steps for c in st.contributions)
         column = [np.asarray(fp.tangents.get(y._id, np.zeros(s))).reshape(-1) for y, s in zip(outputs, out_shapes)]
@@ -86,17 +97,19 @@ def jacobian_by_mode(f: Callable[..., Any], inputs: Sequence[Any]) -> JacobianBy
 
     reverse = np.zeros((m, n))
     reverse_steps = reverse_products = 0
+    reverse_each: list[int] = []
     starts = np.cumsum([0] + out_sizes)
     for i in range(m):   # one row per output element, the pass starting at its output alone
         k = int(np.searchsorted(starts, i, side="right")) - 1
         seed = _unit([out_sizes[k]], [out_shapes[k]], i - int(starts[k]))
         bp = run_backward(tape, [outputs[k]], xs, seed, keep_steps=True)
+        reverse_each.append(len(bp.steps))
         reverse_steps += len(bp.steps)
         reverse_products += sum(c is not None for st in bp.steps for c in st.contributions)
         row = [np.zeros(s) if g is None else g.numpy() for g, s in zip(bp.gradients, in_sizes)]
         reverse[i, :] = np.concatenate([r.reshape(-1) for r in row]) if row else []
     return JacobianByMode(forward, reverse, n, m, len(records), n, m, forward_steps, reverse_steps,
-                          forward_products, reverse_products)
+                          forward_products, reverse_products, tuple(forward_each), tuple(reverse_each))
 
 
 def finite_difference_jacobian(f: Callable[..., Any], inputs: Sequence[Any], h: float = 1e-6) -> np.ndarray:

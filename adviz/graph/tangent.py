@@ -20,8 +20,11 @@ from .values import format_value
 
 
 def dot(label: str) -> str:
-    """The tangent's name: ``ẋ`` for ``x``, ``(x·y)̇`` for a formula."""
-    return derivative_part(label) + "\u0307"
+    """The tangent's name: ``ẋ`` for a one-letter name; a longer name or a formula gets a dot of
+    its own after it (``sin(u)˙``, ``(x·y)˙``), as a combining dot over ``)`` cannot be seen."""
+    if len(label) == 1:
+        return label + "\u0307"
+    return derivative_part(label) + "\u02d9"
 
 
 def dual_text(value: Any, tangent: Any | None) -> str:

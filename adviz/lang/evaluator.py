@@ -310,9 +310,9 @@ class Evaluator:
             value = text_of(value, limit, quote=True, budget=self.budget).encode("ascii", "backslashreplace").decode()
         elif node.conversion == ord("s"):
             value = text_of(value, limit, budget=self.budget)
-        if isinstance(value, Tensor):     # TensorFlow formats a tensor as numpy formats its value
+        if isinstance(value, Tensor):     # as TensorFlow: a scalar as the Python number it holds, else its array
             value = np.asarray(value)
-            value = value[()] if not value.ndim else value
+            value = value.item() if not value.ndim else value
         if not spec:
             text = value if isinstance(value, str) else text_of(value, limit, budget=self.budget)
         else:

@@ -111,8 +111,16 @@ def _job_explore(conn: "_Channel", where, kind: str, args: tuple) -> Any:
     return {"evaluate": explore.evaluate, "curve": explore.sample_curve, "contour": explore.sample_contour}[kind](*args)
 
 
+def _job_cost(conn: "_Channel", where, doc: Document) -> Any:
+    from .cost import CostError, cost_of_document
+    try:
+        return cost_of_document(doc)
+    except CostError as exc:
+        return str(exc)
+
+
 JOBS: dict[str, Callable[..., Any]] = {"compute": _job_compute, "check": _job_check, "script": _job_script,
-                                       "check_call": _job_check_call, "explore": _job_explore}
+                                       "check_call": _job_check_call, "explore": _job_explore, "cost": _job_cost}
 
 
 def _marker(where: "_Where") -> Callable[[int, int], None]:
@@ -408,6 +416,17 @@ class Isolated:
         result = self._call("check", (doc, name), timeout=self._deadline(4 * Limits().timeout))
         if isinstance(result, Stopped):
             return CheckResult(name, None, None, message=f"cannot check: {result.message}")
+        return result
+
+    def cost(self, doc: Document) -> Any:
+        """:func:`~adviz.model.cost.cost_of_document` in the worker: the CostView, or raises CostError."""
+        from .cost import CostError
+        # n forward and m reverse passes over one recording, each as short as the run itself.
+        result = self._call("cost", (doc,), timeout=self._deadline(4 * Limits().timeout))
+        if isinstance(result, Stopped):
+            raise CostError(f"The Jacobians could not be built: {result.message}")
+        if isinstance(result, str):
+            raise CostError(result)
         return result
 
     def check_call(self, text: str, call: int, name: str) -> CheckResult:

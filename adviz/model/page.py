@@ -29,7 +29,7 @@ PARALLEL = 46.0          # parallel edges between one pair of nodes sit this far
 
 
 
-def _colours(name: str) -> dict[str, object]:
+def theme_colours(name: str) -> dict[str, object]:
     """The colours of the theme a page is drawn in: the canvas's own (:mod:`adviz.model.themes`)."""
     return asdict(THEME_BY_NAME.get(name, THEME_BY_NAME["light"]))
 
@@ -104,10 +104,11 @@ def _edge_tip(graph: Graph, eid: str) -> str:
     return "\n".join(lines)
 
 
-def svg_picture(graph: Graph, layout: Layout, theme: str = "light") -> str:
-    """The picture as inline SVG text: nodes ``#n{i}`` and edges ``#e{i}`` in the order of
-    ``graph.nodes`` and ``graph.edges``, each with a ``<title>`` for hover."""
-    t = _colours(theme)
+def svg_picture(graph: Graph, layout: Layout, theme: str = "light", prefix: str = "") -> str:
+    """The picture as inline SVG text: nodes ``#{prefix}n{i}`` and edges ``#{prefix}e{i}`` in the
+    order of ``graph.nodes`` and ``graph.edges``, each with a ``<title>`` for hover. ``prefix``
+    keeps the ids of several pictures on one page apart."""
+    t = theme_colours(theme)
     nodes = list(graph.nodes.values())
     sizes = {n.id: node_size(n) for n in nodes}
     pos = {n.id: tuple(layout.positions.get(n.id, (0.0, 0.0))) for n in nodes}
@@ -121,11 +122,11 @@ def svg_picture(graph: Graph, layout: Layout, theme: str = "light") -> str:
         ys += [p[1] for p in route]
     x0, y0 = min(xs or [0]) - MARGIN, min(ys or [0]) - MARGIN
     width, height = max(xs or [200]) + MARGIN - x0, max(ys or [100]) + MARGIN - y0
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="pic" viewBox="{_f(x0)} {_f(y0)} {_f(width)} {_f(height)}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{prefix}pic" viewBox="{_f(x0)} {_f(y0)} {_f(width)} {_f(height)}" '
            f'width="{_f(width)}" height="{_f(height)}" font-family="system-ui, sans-serif">',
-           '<defs><marker id="ah" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" '
+           f'<defs><marker id="{prefix}ah" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" '
            'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="context-stroke"/></marker></defs>',
-           '<g id="edges">']
+           f'<g class="edges" id="{prefix}edges">']
     nix = {nid: i for i, nid in enumerate(graph.nodes)}
     pairs: dict[tuple[str, str], int] = {}
     for e in graph.edges.values():
@@ -149,15 +150,15 @@ def svg_picture(graph: Graph, layout: Layout, theme: str = "light") -> str:
         mid = _midpoint(points)
         cls = "e" + ("" if e.recorded else " off")
         # data-t: the target node's index, for the forward pass's incoming edges
-        out.append(f'<g class="{cls}" id="e{i}" data-t="{nix[e.target]}"><title>{escape(_edge_tip(graph, e.id))}</title>'
-                   f'<polyline points="{" ".join(_f(x) + "," + _f(y) for x, y in points)}" marker-end="url(#ah)"/></g>')
-        labels.append(f'<text class="pl" id="p{i}" x="{_f(mid[0])}" y="{_f(mid[1] - 6)}" text-anchor="middle"></text>')
-    out.append("</g><g id=\"nodes\">")
+        out.append(f'<g class="{cls}" id="{prefix}e{i}" data-t="{nix[e.target]}"><title>{escape(_edge_tip(graph, e.id))}</title>'
+                   f'<polyline points="{" ".join(_f(x) + "," + _f(y) for x, y in points)}" marker-end="url(#{prefix}ah)"/></g>')
+        labels.append(f'<text class="pl" id="{prefix}p{i}" x="{_f(mid[0])}" y="{_f(mid[1] - 6)}" text-anchor="middle"></text>')
+    out.append(f'</g><g class="nodes" id="{prefix}nodes">')
     for i, n in enumerate(nodes):
         (x, y), (w, h) = pos[n.id], sizes[n.id]
         fill, border = t["fills"].get(n.kind, "#eee"), t["borders"].get(n.kind, "#888")  # type: ignore[union-attr]
         cls = "n" + ("" if n.recorded else " off") + (" src" if n.is_source else "")
-        parts = [f'<g class="{cls}" id="n{i}" transform="translate({_f(x)},{_f(y)})">',
+        parts = [f'<g class="{cls}" id="{prefix}n{i}" transform="translate({_f(x)},{_f(y)})">',
                  f"<title>{escape(_node_tip(graph, n))}</title>",
                  f'<rect class="body" x="{_f(-w / 2)}" y="{_f(-h / 2)}" width="{_f(w)}" height="{_f(h)}" rx="8" '
                  f'fill="{fill}" stroke="{border}"/>']
@@ -175,7 +176,7 @@ def svg_picture(graph: Graph, layout: Layout, theme: str = "light") -> str:
                          f'<text y="4" text-anchor="middle">{escape(badge)}</text></g>')
         parts.append("</g>")
         out.append("".join(parts))
-    out.append("</g><g id=\"labels\">")
+    out.append(f'</g><g class="labels" id="{prefix}labels">')
     out += labels
     out.append("</g></svg>")
     return "\n".join(out)
@@ -240,15 +241,15 @@ STYLE = """
 *{box-sizing:border-box}
 body{margin:0;background:%(background)s;color:%(text)s;font:14px system-ui,sans-serif}
 header{padding:10px 16px 0;font-weight:600;font-size:16px}
-#bar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;padding:8px 16px;position:sticky;top:0;background:%(background)s;z-index:1}
-#bar button,#bar select{font:inherit;padding:3px 9px;border:1px solid %(muted)s;border-radius:6px;background:transparent;color:inherit;cursor:pointer}
-#bar input[type=range]{flex:1;min-width:120px}
-#count{min-width:6em;color:%(muted)s;font-variant-numeric:tabular-nums}
-#caption{padding:4px 16px 8px;min-height:4.2em}
-#caption .w{margin-bottom:2px}
-#caption .c{font-family:ui-monospace,monospace;font-size:13px;color:%(muted)s;white-space:pre-wrap}
-#view{overflow:auto;padding:0 8px 16px}
-#view.fit svg{width:100%%;height:auto;max-height:calc(100vh - 150px)}
+.bar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;padding:8px 16px;position:sticky;top:0;background:%(background)s;z-index:1}
+.bar button,.bar select{font:inherit;padding:3px 9px;border:1px solid %(muted)s;border-radius:6px;background:transparent;color:inherit;cursor:pointer}
+.bar input[type=range]{flex:1;min-width:120px}
+.count{min-width:6em;color:%(muted)s;font-variant-numeric:tabular-nums}
+.caption{padding:4px 16px 8px;min-height:4.2em}
+.caption .w{margin-bottom:2px}
+.caption .c{font-family:ui-monospace,monospace;font-size:13px;color:%(muted)s;white-space:pre-wrap}
+.view{overflow:auto;padding:0 8px 16px}
+.view.fit svg{width:100%%;height:auto;max-height:calc(100vh - 150px)}
 svg text{fill:%(text)s}
 .e polyline{fill:none;stroke:%(edge)s;stroke-width:1.4}
 .e.off polyline{stroke:%(edge_dim)s;stroke-dasharray:5 4}
@@ -269,13 +270,17 @@ svg text{fill:%(text)s}
 .badge{display:none}.badge.on{display:inline}
 """
 
+# One player per section.player: its own bar, caption, picture and steps. A page with one player
+# (data-single) takes the keys everywhere and follows the address (#step=N); on a page with several,
+# the focused player takes the keys.
 SCRIPT = r"""
 (function(){
-var D=JSON.parse(document.getElementById('steps').textContent);
-var S=document.getElementById('pic'),N=S.querySelectorAll('#nodes>.n'),E=S.querySelectorAll('#edges>.e'),
-P=S.querySelectorAll('#labels>.pl');
-var sc=document.getElementById('scrub'),cap=document.getElementById('caption'),cnt=document.getElementById('count'),
-pb=document.getElementById('play'),fw=document.getElementById('fwd'),sp=document.getElementById('speed');
+function player(R,single){
+var D=JSON.parse(R.querySelector('script[type="application/json"]').textContent);
+var S=R.querySelector('svg'),N=S.querySelectorAll('.nodes>.n'),E=S.querySelectorAll('.edges>.e'),
+P=S.querySelectorAll('.labels>.pl');
+function q(c){return R.querySelector('.'+c)}
+var sc=q('scrub'),cap=q('caption'),cnt=q('count'),pb=q('play'),fw=q('fwd'),sp=q('speed'),v=q('view');
 var i=0,timer=null;
 function steps(){return fw.checked?D.fwd:D.back}
 function cls(el,c,on){el.classList.toggle(c,!!on)}
@@ -301,12 +306,12 @@ function show(k){
       var b=N[j].querySelector('.badge');if(b)cls(b,'on',D.b[j]>=0&&D.b[j]<=k)}
     if(r.e||r.a)cls(N[r.n],'act',1);
   }
-  var v=document.getElementById('view');
   if(!v.classList.contains('fit')&&L[k])try{N[L[k].n].scrollIntoView({block:'nearest',inline:'nearest'})}catch(x){}
   var c=L[k]||{w:'',c:[]};cap.innerHTML='';
   var w=document.createElement('div');w.className='w';w.textContent=c.w;cap.appendChild(w);
   (c.c||[]).forEach(function(s){var d=document.createElement('div');d.className='c';d.textContent=s;cap.appendChild(d)});
   sc.max=n-1;sc.value=k;txt(cnt,(fw.checked?'forward ':'step ')+k+' / '+(n-1));
+  if(!single)return;
   var h='#step='+(k===n-1?'end':k)+(fw.checked?'&pass=forward':'');
   if(location.hash!==h)try{history.replaceState(null,'',h)}catch(x){}
 }
@@ -316,58 +321,80 @@ function play(){if(timer){stop();return}if(i>=steps().length-1)show(0);
 function fromHash(){var h=location.hash,m=/step=(end|\d+)/.exec(h);
   fw.checked=/pass=forward/.test(h);var n=steps().length;
   show(m?(m[1]==='end'?n-1:+m[1]):0)}
-document.getElementById('first').onclick=function(){stop();show(0)};
-document.getElementById('prev').onclick=function(){stop();show(i-1)};
-document.getElementById('next').onclick=function(){stop();show(i+1)};
-document.getElementById('last').onclick=function(){stop();show(steps().length-1)};
-document.getElementById('fit').onclick=function(){document.getElementById('view').classList.toggle('fit')};
+q('first').onclick=function(){stop();show(0)};
+q('prev').onclick=function(){stop();show(i-1)};
+q('next').onclick=function(){stop();show(i+1)};
+q('last').onclick=function(){stop();show(steps().length-1)};
+q('fit').onclick=function(){v.classList.toggle('fit')};
 pb.onclick=play;sc.oninput=function(){stop();show(+sc.value)};
 sp.onchange=function(){if(timer){stop();play()}};
 fw.onchange=function(){stop();show(fw.checked?0:steps().length-1)};
-document.addEventListener('keydown',function(ev){
+function key(ev){
   if(ev.target.tagName==='SELECT'||ev.altKey||ev.ctrlKey||ev.metaKey)return;
   var k=ev.key;
   if(k==='ArrowRight'){stop();show(i+1)}else if(k==='ArrowLeft'){stop();show(i-1)}
   else if(k===' '||k==='Spacebar'){play()}else if(k==='Home'){stop();show(0)}
   else if(k==='End'){stop();show(steps().length-1)}else return;
-  ev.preventDefault()});
-window.addEventListener('hashchange',fromHash);
-fromHash();
+  ev.preventDefault()}
+if(single){document.addEventListener('keydown',key);window.addEventListener('hashchange',fromHash);fromHash()}
+else{R.addEventListener('keydown',key);show(0)}
+}
+var A=document.querySelectorAll('section.player');
+for(var k=0;k<A.length;k++)player(A[k],A[k].hasAttribute('data-single'));
 })();
 """
 
 
+def page_style(theme: str = "light") -> str:
+    """The page's style sheet in ``theme``'s colours."""
+    t = theme_colours(theme)
+    return STYLE % {**{k: v for k, v in t.items() if isinstance(v, str)},
+                    "badge_text": "#0b0c0f" if t["dark"] else "#ffffff"}
+
+
+def player_html(graph: Graph, layout: Layout, theme: str = "light", prefix: str = "", single: bool = True) -> str:
+    """One step player: its bar, caption, the picture and the steps' texts, in a ``section.player``.
+
+    Ids carry ``prefix`` so that several players fit on one page; a ``single`` player takes the
+    page's keys and follows its address, the others take the keys while they have the focus."""
+    t = theme_colours(theme)
+    error = f'<p style="padding:0 16px;color:{t["badge_none"]}">{escape(graph.error)}</p>' if graph.error else ""
+    label = escape(graph.title or "the pass", quote=True)
+    return "\n".join([
+        f'<section class="player" id="{prefix}player" tabindex="0" aria-label="step player: {label}"'
+        + (" data-single" if single else "") + ">",
+        f'<div class="bar" id="{prefix}bar"><button class="first" id="{prefix}first" title="first step (Home)">|◀</button>'
+        f'<button class="prev" id="{prefix}prev" title="step back (←)">◀</button>'
+        f'<button class="play" id="{prefix}play" title="play or pause (Space)">▶ play</button>'
+        f'<button class="next" id="{prefix}next" title="step forward (→)">▶</button>'
+        f'<button class="last" id="{prefix}last" title="last step (End)">▶|</button>'
+        f'<input class="scrub" id="{prefix}scrub" type="range" min="0" max="0" value="0" aria-label="step">'
+        f'<span class="count" id="{prefix}count"></span>'
+        f'<select class="speed" id="{prefix}speed" title="speed"><option value="0.5">0.5×</option>'
+        '<option value="1" selected>1×</option><option value="2">2×</option><option value="4">4×</option></select>'
+        f'<label><input class="fwd" id="{prefix}fwd" type="checkbox"> forward pass</label>'
+        f'<button class="fit" id="{prefix}fit" title="fit the picture to the window, or show it at its own size">fit</button>'
+        "</div>",
+        f'<div class="caption" id="{prefix}caption" aria-live="polite"></div>',
+        error,
+        f'<div class="view fit" id="{prefix}view">{svg_picture(graph, layout, theme, prefix)}</div>',
+        f'<script type="application/json" id="{prefix}steps">{_json_for_script(steps_data(graph))}</script>',
+        "</section>",
+    ])
+
+
 def page_html(graph: Graph, layout: Layout, theme: str = "light", title: str | None = None) -> str:
     """The whole page: the picture in ``layout`` and ``theme``, the step player and every step's texts."""
-    t = _colours(theme)
     heading = title if title is not None else graph.title
-    svg = svg_picture(graph, layout, theme)
-    style = STYLE % {**{k: v for k, v in t.items() if isinstance(v, str)},
-                     "badge_text": "#0b0c0f" if t["dark"] else "#ffffff"}
     name = heading or "adviz: the backward pass"
-    error = f'<p style="padding:0 16px;color:{t["badge_none"]}">{escape(graph.error)}</p>' if graph.error else ""
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(name)}</title>",
-        f"<style>{style}</style></head><body>",
+        f"<style>{page_style(theme)}</style></head><body>",
         f"<header>{escape(heading)}</header>" if heading else "",
-        '<div id="bar"><button id="first" title="first step (Home)">|◀</button>'
-        '<button id="prev" title="step back (←)">◀</button>'
-        '<button id="play" title="play or pause (Space)">▶ play</button>'
-        '<button id="next" title="step forward (→)">▶</button>'
-        '<button id="last" title="last step (End)">▶|</button>'
-        '<input id="scrub" type="range" min="0" max="0" value="0" aria-label="step">'
-        '<span id="count"></span>'
-        '<select id="speed" title="speed"><option value="0.5">0.5×</option><option value="1" selected>1×</option>'
-        '<option value="2">2×</option><option value="4">4×</option></select>'
-        '<label><input id="fwd" type="checkbox"> forward pass</label>'
-        '<button id="fit" title="fit the picture to the window, or show it at its own size">fit</button></div>',
-        '<div id="caption" aria-live="polite"></div>',
-        error,
-        f'<div id="view" class="fit">{svg}</div>',
-        f'<script type="application/json" id="steps">{_json_for_script(steps_data(graph))}</script>',
+        player_html(graph, layout, theme),
         f"<script>{SCRIPT}</script>",
         "</body></html>",
     ]) + "\n"

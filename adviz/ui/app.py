@@ -94,7 +94,7 @@ def run_app(args: Any) -> int:
     document = Document(text=text, variables=specs) if text is not None and specs else None
     if args.screenshot:
         return _screenshot(app, window, text, args.screenshot, args.step, session,
-                           size=size, present=args.present, document=document)
+                           size=size, present=args.present, document=document, mode=getattr(args, "mode", None))
     if session is not None:
         window.sessions.apply_session(session, args.input)
     elif document is not None:
@@ -120,7 +120,8 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
 
 
 def _screenshot(app, window, text: str | None, out: str, step: str | None, session=None,
-                size: tuple[int, int] | None = None, present: bool = False, document=None) -> int:
+                size: tuple[int, int] | None = None, present: bool = False, document=None,
+                mode: str | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     loop = QEventLoop()
     shown: list[bool] = []
@@ -150,6 +151,8 @@ def _screenshot(app, window, text: str | None, out: str, step: str | None, sessi
         window.sessions.mark_clean()
         window.close()
         return 1
+    if mode:
+        window.model.set_mode(mode)
     if step is not None and window.player.length():
         index = window.player.length() - 1 if step == "end" else int(step)
         window.player.go(index, animate=False)

@@ -18,7 +18,7 @@ from ..graph import Graph, Layout
 from ..model.files import atomic_write, check_output, write_bytes
 from .items import EdgeLabel, NodeItem
 from .png import PngStream, printable
-from .scene import BACKWARD, FORWARD, GraphScene
+from .scene import BACKWARD, FORWARD, TANGENT, GraphScene
 from .theme import theme_named
 from .view import paint_legend
 
@@ -29,19 +29,21 @@ MAX_PIXELS = 120_000_000     # beyond this, ask for a smaller scale (a still in 
 BAND_PIXELS = 4_000_000      # PNG files are painted this many pixels at a time (16 MB)
 SUFFIXES = (".png", ".svg", ".pdf", ".gif", ".json", ".html")
 Progress = Callable[[int, int], bool]
+PASS_NAMES = {BACKWARD: "backward pass", FORWARD: "forward pass", TANGENT: "forward-mode (tangent) pass"}
 
 
 @dataclass
 class ExportOptions:
     """What to draw: which step, in which theme, at what scale, with a title and legend."""
 
-    step: int | str = "end"        # a backward step, or "end" / "start"
+    step: int | str = "end"        # a step of the pass (see mode), or "end" / "start"
     theme: str = "light"
     scale: float = 2.0             # PNG and GIF: pixels per scene unit
     fps: float = 12.0              # GIF: frame rate of the motion between two steps
     inbetween: int = 4             # GIF: frames between two steps
     hold: float = 1.5              # GIF: seconds each finished step stays (the first and last: END_HOLD times that)
-    forward: bool = False          # GIF and sequences: the forward pass instead
+    forward: bool = False          # the forward pass (values) instead of the backward pass
+    mode: str | None = None        # "backward", "forward" or "tangent" (forward mode); None: from ``forward``
     title: str | None = None
     transparent: bool = False      # PNG
     legend: bool = True
@@ -53,6 +55,13 @@ class ExportOptions:
         # PNG text chunk that is not one.
         if self.title is not None:
             self.title = printable(self.title)
+        if self.mode not in (None, BACKWARD, FORWARD, TANGENT):
+            raise ValueError(f"the pass must be backward, forward or tangent, not {self.mode!r}")
+
+    @property
+    def pass_mode(self) -> str:
+        """Which pass a still shows and an animation plays."""
+        return self.mode or (FORWARD if self.forward else BACKWARD)
 
 
 def _ensure_app():
@@ -64,9 +73,8 @@ def make_scene(graph: Graph, layout: Layout, options: ExportOptions) -> GraphSce
     """A scene with the graph at the chosen step, ready to paint."""
     _ensure_app()
     scene = GraphScene(theme_named(options.theme))
-    mode = FORWARD if options.forward else BACKWARD
-    steps = graph.forward if mode == FORWARD else graph.backward
-    scene.set_graph(graph, layout, mode, _step_index(options.step, len(steps)))
+    mode = options.pass_mode
+    scene.set_graph(graph, layout, mode, _step_index(options.step, len(graph.schedule(mode))))
     return scene
 
 
@@ -93,7 +101,7 @@ class _Frame:
         if options.source_rect:
             self.source = whole_items(scene, QRectF(options.source_rect))
         elif animated:
-            self.source = pass_bounds(scene, FORWARD if options.forward else BACKWARD)
+            self.source = pass_bounds(scene, options.pass_mode)
         else:
             self.source = scene.itemsBoundingRect()
         if self.source.isEmpty():
@@ -138,7 +146,7 @@ class _Frame:
             scene.render(painter, part, source, Qt.AspectRatioMode.IgnoreAspectRatio)
         if self.options.legend and bottom > self.height - MARGIN / 2 - self.legend_h:
             paint_legend(painter, self.theme, QPointF(MARGIN, self.height - MARGIN / 2), anchor_bottom=True,
-                         columns=self.legend_columns)
+                         columns=self.legend_columns, tangent=self.options.pass_mode == TANGENT)
 
 
 class _Painted:
@@ -261,7 +269,7 @@ def svg_bytes(scene: GraphScene, options: ExportOptions) -> bytes:
     generator.setSize(QSize(round(frame.width), round(frame.height)))
     generator.setViewBox(QRectF(0, 0, frame.width, frame.height))
     generator.setTitle(options.title or "adviz graph")
-    generator.setDescription("A computation graph and its backward pass, drawn by adviz")
+    generator.setDescription(f"A computation graph and its {PASS_NAMES[options.pass_mode]}, drawn by adviz")
     with _Painted(generator, "SVG") as painter:
         frame.paint(painter, scene, background=not options.transparent)
     return bytes(buffer.data())
@@ -295,7 +303,7 @@ def render_pdf(scene: GraphScene, path: Path, options: ExportOptions) -> None:
 
 def frames(scene: GraphScene, options: ExportOptions):
     """(step, progress) pairs of an animation: each step, with in-between frames easing it in."""
-    mode = FORWARD if options.forward else BACKWARD
+    mode = options.pass_mode
     n = scene.schedule_length(mode)
     inbetween = max(0, int(options.inbetween))
     for index in range(n):
@@ -349,7 +357,7 @@ def render_sequence(scene: GraphScene, path: Path, options: ExportOptions, progr
 
     Each picture is written atomically; none is written when one of the names is an input.
     """
-    mode = FORWARD if options.forward else BACKWARD
+    mode = options.pass_mode
     n = scene.schedule_length(mode)
     path = Path(path)
     targets = [path.with_name(f"{path.stem}-{index:03d}.png") for index in range(n)]

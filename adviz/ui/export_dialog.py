@@ -10,7 +10,7 @@ from ..model.document import THEME_TITLES, THEMES
 
 FORMATS = [("png", "PNG image"), ("svg", "SVG drawing (text stays text)"), ("pdf", "PDF (vectors)"),
            ("gif", "Animated GIF of the pass"), ("sequence", "Numbered PNG per step"), ("json", "Graph JSON"),
-           ("html", "Interactive page (HTML): the pass with a step player")]
+           ("html", "Interactive page (HTML): the pass with a step player; a lesson with one per call")]
 THEME_CHOICES = [("current", "Current theme")] + [(name, THEME_TITLES[name]) for name in THEMES]
 
 
@@ -38,7 +38,8 @@ class ExportDialog(QDialog):
         self.step.addItem("Current step", "current")
         self.step.addItem("Last step (all adjoints)", "end")
         self.step.addItem("First step", "start")
-        self.step.setToolTip("Which step of the backward pass a still picture shows")
+        self.step.setToolTip("Which step a still picture shows, of the pass the canvas plays "
+                             "(backward, forward, or forward mode's tangents)")
         form.addRow("Step", self.step)
         self.theme = QComboBox()
         for key, title in THEME_CHOICES:
@@ -75,7 +76,7 @@ class ExportDialog(QDialog):
         self.hold.setSuffix(" s")
         self.hold.setToolTip("GIF: how long each step stays before the next (the first and last stay twice as long)")
         form.addRow("Hold each step", self.hold)
-        self.forward = QCheckBox("Forward pass instead of backward")
+        self.forward = QCheckBox("Forward pass (values) instead of the pass the canvas plays")
         form.addRow(self.forward)
         layout.addLayout(form)
         right = QVBoxLayout()

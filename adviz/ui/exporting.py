@@ -10,22 +10,25 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .model import BACKWARD
+from .model import FORWARD
 
 
 class Exporting:
     """The export commands of :class:`~adviz.ui.window.MainWindow` (mixed into it)."""
 
     def export_options(self, region: str = "all", step: str = "current", theme: str = "current", **rest):
-        """Export choices resolved against what the window shows now."""
+        """Export choices resolved against what the window shows now: the pass the canvas plays
+        (backward, forward, or forward mode's tangents) at its current step, unless ``forward``
+        asks for the forward pass of values."""
         from .export import ExportOptions
+        mode = FORWARD if rest.pop("forward", False) else (rest.pop("mode", None) or self.model.mode)
         if step == "current":
-            step_value = self.model.step if self.model.mode == BACKWARD else "end"
+            step_value = self.model.step if mode == self.model.mode else "end"
         else:
             step_value = step
         source = self.view.mapToScene(self.view.viewport().rect()).boundingRect() if region == "view" else None
         name = self.theme.name if theme == "current" else theme
-        return ExportOptions(step=step_value, theme=name, source_rect=source, **rest)
+        return ExportOptions(step=step_value, theme=name, source_rect=source, mode=mode, **rest)
 
     def preview_image(self, options, max_size=(420, 300)):
         """A small rendering of what an export with ``options`` would contain."""
@@ -53,7 +56,31 @@ class Exporting:
                                    inputs)
         if path.suffix.lower() != "." + fmt:
             path = path.with_suffix("." + fmt)
+        if fmt == "html" and self.model.outcome is not None and self.model.outcome.script:
+            return self.export_lesson_page(path, options, progress)
         return export(graph, layout, path, options, progress, inputs)
+
+    def export_lesson_page(self, path, options, progress=None):
+        """The open script or lesson as one page: narration, code, and a step player per gradient
+        call (the current call as the canvas lays it out, the others laid out afresh); None when
+        cancelled, and then nothing is written."""
+        from dataclasses import replace
+        from ..model.isolation import shared
+        from ..model.lesson_page import lesson_pictures, write_lesson_page
+        model = self.model
+        doc, current = model.document, model.outcome
+
+        def compute(d):
+            if d.call == doc.call and current is not None and current.graph is not None:
+                return replace(current, layout=model.live_layout())
+            return shared().compute(d, model.method, model.direction)
+
+        result = lesson_pictures(doc, compute, progress)
+        if result is None:
+            return None
+        trace, pictures = result
+        return write_lesson_page(doc.text, trace, pictures, path, theme=options.theme, title=options.title,
+                                 inputs=[model.path])
 
     def export_dialog(self) -> None:
         """Ask what to export and where, then write it with progress and a way to cancel."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..model.files import ReadError, read_limited
+from ..model.narration import lesson_title, narration_markdown, readable_math  # noqa: F401 - re-exported
 from .editor import line_highlight
 
 
@@ -23,45 +24,6 @@ def _lessons_dir() -> Path:
 
 
 LESSONS_DIR = _lessons_dir()
-
-_LATEX = [
-    (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"\1/\2"),
-    (re.compile(r"\\partial\s*"), "∂"), (re.compile(r"\\cdot\b"), "·"), (re.compile(r"\\times\b"), "×"),
-    (re.compile(r"\\sigma\b"), "σ"), (re.compile(r"\\nabla\b"), "∇"), (re.compile(r"\\sum\b"), "Σ"),
-    (re.compile(r"\\sqrt\{([^{}]*)\}"), r"√(\1)"), (re.compile(r"\\exp\b"), "exp"), (re.compile(r"\\log\b"), "log"),
-    (re.compile(r"\\sin\b"), "sin"), (re.compile(r"\\cos\b"), "cos"), (re.compile(r"\\tanh\b"), "tanh"),
-    (re.compile(r"\\ln\b"), "ln"), (re.compile(r"\\approx\b"), "≈"), (re.compile(r"\\to\b"), "→"),
-    (re.compile(r"\\leftarrow\b"), "←"), (re.compile(r"\\rightarrow\b"), "→"), (re.compile(r"\\quad\b"), "  "),
-    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"), (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"\\left|\\right"), ""), (re.compile(r"\\,|\\;|\\!"), " "),
-]
-_SUPER = str.maketrans("0123456789+-n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def readable_math(tex: str) -> str:
-    """LaTeX-ish formula text as readable Unicode: ``\\frac{dL}{dx}`` becomes ``dL/dx``."""
-    # Fractions written side by side multiply: show the product sign between them.
-    text = re.sub(r"\}\s*(?=\\frac)", lambda m: "} \\cdot ", tex)
-    for _ in range(3):    # nested \frac
-        for pattern, repl in _LATEX:
-            text = pattern.sub(repl, text)
-    text = re.sub(r"\^\{([0-9+\-n]+)\}|\^([0-9n])", lambda m: (m.group(1) or m.group(2)).translate(_SUPER), text)
-    text = re.sub(r"_\{([0-9]+)\}|_([0-9])", lambda m: (m.group(1) or m.group(2)).translate(_SUB), text)
-    return text.replace("{", "").replace("}", "")
-
-
-def narration_markdown(text: str) -> str:
-    """Markdown with ``$formula$`` spans made readable, for Qt's markdown renderer."""
-    text = re.sub(r"\$\$(.+?)\$\$", lambda m: f"\n\n*{readable_math(m.group(1))}*\n\n", text, flags=re.S)
-    return re.sub(r"\$(.+?)\$", lambda m: f"*{readable_math(m.group(1))}*", text)
-
-
-def lesson_title(text: str, fallback: str) -> str:
-    """The first markdown heading of a script's narration, else ``fallback``."""
-    match = re.search(r"^\s*#{1,3}\s+(.+)$", text, re.MULTILINE)
-    return match.group(1).strip() if match else fallback
-
 
 def shipped_lessons() -> list[tuple[str, Path]]:
     """(title, path) of the lessons that come with adviz, in order."""

@@ -8,7 +8,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from ..graph import METHODS
+from .cost import open_cost_view
 from .lesson import shipped_lessons
+from .paths import open_paths_view
 
 LAYOUT_TITLES = {"layered": "Layered", "spring": "Spring", "kamada-kawai": "Kamada-Kawai",
                  "spectral": "Spectral", "shell": "Shell", "circular": "Circular", "planar": "Planar"}
@@ -70,6 +72,12 @@ def build_actions(w: QMainWindow) -> None:
       w.toggle_predict, checkable=True)
     a("compare", "Compare two calls…", "Ctrl+Shift+K",
       "Two gradient calls of the script side by side, with what differs marked", w.compare_calls)
+    a("cost", "Why reverse mode wins…", "Ctrl+Shift+J",
+      "The Jacobian of f: ℝⁿ → ℝᵐ by n forward passes (columns) and by m reverse passes (rows), with what each costs",
+      lambda: open_cost_view(w))
+    a("paths", "Sum over paths…", "Ctrl+Shift+U",
+      "Every path from an input to an output with the product of its partials: their sum is the derivative",
+      lambda: open_paths_view(w))
     a("answers", "Show final gradients from the start", "Ctrl+Shift+G",
       "Show every source's final gradient from step 0 (off: each appears when the pass reaches it)",
       w.toggle_answers, checkable=True)
@@ -99,6 +107,8 @@ def build_menus(w: QMainWindow) -> None:
     view.addAction(acts["legend"])
     view.addAction(acts["answers"])
     view.addAction(acts["compare"])
+    view.addAction(acts["cost"])
+    view.addAction(acts["paths"])
     for key, dock, keys in (("show_inputs", w.inputs_dock, "Ctrl+Shift+I"),
                             ("show_details", w.details_dock, "Ctrl+Shift+D"),
                             ("show_lesson", w.lesson_dock, "Ctrl+Shift+L"),

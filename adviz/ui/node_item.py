@@ -324,13 +324,21 @@ class NodeItem(LazyTip, QGraphicsItem):
         painter.setPen(QColor(t.text))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
+    def _chip_box(self, text: str) -> QRectF:
+        fm = QFontMetricsF(self._small_font)
+        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
+        return QRectF(-w / 2, self._shape_rect.bottom() + 5, w, h)
+
+    def chip_rect(self, text: str) -> QRectF:
+        """Where a chip with ``text`` (forward mode's dual number) sits under the body, in scene coordinates."""
+        return self._chip_box(text).translated(self.pos())
+
     def _paint_chip(self, painter: QPainter, text: str, colour: QColor, strong: bool) -> None:
         """A rounded chip under the body (forward mode's dual number)."""
         t = self.theme
         painter.setFont(self._small_font)
-        fm = QFontMetricsF(self._small_font)
-        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 4
-        box = QRectF(-w / 2, self._shape_rect.bottom() + 5, w, h)
+        box = self._chip_box(text)
+        h = box.height()
         painter.setPen(QPen(colour, 1.2 * t.line_scale))
         bg = QColor(colour) if strong else QColor(t.background)
         if strong:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from ..graph import Graph, Layout, explain_edge, explain_node, format_value, symbols_in
 from ..graph.model import LITERAL
+from ..graph.tangent import fan_in_sum
 from ..graph.texts import adjoints_before, fan_out_sum, product_text
 from .items import EdgeItem, EdgeState, NodeItem, NodeState, short_formula
 from .edge_item import label_lines
@@ -47,6 +48,7 @@ class GraphScene(QGraphicsScene):
         self.spread_across = 1.0                   # and the nodes within a layer
         self.placement = 0                         # grows whenever nodes or labels move (views cache by it)
         self._direction = "LR"
+        self._labels_mode = BACKWARD               # TANGENT: labels and chips sized for forward mode too
         self.show_answers = False
         self.predict = False               # each step's new adjoints stay "?" until revealed
         self.revealed = -1
@@ -100,6 +102,7 @@ class GraphScene(QGraphicsScene):
                     self.edges[broken].broken = True
         self._final_products = self._all_products()
         self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
+        self._labels_mode = mode if mode == TANGENT else BACKWARD
         self.spread = self.spread_across = 1.0
         self._direction = layout.direction
         # Where a label finds no free place, the layers move apart a little (at most twice as far).
@@ -165,6 +168,17 @@ class GraphScene(QGraphicsScene):
                     products[eid] = self._product(step, eid)
         return products
 
+    @property
+    def _chips(self) -> dict[str, str]:
+        """In forward mode, each node's widest chip: its dual number, or the fan-in sum a step shows."""
+        if self._labels_mode != TANGENT or self.graph is None:
+            return {}
+        chips = {nid: node.dual_text for nid, node in self.graph.nodes.items() if node.dual_text and nid in self.nodes}
+        for step in self.graph.tangent:
+            if len(step.edges) > 1 and step.node in chips:
+                chips[step.node] = max(chips[step.node], fan_in_sum(step), key=len)
+        return chips
+
     def place_labels(self) -> int:
         """Put each edge's label where it covers no node and no other label, if there is such a place;
         returns how many labels found no such place.
@@ -179,11 +193,16 @@ class GraphScene(QGraphicsScene):
         for node in self.nodes.values():
             r = node.occupied_rect()
             grid.add((r.left(), r.top(), r.right(), r.bottom()))
+        for nid, text in self._chips.items():      # forward mode: the dual numbers under the nodes
+            r = self.nodes[nid].chip_rect(text)
+            grid.add((r.left(), r.top(), r.right(), r.bottom()))
         order = sorted(self.edges.values(), key=lambda e: (bool(e.bends), e.path().length()))
         for item in order:
             if item.src.node.kind == LITERAL:
                 continue
             product = self._final_products.get(item.edge.id)
+            if self._labels_mode == TANGENT:     # sized for the longer of the two products the label shows
+                product = max((product or "", item.edge.tangent_product_text), key=len)
             path = item.path()
             candidates = _label_candidates(path, bool(item.bends))
             best = (float("inf"), 0.5, None, False, (0.0, 0.0))
@@ -346,6 +365,9 @@ class GraphScene(QGraphicsScene):
         n = self.schedule_length(mode)
         index = max(0, min(index, n - 1)) if n else 0
         self.step, self.progress = index, progress
+        if (mode == TANGENT) != (self._labels_mode == TANGENT):
+            self._labels_mode = TANGENT if mode == TANGENT else BACKWARD   # the labels make room for tangents
+            self.place_labels()
         if mode == TANGENT:
             self._show_tangent(index, progress)
         elif mode == FORWARD:

@@ -258,7 +258,7 @@ class GraphView(QGraphicsView):
         box = self.legend_box()
         theme = self.graph_scene.theme
         if box is not None:
-            paint_legend(painter, theme, box.topLeft())
+            paint_legend(painter, theme, box.topLeft(), tangent=self.graph_scene.mode == "tangent")
             return
         # Every corner is taken: the legend folds to a chip that says how to open it.
         font = QFont()
@@ -275,17 +275,20 @@ class GraphView(QGraphicsView):
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False, columns: int = 1) -> QRectF:
+def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool = False, columns: int = 1,
+                 tangent: bool = False) -> QRectF:
     """Draw the legend box with its top-left (or bottom-left) at ``corner``; returns its rect.
 
-    ``columns`` > 1 lays the entries out in rows, for pictures wider than tall.
+    ``columns`` > 1 lays the entries out in rows, for pictures wider than tall; ``tangent``: the
+    picture shows forward mode, so what flows is a tangent, forward.
     """
     font = QFont()
     font.setPointSizeF(8.5 * theme.font_scale)
     painter.setFont(font)
     fm = QFontMetricsF(font)
     rows = [(k, KIND_LABELS[k]) for k in LEGEND] + [("unrecorded", "not recorded by the tape"),
-                                                     ("flow", "adjoint flowing back"),
+                                                     ("flow", "tangent flowing forward" if tangent
+                                                      else "adjoint flowing back"),
                                                      ("cut", "the chain to a source breaks here"),
                                                      ("gradient_op", "∇ op of an inner gradient()")]
     columns = max(1, min(columns, len(rows)))
@@ -309,7 +312,7 @@ def paint_legend(painter: QPainter, theme, corner: QPointF, anchor_bottom: bool 
             painter.setPen(QPen(QColor(theme.edge_dim), 1.6, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
         elif kind == "flow":
-            painter.setPen(QPen(QColor(theme.flow), 3))
+            painter.setPen(QPen(QColor(theme.forward if tangent else theme.flow), 3))
             painter.drawLine(QPointF(swatch.left(), swatch.center().y()), QPointF(swatch.right(), swatch.center().y()))
         elif kind == "cut":
             painter.setPen(QPen(QColor(theme.edge_dim), 1.4, Qt.PenStyle.DashLine))

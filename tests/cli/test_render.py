@@ -25,7 +25,7 @@ def render(tmp_path, name, *extra):
 def test_json_validates_against_its_schema(tmp_path):
     data = json.loads(render(tmp_path, "g.json").read_text())
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
-    assert data["schema"] == "adviz.graph" and data["version"] == 2
+    assert data["schema"] == "adviz.graph" and data["version"] == 3
     x = next(n for n in data["nodes"] if n["label"] == "x")
     assert x["gradient"] == pytest.approx(3 * __import__("math").cos(6) + 4, rel=1e-6)
     assert set(data["layout"]["positions"]) == {n["id"] for n in data["nodes"]}

@@ -100,7 +100,7 @@ def test_header(drawn):
     graph, lay = drawn
     data = graph_json(graph, lay)
     assert data["schema"] == SCHEMA == "adviz.graph"
-    assert data["version"] == VERSION == 2
+    assert data["version"] == VERSION == 3
     assert data["title"] == graph.title
     assert data["targets"] == graph.targets and data["sources"] == graph.sources
     assert data["tape"]["persistent"] == graph.tape["persistent"]

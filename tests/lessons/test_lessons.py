@@ -17,7 +17,7 @@ FILES = sorted(LESSONS.glob("*.py"))
 EXPECTED = [
     "01_tape_basics.py", "02_chain_rule.py", "03_sum_rule_fan_out.py", "04_product_rule.py",
     "05_sigmoid_neuron.py", "06_softmax_cross_entropy.py", "07_two_layer_network.py",
-    "08_stop_recording.py", "09_second_derivative.py",
+    "08_stop_recording.py", "09_second_derivative.py", "10_forward_mode_dual_numbers.py", "11_jacobian_cost.py",
 ]
 HEADING = re.compile(r"^\s*#{1,3}\s+(.+)$", re.MULTILINE)
 
@@ -70,7 +70,7 @@ def printed_numbers(name: str) -> list[float]:
 
 
 # -- every lesson ---------------------------------------------------------------------------------
-def test_the_nine_lessons_are_there():
+def test_the_eleven_lessons_are_there():
     assert [p.name for p in FILES] == EXPECTED
 
 

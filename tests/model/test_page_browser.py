@@ -92,3 +92,36 @@ def test_step_fragment_opens_that_step_and_gradients_wait_for_the_pass(browser, 
     assert any(text.startswith("gradient: None") for text in _badges_shown(start))   # c: never watched
     start.close()
     assert errors == more == []
+
+
+@pytest.fixture(scope="module")
+def lesson_file(tmp_path_factory):
+    from pathlib import Path
+
+    from adviz.model.lesson_page import lesson_pictures, write_lesson_page
+    text = (Path(__file__).resolve().parents[2] / "assets" / "lessons" / "03_sum_rule_fan_out.py").read_text()
+    trace, pictures = lesson_pictures(Document(text=text), compute)
+    path = write_lesson_page(text, trace, pictures, tmp_path_factory.mktemp("lesson") / "lesson.html")
+    return path, [graph for graph, _layout in pictures]
+
+
+def test_a_lesson_page_s_second_player_takes_the_keys_when_focused(browser, lesson_file):
+    path, graphs = lesson_file
+    url = path.as_uri()
+    page, requests, errors = _open(browser, url)
+    first, second = graphs
+    assert page.inner_text("#c1-caption").startswith(first.backward[0].words)
+    assert page.inner_text("#c2-caption").startswith(second.backward[0].words)
+    page.focus("#c2-player")
+    page.keyboard.press("ArrowRight")
+    assert second.backward[1].words in page.inner_text("#c2-caption")
+    assert page.inner_text("#c2-count") == f"step 1 / {len(second.backward) - 1}"
+    assert page.inner_text("#c1-caption").startswith(first.backward[0].words)     # the other player stays
+    page.keyboard.press("Home")
+    assert page.inner_text("#c2-caption").startswith(second.backward[0].words)
+    page.click("#c1-next")                         # a click on a player's button gives it the keys
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#c1-count") == f"step 2 / {len(first.backward) - 1}"
+    assert page.evaluate("location.hash") == ""    # players on a lesson page leave the address alone
+    page.close()
+    assert requests == [url] and errors == []

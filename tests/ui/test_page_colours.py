@@ -1,5 +1,5 @@
 """The page's colours are the canvas's: one theme definition serves both."""
-from adviz.model.page import _colours
+from adviz.model.page import theme_colours as _colours
 from adviz.model.themes import THEME_BY_NAME
 from adviz.ui.theme import theme_named
 

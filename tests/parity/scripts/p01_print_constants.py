@@ -1,0 +1,15 @@
+import tensorflow as tf
+
+a = tf.constant(4.0)
+b = tf.constant([1.0, 2.0, 3.0])
+c = tf.constant([[1, 2], [3, 4]])
+print(a)
+print(b)
+print(c)
+print(repr(a))
+print(repr(b))
+print([a, b])
+print(a.dtype, c.dtype, a.shape, c.shape)
+print(a.numpy(), b.numpy(), type(a.numpy()).__name__)
+print(tf.constant(True), tf.constant([True, False]))
+print(tf.constant(3, dtype=tf.float64))

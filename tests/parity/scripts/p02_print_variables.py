@@ -1,0 +1,16 @@
+import tensorflow as tf
+
+v = tf.Variable(7.0)
+w = tf.Variable([1.0, 2.0], name="w")
+m = tf.Variable([[1.0, 0.5], [0.25, 2.0]], name="matrix")
+print(v)
+print(w)
+print(m)
+print(repr(v))
+print(v.name, w.name, v.trainable)
+print(v.numpy(), w.numpy())
+v.assign(3.0)
+w.assign_add([1.0, 1.0])
+m.assign_sub(tf.ones((2, 2)))
+print(v, w, sep="\n")
+print(m.numpy())

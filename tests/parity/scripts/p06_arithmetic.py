@@ -1,0 +1,15 @@
+import tensorflow as tf
+
+x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+y = tf.constant([[0.5, 0.5], [2.0, 1.0]])
+print(x + y)
+print(x - y)
+print(x * y)
+print(x / y)
+print(x @ y)
+print(tf.matmul(x, y, transpose_b=True))
+print(x ** 2)
+print(tf.reduce_sum(x), tf.reduce_sum(x, axis=0), tf.reduce_mean(x, axis=1))
+print(tf.reduce_max(x), tf.transpose(x))
+print(tf.reshape(x, [4]))
+print(x[0], x[:, 1], x[1, 0])
