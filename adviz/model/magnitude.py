@@ -1,5 +1,6 @@
 """Gradient magnitude at a glance, without Qt: |partial| per edge and |adjoint| per node on one
-logarithmic scale, its colours, and the product of the partials along a path.
+logarithmic scale, and its colours. (The product of the partials along a path is
+:func:`adviz.graph.paths.path_sum`'s.)
 
 A tensor's magnitude is its largest absolute element. Zero has no logarithm: it is drawn apart
 (``position`` gives None), as is a value that is missing or not a number.
@@ -18,9 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..graph import Graph
-
-MAX_PATHS = 64          # paths listed from one source, at most
-
 
 def magnitude(value) -> float | None:
     """The largest |element| of ``value``; None when there is no value or none of it is a number."""
@@ -87,40 +85,3 @@ def colour_at(t: float, stops: tuple[str, ...]) -> str:
     a, b = stops[k], stops[k + 1]
     rgb = [round(int(a[i:i + 2], 16) * (1 - f) + int(b[i:i + 2], 16) * f) for i in (1, 3, 5)]
     return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def paths(graph: Graph, source: str, target: str, limit: int = MAX_PATHS) -> list[list[str]]:
-    """The edge ids of each path from ``source`` to ``target`` (at most ``limit``), shortest first."""
-    outgoing: dict[str, list] = {}
-    for e in graph.edges.values():
-        outgoing.setdefault(e.source, []).append(e)
-    found: list[list[str]] = []
-
-    def walk(node: str, route: list[str], seen: set[str]) -> None:
-        if len(found) >= limit:
-            return
-        if node == target:
-            found.append(list(route))
-            return
-        for e in outgoing.get(node, ()):
-            if e.target not in seen:
-                seen.add(e.target)
-                route.append(e.id)
-                walk(e.target, route, seen)
-                route.pop()
-                seen.discard(e.target)
-
-    walk(source, [], {source})
-    return sorted(found, key=len)
-
-
-def path_product(graph: Graph, path: list[str]) -> float | None:
-    """The product of the partials along ``path`` (each edge's local derivative, target end last);
-    None when a partial is missing or not a single number (a tensor path multiplies Jacobians)."""
-    product = 1.0
-    for eid in path:
-        value = graph.edges[eid].partial_value
-        if value is None or np.size(value) != 1:
-            return None
-        product *= float(np.asarray(value).reshape(-1)[0])
-    return product

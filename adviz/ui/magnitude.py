@@ -1,5 +1,6 @@
 """Gradient magnitude at a glance: edges coloured by |partial|, nodes by |adjoint|, on one
-logarithmic scale shown as a colour bar on the canvas; and the partials' product along a path.
+logarithmic scale shown as a colour bar on the canvas; and the partials' product along a path,
+the chosen path drawn wide.
 
 The colours sit on halo items under the graph's own items (an arrow keeps its look, a node its
 kind), so switching the view off leaves the picture exactly as it was. The numbers come from
@@ -7,15 +8,14 @@ kind), so switching the view off leaves the picture exactly as it was. The numbe
 """
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (QDialog, QGraphicsPathItem, QGraphicsRectItem, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..graph.values import format_number
-from ..model.magnitude import LogScale, colour_at, magnitudes, path_product, paths, scale_for
+from ..graph.paths import PathError, path_sum
+from ..model.magnitude import LogScale, colour_at, magnitudes, scale_for
 from ..model.themes import MAGNITUDE_SCALE
 
 HALO_Z = 0.5             # under the arrows (1) and the nodes (2)
@@ -178,7 +178,8 @@ class MagnitudeOverlay(QObject):
 
 
 class PathDialog(QDialog):
-    """Every path from a node to the target with its partials' product; their sum is the gradient."""
+    """Every path from a node to the target with its partials' product (from
+    :func:`adviz.graph.paths.path_sum`); the chosen path is drawn wide on the canvas."""
 
     def __init__(self, graph, source: str, overlay: MagnitudeOverlay, parent=None) -> None:
         super().__init__(parent)
@@ -188,43 +189,34 @@ class PathDialog(QDialog):
         tname = graph.nodes[target].label if target in graph.nodes else "the target"
         self.setWindowTitle(f"Path products: ∂{tname}/∂{node.label}")
         layout = QVBoxLayout(self)
-        self.routes = paths(graph, source, target) if target else []
-        self.products = [path_product(graph, p) for p in self.routes]
-        self.table = QTableWidget(len(self.routes), 3)
-        self.table.setHorizontalHeaderLabels(["Path", "Partials along it", "Product"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        try:
+            self.result = path_sum(graph, source, target) if target else None
+            message = self.result.words(graph) if self.result is not None else "This call has no target."
+        except PathError as exc:
+            self.result, message = None, str(exc)
+        terms = self.result.paths if self.result is not None else ()
+        self.routes = [list(p.edges) for p in terms]
+        self.products = [p.product for p in terms]
+        self.table = QTableWidget(len(terms), 2)
+        self.table.setHorizontalHeaderLabels(["Path: the partials along it", "Product"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (route, product) in enumerate(zip(self.routes, self.products)):
-            labels = [node.label] + [graph.nodes[graph.edges[e].target].label for e in route]
-            partials = " × ".join(graph.edges[e].partial_text or "?" for e in route)
-            cells = (" → ".join(labels), partials, "tensor: see the steps" if product is None else format_number(product, 6))
-            for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        for row, p in enumerate(terms):
+            self.table.setItem(row, 0, QTableWidgetItem(p.text))
+            self.table.setItem(row, 1, QTableWidgetItem(format_number(p.product, 6)))
         layout.addWidget(self.table)
-        self.summary = QLabel(self._summary(node, tname))
+        self.summary = QLabel(message)
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.summary)
         self.table.itemSelectionChanged.connect(self._chosen)
         self.finished.connect(lambda _r: overlay.highlight([]))
-        self.resize(640, 300)
+        self.resize(680, 300)
         if self.routes:
             self.table.selectRow(0)
-
-    def _summary(self, node, tname: str) -> str:
-        if not self.routes:
-            return f"No path leads from {escape(node.label)} to {escape(tname)}: its gradient gets nothing from this graph."
-        known = [p for p in self.products if p is not None]
-        if len(known) < len(self.products):
-            return "Some partials on these paths are tensors: the chain rule multiplies Jacobians, shown step by step."
-        total = sum(known)
-        grad = node.gradient if node.gradient is not None else node.adjoint
-        tail = f"; the tape's ∂{tname}/∂{node.label} = {format_number(float(grad), 6)}" if grad is not None and \
-            getattr(grad, "size", 1) == 1 else ""
-        return (f"The chain rule: ∂{tname}/∂{node.label} is the sum over paths of the product of the partials "
-                f"along each = {format_number(total, 6)}{tail}.")
 
     def _chosen(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from adviz.model import VariableSpec
-from adviz.model.magnitude import LogScale, colour_at, path_product, paths, scale_for
+from adviz.model.magnitude import LogScale, colour_at, scale_for
 from adviz.model.themes import MAGNITUDE_SCALE
 
 from .conftest import node_by_label, show
@@ -75,7 +75,7 @@ def test_path_products_sum_to_the_gradient(window, qtbot):
     # x → x² → f: 2x · 1 = 4;  x → x·y → sin → f: y · cos(xy) · 1
     assert products == pytest.approx(sorted([4.0, 3 * math.cos(6.0)]), rel=1e-12)
     assert sum(products) == pytest.approx(2 * 2 + 3 * math.cos(6.0), rel=1e-12)
-    assert "sum over paths" in dialog.summary.text()
+    assert "add up to 6.881" in dialog.summary.text()           # 4 + 3·cos 6 = 6.8805
     assert window.explore.magnitude.path == dialog.routes[0]          # the chosen path is highlighted
     dialog.table.selectRow(1)
     assert window.explore.magnitude.path == dialog.routes[1]
@@ -83,9 +83,11 @@ def test_path_products_sum_to_the_gradient(window, qtbot):
     assert window.explore.magnitude.path == []
 
 
-def test_paths_and_products_headless(window, qtbot):
-    graph = show(window, qtbot, "f = x*x*x")
-    x = node_by_label(graph, "x")
-    routes = paths(graph, x.id, graph.targets[0])
-    assert routes and all(path_product(graph, r) is not None for r in routes)
-    assert scale_for(graph) is not None
+def test_a_tensor_path_says_why_it_has_no_single_product(window, qtbot):
+    show(window, qtbot, "f = sum(w * w)")
+    with qtbot.waitSignal(window.graphShown, timeout=5000):
+        window.model.set_variables([VariableSpec("w", "[1, 2]")])
+    dialog = window.explore.path_products(node_by_label(window.scene.graph, "w").id)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and "scalar" in dialog.summary.text()
+    assert scale_for(window.scene.graph) is not None
