@@ -115,3 +115,22 @@ def test_folds_survive_new_numbers(window, qtbot):
 def qtbot_button():
     from PySide6.QtCore import Qt
     return Qt.MouseButton.LeftButton
+
+
+def test_context_menu_folds_and_unfolds(window, qtbot):
+    graph = _grouped(window, qtbot)
+    explore, view = window.explore, window.view
+    h1 = window.scene.nodes[node_by_label(graph, "h1").id]
+    explore.context_menu(view.mapFromScene(h1.pos()))
+    texts = [a.text() for a in explore.menu.actions()]
+    assert "Path product from h1 to the target…" in texts
+    assert texts.index("Fold group layer1") < texts.index("Fold group model")      # innermost first
+    next(a for a in explore.menu.actions() if a.text() == "Fold group layer1").trigger()
+    explore.menu.close()
+    assert explore.groups.folded == {("model", "layer1")}
+    fold = explore.groups.folds[("model", "layer1")]
+    explore.context_menu(view.mapFromScene(fold.pos()))
+    unfold = next(a for a in explore.menu.actions() if a.text() == "Unfold group layer1")
+    unfold.trigger()
+    explore.menu.close()
+    assert not explore.groups.folded and h1.isVisible()
