@@ -28,7 +28,7 @@ from .pipeline import Outcome, run
 MAX_CURVE = 401            # samples of a curve, at most
 MAX_GRID = 41              # samples along each side of a contour map, at most
 SECANT_FRACTION = 0.08     # the secant's half-width, as a fraction of the plotted half-width
-SAMPLE_SECONDS = 3.0       # sampling stops after this long; the samples not taken are gaps
+SAMPLE_SECONDS = 1.5       # a plot's sampling takes about this long at most (fewer samples of a big function)
 
 
 def evaluate(doc: Document) -> Outcome:
@@ -231,9 +231,12 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             half = half_width if half_width and half_width > 0 else slider_range(x0)[1] - x0
             low, high = span if span is not None and span[1] > span[0] else (x0 - half, x0 + half)
             half = (high - low) / 2
-            xs = np.linspace(low, high, count)
+            started = time.perf_counter()
             y0 = target.value({name: base})
+            count = _affordable(count, time.perf_counter() - started)
+            xs = np.linspace(low, high, count)
             ys, clipped = _sampled(len(xs), lambda k: target.value({name: _set(base, index, xs[k])}))
+            xs, ys = xs[~clipped], ys[~clipped]
             grad = target.gradient([name])[0]
             slope = _element(grad, index) if grad is not None else float("nan")
             h = half * SECANT_FRACTION
@@ -243,7 +246,8 @@ def sample_curve(doc: Document, name: str, index: int = 0, half_width: float | N
             return Curve(name, index, name, "", empty, empty, float("nan"), float("nan"), float("nan"), 0.0,
                          float("nan"), message=str(getattr(exc, "message", exc)))
     label = name + element_label(base.shape, index)
-    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant, (down, up), clipped=clipped)
+    return Curve(name, index, label, target.target, xs, ys, x0, y0, slope, h, secant, (down, up),
+                 clipped=bool(clipped.any()))
 
 
 def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int], count: int = 25,
@@ -261,6 +265,9 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
             ia, ib = max(0, min(ia, base_a.size - 1)), max(0, min(ib, base_b.size - 1))
             pa, pb = _element(base_a, ia), _element(base_b, ib)
             (la, ha), (lb, hb) = spans if spans is not None else (slider_range(pa), slider_range(pb))
+            started = time.perf_counter()
+            target.value({a: base_a} if a == b else {a: base_a, b: base_b})
+            count = max(3, int(math.sqrt(_affordable(count * count, time.perf_counter() - started))))
             xs, ys = np.linspace(la, ha, count), np.linspace(lb, hb, count)
             def at(k: int) -> float:
                 xv, yv = xs[k % count], ys[k // count]
@@ -270,6 +277,7 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
 
             flat, clipped = _sampled(count * count, at)
             zs = flat.reshape(count, count)
+            clipped = bool(clipped.any())
             names = [a] if a == b else [a, b]
             grads = target.gradient(names)
             ga = _element(grads[0], ia) if grads[0] is not None else float("nan")
@@ -282,18 +290,33 @@ def sample_contour(doc: Document, first: tuple[str, int], second: tuple[str, int
     return Contour((a, b), labels, target.target, xs, ys, zs, (pa, pb), (ga, gb), clipped=clipped)
 
 
-def _sampled(count: int, value, seconds: float | None = None) -> tuple[np.ndarray, bool]:
-    """``value(k)`` for k = 0 … count-1 until ``seconds`` (default SAMPLE_SECONDS) have passed; the
-    rest are nan. Returns the samples and whether time ran out."""
-    limit = SAMPLE_SECONDS if seconds is None else seconds
+def _affordable(count: int, one: float) -> int:
+    """How many samples fit in SAMPLE_SECONDS when one takes ``one`` seconds (at least 9, at most ``count``)."""
+    return max(min(count, 9), min(count, int(SAMPLE_SECONDS / max(one, 1e-6))))
+
+
+def _sampled(count: int, value, seconds: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``value(k)`` for k = 0 … count-1, coarse to fine (every 8th first, then the points between),
+    until ``seconds`` (default: twice SAMPLE_SECONDS) have passed (the first two are always taken). Returns the samples and which
+    were not taken (nan where a sample failed or was not taken)."""
+    limit = 2 * SAMPLE_SECONDS if seconds is None else seconds
     out = np.full(count, np.nan)
+    missing = np.ones(count, dtype=bool)
     start = time.perf_counter()
-    for k in range(count):
-        if time.perf_counter() - start > limit:
-            return out, True
+    for taken, k in enumerate(_coarse_to_fine(count)):
+        if taken >= 2 and time.perf_counter() - start > limit:      # the two ends, always
+            break
         out[k] = value(k)
-    return out, False
+        missing[k] = False
+    return out, missing
 
 
-__all__ = ["evaluate", "number_text", "value_array", "array_text", "element_label", "with_element",
-           "slider_range", "scrub_step", "sample_curve", "sample_contour", "Curve", "Contour"]
+def _coarse_to_fine(count: int) -> list[int]:
+    """0 … count-1 in an order that covers the whole range early: every 8th, then every 4th, …"""
+    order, seen = [], set()
+    for stride in (8, 4, 2, 1):
+        for k in list(range(0, count, stride)) + [count - 1]:
+            if k not in seen:
+                seen.add(k)
+                order.append(k)
+    return order

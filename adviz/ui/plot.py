@@ -227,7 +227,7 @@ class PlotPanel(QWidget):
         gaps = int(np.count_nonzero(~np.isfinite(c.ys)))
         gap_text = f" · {gaps} of {len(c.ys)} samples undefined (gaps)" if gaps else ""
         if c.clipped:
-            gap_text += " · sampling stopped after a few seconds: a large function, so the rest are gaps"
+            gap_text += " · a large function: sampling stopped early, the curve is coarser"
         self.status.setText(f"{c.label} = {c.x0:.6g}: {c.target} = {c.y0:.6g}; tangent slope (the gradient) "
                             f"{c.slope:.6g}; central difference {c.secant:.6g} (h = {c.h:.3g}){gap_text}")
 
@@ -269,4 +269,4 @@ class PlotPanel(QWidget):
         plot.setRange(xRange=(c.xs[0], c.xs[-1]), yRange=(c.ys[0], c.ys[-1]), padding=0.02)
         self.status.setText(f"∇{c.target} at ({px:.4g}, {py:.4g}) = ({gx:.4g}, {gy:.4g}): the arrow points uphill, "
                             f"across the contour lines; colour from {low:.4g} (faint) to {high:.4g}"
-                            + (" · sampling stopped after a few seconds: the rest are gaps" if c.clipped else ""))
+                            + (" · a large function: sampling stopped early, some cells are empty" if c.clipped else ""))

@@ -82,9 +82,21 @@ def test_bad_requests_say_why():
 
 def test_sampling_stops_when_its_time_is_up(monkeypatch):
     import adviz.model.explore as explore
-    monkeypatch.setattr(explore, "SAMPLE_SECONDS", 0.0)        # no time at all: only gaps, and it says so
+    monkeypatch.setattr(explore, "SAMPLE_SECONDS", 0.0)        # no time at all: a few samples, and it says so
     curve = sample_curve(Document("f = x**2", [VariableSpec("x", "1")]), "x", count=11)
-    assert curve.clipped and np.all(np.isnan(curve.ys)) and curve.message == ""
+    assert curve.clipped and curve.message == ""
     assert curve.slope == pytest.approx(2.0)                    # the point and its tangent are still there
-    values, clipped = explore._sampled(5, float, seconds=10.0)
-    assert not clipped and list(values) == [0, 1, 2, 3, 4]
+    values, missing = explore._sampled(5, float, seconds=10.0)
+    assert not missing.any() and list(values) == [0, 1, 2, 3, 4]
+    assert sorted(explore._coarse_to_fine(21)) == list(range(21))
+    assert explore._coarse_to_fine(21)[:4] == [0, 8, 16, 20]   # the whole range first
+
+
+def test_a_slow_function_gets_fewer_samples(monkeypatch):
+    import adviz.model.explore as explore
+    monkeypatch.setattr(explore, "SAMPLE_SECONDS", 1e-9)       # as if one run took far longer than allowed
+    curve = sample_curve(Document("f = x**3", [VariableSpec("x", "2")]), "x", count=121)
+    assert 2 <= len(curve.xs) <= 9
+    np.testing.assert_allclose(curve.ys, curve.xs ** 3, rtol=1e-12)
+    c = sample_contour(Document("f = x*y", [VariableSpec("x", "1"), VariableSpec("y", "2")]), ("x", 0), ("y", 0))
+    assert c.zs.shape[0] == c.zs.shape[1] == 3
