@@ -71,11 +71,17 @@ class Explore:
             self.build_plot()
 
     def build_plot(self):
-        """The Plot panel, made now if it was not yet (it imports pyqtgraph)."""
+        """The Plot panel, made now if it was not yet (it imports pyqtgraph); None when pyqtgraph is
+        missing (the dock says how to install it)."""
         if self.plot is None:
-            from .plot import PlotPanel
             window = self.window
-            self.plot = PlotPanel()
+            try:
+                from .plot import PlotPanel
+                self.plot = PlotPanel()
+            except ImportError as exc:      # pyqtgraph missing from this installation
+                self.plot_dock.widget().setText(f"The plot needs pyqtgraph ({exc}).\n"
+                                                "Install it with:  python -m pip install pyqtgraph")
+                return None
             self.plot.set_theme(window.theme)
             self.plot.bind(window.model)
             window.inputs.sliders.chosen.connect(self._follow)

@@ -90,3 +90,17 @@ def test_a_value_that_is_not_finite_is_not_plotted(window, qtbot):
     with qtbot.waitSignal(window.graphShown, timeout=5000):
         window.model.set_variables([VariableSpec("x", "1e309")])
     assert "not a finite number" in plot.status.text() and plot.result is None
+
+
+def test_without_pyqtgraph_the_dock_says_how_to_install_it(window, qtbot, monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_pyqtgraph(name, *args, **kwargs):
+        if name == "pyqtgraph" or name.startswith("pyqtgraph."):
+            raise ImportError("No module named 'pyqtgraph'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyqtgraph)
+    assert window.explore.build_plot() is None
+    assert "pip install pyqtgraph" in window.explore.plot_dock.widget().text()
