@@ -179,8 +179,9 @@ class Groups(QObject):
         self.proxies: list[QGraphicsPathItem] = []
         self.base: dict[str, QPointF] = {}           # node positions as laid out, unfolded
         self.base_bends: dict[str, list[QPointF]] = {}
-        self._items: set[int] = set()
+        self._same_items = False         # the picture shown has the items it had (new numbers only)
         self._was_folded = False
+        canvas.valuesShown.connect(self._new_numbers)
         canvas.shown.connect(self.refresh)
         self.scene.nodeMoved.connect(self._dragged)
         self.scene.layoutAnimationFinished.connect(lambda: self.refresh(relaid=True))
@@ -190,9 +191,12 @@ class Groups(QObject):
         self.base[node_id] = QPointF(x, y)
         self.apply()
 
+    def _new_numbers(self) -> None:
+        self._same_items = True          # the items stayed where they were: so do the folds
+
     def set_theme(self, theme) -> None:
         self.theme = theme
-        self.refresh()
+        self.apply()
 
     def members(self, prefix: tuple[str, ...]) -> list[str]:
         graph = self.scene.graph
@@ -227,15 +231,16 @@ class Groups(QObject):
         """A picture was drawn: remember where its nodes were laid out (for a new graph), then
         draw the boxes and the folds that still apply."""
         graph = self.scene.graph
-        items = {id(item) for item in self.scene.nodes.values()}
-        if items != self._items or relaid:
-            self._items = items
-            self.base = {nid: QPointF(item.pos()) for nid, item in self.scene.nodes.items()}
-            self.base_bends = {eid: list(item.bends) for eid, item in self.scene.edges.items()}
         scopes = set(prefixes({n.group for n in graph.nodes.values() if n.group})) if graph is not None else set()
         self.folded &= scopes
         if not scopes and not self.boxes and not self._was_folded:
-            return          # no groups (most pictures): nothing to draw
+            self._same_items = False     # no groups (most pictures): nothing to draw or remember
+            self.base = {}
+            return
+        new_items, self._same_items = not self._same_items, False
+        if new_items or relaid or not self.base:
+            self.base = {nid: QPointF(item.pos()) for nid, item in self.scene.nodes.items()}
+            self.base_bends = {eid: list(item.bends) for eid, item in self.scene.edges.items()}
         self.apply()
 
     def _remove(self) -> None:
