@@ -105,10 +105,7 @@ class EdgeItem(LazyTip, QGraphicsItem):
             self.setToolTip(escape(edge.partial_formula))
         self.edge = edge
         if ends_changed:
-            self.update_path()
-        else:
-            self.update()
-            self.label.update()
+            self.update_path()          # (otherwise nothing it paints changed: its numbers show through its state)
 
     def translate_by(self, dx: float, dy: float) -> None:
         """Both ends moved by (dx, dy): the arrow moves whole instead of being drawn again."""
