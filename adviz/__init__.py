@@ -3,7 +3,7 @@
 ``import adviz as tf`` runs GradientTape code written for TensorFlow's API on adviz's own engine;
 the app (``adviz`` on the command line) draws the recorded graph and animates the backward pass.
 """
-from . import autodiff, errors, linalg, math, nn
+from . import autodiff, errors, linalg, math, nn, random
 from ._namespaces import exported as _exported
 from .engine import (GradientTape, Tensor, UnconnectedGradients, Variable, bool_, constant,
                      convert_to_tensor, float16, float32, float64, int32, int64, ones, ones_like,

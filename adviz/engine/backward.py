@@ -132,7 +132,7 @@ def run_backward(tape: Recorded, targets: list[Operand], sources: list[Operand],
                 else:
                     if xs is None:
                         xs, outv = rule_arguments(m, inputs, values, out, numeric)
-                    p = p(m, outv, *xs)
+                    p = p(m, outv, *xs, **attrs)
                     c = g * p
                 if not numeric or getattr(c, "shape", None) != value.shape:
                     c = sum_to_shape(m, c, value.shape)

@@ -40,3 +40,12 @@ def mixed_dtypes(op: str, index: int, expected: str, got: str) -> InvalidArgumen
         f"{{{{function_node __wrapped__{kernel}_device_/job:localhost/replica:0/task:0/device:CPU:0}}}} "
         f"cannot compute {kernel} as input #{index}(zero-based) was expected to be a {expected} tensor "
         f"but is a {got} tensor [Op:{kernel}] name: "))
+
+
+def kernel_error(kernel: str, message: str, name: str | None = "") -> InvalidArgumentError:
+    """TensorFlow's error from a kernel that refused its arguments, word for word: ``message``
+    framed by the kernel's name (``[Op:Tile]``) and, unless ``name`` is None, the op's name."""
+    tail = "" if name is None else f" name: {name}"
+    return InvalidArgumentError(None, None, (
+        f"{{{{function_node __wrapped__{kernel}_device_/job:localhost/replica:0/task:0/device:CPU:0}}}} "
+        f"{message} [Op:{kernel.split('_N_')[0]}]{tail}"))

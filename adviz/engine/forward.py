@@ -77,7 +77,7 @@ def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list
                 c, p = -t, -1.0
             else:
                 # Exact for elementwise functions: d op(x) = op'(x) · dx, element by element.
-                p = p(m, outv, *xs)
+                p = p(m, outv, *xs, **attrs)
                 c = p * t
             if tuple(m.shape(c)) != shape:
                 c = m.broadcast_to(c, shape)

@@ -277,6 +277,51 @@ class GradientTape(TapeState):
                                    None, (first, next_id())))
         return out
 
+    def batch_jacobian(self, target: Any, source: Any, unconnected_gradients: Any = UnconnectedGradients.NONE,
+                       parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
+        """The Jacobian of each example of a batch: ``result[b, i…, j…] = ∂target[b, i…]/∂source[b, j…]``,
+        of shape ``(batch,) + target.shape[1:] + source.shape[1:]``. As in TensorFlow, examples are
+        taken to be independent: one backward pass per element of an example gives every example's row."""
+        if target is None:
+            raise TypeError("Argument `target` should be a Tensor, but received None.")
+        mode = unconnected_mode(unconnected_gradients)
+        tgt = target._value if isinstance(target, Variable) else target
+        if not isinstance(tgt, Tensor) or not isinstance(source, (Tensor, Variable)):
+            raise TypeError("batch_jacobian takes one target tensor and one source tensor or Variable")
+        t_shape, s_shape = tuple(tgt.shape), tuple(source.shape)
+        if not t_shape or not s_shape:
+            raise ValueError(f"Need first dimension of target shape ({t_shape}) and source shape ({s_shape}) "
+                             "to match.")
+        if t_shape[0] != s_shape[0]:
+            raise ValueError(f"Need first dimension of target shape {list(t_shape)} and source shape "
+                             f"{list(s_shape)} to match.")
+        self._consume()
+        batch, per = t_shape[0], int(np.prod(t_shape[1:], dtype=np.int64))
+        n_records, n_unrecorded = len(self._records), len(self._unrecorded)
+        first = next_id()
+        parts: list[Any] = []
+        for k in range(per):
+            seed = np.zeros((batch, per), dtype=tgt.dtype)
+            seed[:, k] = 1
+            res = run_backward(self, [target], [source], [Tensor(seed.reshape(t_shape))], keep_steps=False)
+            parts.append(res.gradients[0])
+        out_shape = (batch,) + t_shape[1:] + s_shape[1:]
+        if all(p is None for p in parts):
+            result = _finish(None, source, mode, shape=out_shape)
+        else:
+            # Row k of every example: the gradient of element k summed over the batch, split by example.
+            rows = _stack(parts, (per,), source)
+            if differentiating():     # recorded, so that an outer tape can differentiate it
+                moved = apply(OPS["transpose"], (apply(OPS["reshape"], (rows,), {"shape": (per, batch, -1)}),),
+                              {"perm": (1, 0, 2)})
+                result = apply(OPS["reshape"], (moved,), {"shape": out_shape})
+            else:
+                values = np.swapaxes(rows._value.reshape(per, batch, -1), 0, 1)
+                result = Tensor(np.ascontiguousarray(values).reshape(out_shape))
+        self.calls.append(TapeCall("batch_jacobian", target, source, result, n_records, n_unrecorded,
+                                   None, (first, next_id())))
+        return result
+
 
 def _stack(parts: list[Any], target_shape: tuple[int, ...], source: Operand) -> Tensor:
     """Place the gradient of each target element in its row of the Jacobian.

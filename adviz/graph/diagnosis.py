@@ -99,7 +99,7 @@ def _inputs(scene: Scene, oid: int) -> list[tuple[int, Break | None]]:
             if rec.reason == "stopped":
                 out.append((n._id, Break("recording-stopped", oid, edge=edge, op=rec.op.name)))
             elif rec.op.stops_gradient:
-                out.append((n._id, Break("stop-gradient", oid, edge=edge, op=rec.op.name)))
+                out.append((n._id, Break(rec.op.stop_code, oid, edge=edge, op=rec.op.name)))
             else:
                 out.append((n._id, None))
         return out

@@ -77,6 +77,12 @@ SOURCE_TEXTS: dict[str, tuple[str, str, str]] = {
         "The path from {s} to {t} runs through {v}: `tf.stop_gradient` lets the value through but no gradient.",
         "Remove `tf.stop_gradient` from the path if {s} should get a gradient.",
         ""),
+    "op-no-gradient": (
+        "The path from {s} to {t} runs through {v} = `tf.{op}(…)`: TensorFlow defines no gradient for "
+        "`{op}`, so the value passes and no gradient does.",
+        "Use a differentiable expression in its place if {s} should get a gradient (for rounding, a "
+        "straight-through `x + tf.stop_gradient(tf.{op}(x) - x)`).",
+        ""),
     "no-gradient-defined": (
         "The path from {s} to {t} runs through `{how}` (line {line}), a comparison, which has no gradient.",
         "Let {s} reach {t} through arithmetic (such as `tf.maximum` or `tf.nn.relu`) rather than only "
@@ -89,7 +95,8 @@ SOURCE_TEXTS: dict[str, tuple[str, str, str]] = {
         ""),
 }
 # Variants that share a code: the code they report.
-VARIANTS = {"variable-unread": "variable-not-watched", "integer-source": "integer-dtype"}
+VARIANTS = {"variable-unread": "variable-not-watched", "integer-source": "integer-dtype",
+            "op-no-gradient": "no-gradient-defined"}
 
 FAILURE_TEXTS: dict[str, tuple[str, str, str]] = {
     "tape-already-used": (

@@ -9,6 +9,7 @@ import warnings
 from typing import Iterable, Sequence
 
 from .errors import LangError, at
+from .formatting import static_fields
 from .limits import Limits, scan_depth
 from .modules import ALLOWED_ATTRIBUTES, MODULES
 from .whitelist import FORBIDDEN_NAMES, Namespace
@@ -17,7 +18,6 @@ REFUSED: dict[type, str] = {
     ast.AsyncFunctionDef: "defining functions (def) is not supported",
     ast.ClassDef: "defining classes is not supported",
     ast.Lambda: "lambda is not supported here",
-    ast.Raise: "raise is not supported",
     ast.Global: "global is not supported",
     ast.Nonlocal: "nonlocal is not supported",
     ast.Yield: "yield is not supported",
@@ -27,11 +27,7 @@ REFUSED: dict[type, str] = {
     ast.AsyncWith: "async is not supported",
     ast.NamedExpr: "the := operator is not supported",
     ast.ListComp: "comprehensions are not supported here; use a for loop",
-    ast.SetComp: "comprehensions are not supported; use a for loop",
-    ast.DictComp: "comprehensions are not supported; use a for loop",
-    ast.GeneratorExp: "generator expressions are not supported; use a list comprehension [...]",
     ast.Starred: "* unpacking is not supported",
-    ast.Set: "sets are not supported",
     ast.AnnAssign: "annotated assignments are not supported; write name = value",
 }
 for _name, _message in (("TryStar", "try/except is not supported"), ("Match", "match is not supported")):
@@ -41,12 +37,13 @@ for _name, _message in (("TryStar", "try/except is not supported"), ("Match", "m
 # Attributes that would reach files, processes or arbitrary attributes (a format string can
 # name them): refused before anything runs, wherever they appear.
 REACHING_OUT = frozenset({
-    "format", "format_map", "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt",
+    "format_map", "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt",
     "fromfile", "tofile", "fromregex", "memmap", "DataSource", "io", "gfile", "write_file", "read_file",
     "ctypeslib", "lib", "system", "popen", "py_function", "numpy_function", "compat", "dump", "dumps",
 })
 
-SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+SCRIPT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult,
+                    ast.BitOr, ast.BitAnd, ast.BitXor)   # the last three for sets (and whole numbers)
 FUNCTION_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
 
@@ -199,8 +196,10 @@ class ScriptChecker(_Checker):
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name):
                 self.check_name(node, node.id)
-            elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and node.attr != "__name__":
                 raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
+            elif isinstance(node, ast.Call):
+                self.format_fields(node)
             elif isinstance(node, ast.Attribute) and node.attr in REACHING_OUT:
                 raise self.refuse(node, f"the attribute {node.attr!r} is not available in scripts", "name")
             elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
@@ -301,8 +300,7 @@ class ScriptChecker(_Checker):
         self.expressions([*args.defaults, *args.kw_defaults])
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
-        if node.decorator_list:
-            raise self.refuse(node.decorator_list[0], "decorators (such as @tf.function) are not supported")
+        self.expressions(node.decorator_list)     # which decorators do what is decided when they run
         if getattr(node, "type_params", None):
             raise self.refuse(node, "type parameters are not supported")
         self.check_name(node, node.name)
@@ -314,6 +312,9 @@ class ScriptChecker(_Checker):
         finally:
             self.functions -= 1
             self.loops = loops
+
+    def stmt_Raise(self, node: ast.Raise) -> None:
+        self.expressions((node.exc, node.cause))
 
     def stmt_Return(self, node: ast.Return) -> None:
         if not self.functions:
@@ -390,11 +391,26 @@ class ScriptChecker(_Checker):
         self.expressions((node.test, node.body, node.orelse))
 
     def expr_Call(self, node: ast.Call) -> None:
+        self.format_fields(node)
         self.expr(node.func)
         self.expressions(node.args)
         self.keywords(node)
 
+    def format_fields(self, node: ast.Call) -> None:
+        """A literal format string's fields name arguments only (``'{0.__class__}'.format(x)``
+        is refused before anything runs; a computed one is checked when it is used)."""
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
+            return
+        for candidate in (node.func.value, *node.args[:1]):
+            if isinstance(candidate, ast.Constant) and isinstance(candidate.value, str):
+                problem = static_fields(candidate.value)
+                if problem is not None:
+                    raise self.refuse(candidate, problem, "name")
+
     def expr_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr == "__name__":          # answered by type(x) alone, when the script runs
+            self.expr(node.value)
+            return
         if node.attr.startswith("_"):
             raise self.refuse(node, f"attributes starting with '_' are not available ({node.attr!r})", "name")
         if isinstance(node.value, ast.Attribute):
@@ -424,6 +440,22 @@ class ScriptChecker(_Checker):
             self.target(generator.target)
             self.expressions([generator.iter, *generator.ifs])
         self.expr(node.elt)
+
+    def expr_SetComp(self, node: ast.SetComp) -> None:
+        self.expr_ListComp(node)  # type: ignore[arg-type]
+
+    expr_GeneratorExp = expr_SetComp
+
+    def expr_DictComp(self, node: ast.DictComp) -> None:
+        for generator in node.generators:
+            if generator.is_async:
+                raise self.refuse(node, "async comprehensions are not supported")
+            self.target(generator.target)
+            self.expressions([generator.iter, *generator.ifs])
+        self.expressions((node.key, node.value))
+
+    def expr_Set(self, node: ast.Set) -> None:
+        self.expressions(node.elts)
 
     def expr_Lambda(self, node: ast.Lambda) -> None:
         self.arguments(node)

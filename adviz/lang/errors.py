@@ -44,6 +44,8 @@ class LangError(Exception):
         self.detail = message if detail is None else detail
         # The exception TensorFlow (or Python) raises here, which ``except`` clauses match.
         self.cause: type[BaseException] | None = None
+        # What ``str()`` of that exception says in Python (``'a'`` for a KeyError), if not ``detail``.
+        self.said: str | None = None
 
     def __str__(self) -> str:
         return f"line {self.line}, col {self.col}: {self.message}"
@@ -58,7 +60,7 @@ class LangError(Exception):
     def placed(self, line: int, col: int) -> LangError:
         """The same error at (line, col)."""
         placed = LangError(self.message, line, col, kind=self.kind, variable=self.variable, detail=self.detail)
-        placed.cause = self.cause
+        placed.cause, placed.said = self.cause, self.said
         return placed
 
     @classmethod
@@ -134,4 +136,5 @@ def wrap(exc: BaseException, node: ast.AST | None, lines: Sequence[str] = (), ki
         return exc
     error = at(node, plain_message(exc), lines, kind or error_kind(exc))
     error.cause = type(exc)
+    error.said = str(exc)
     return error

@@ -10,22 +10,25 @@ from __future__ import annotations
 import ast
 import math
 import operator
-import re
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..engine import Tensor, Variable
 from .errors import ENGINE_ERRORS, LangError, at, wrap
+from .formatting import convert, format_value, percent_format
 from .limits import Budget, count_of, describe
-from .text import short_repr, text_of
+from .methods import key_of
+from .pytypes import TypeValue, as_type
+from .text import short_repr
 from .whitelist import SafeFunction, get_attribute, unwrap
 
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
-    ast.MatMult: operator.matmul,
+    ast.MatMult: operator.matmul, ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
 }
+_SET_OPERATORS = (ast.BitOr, ast.BitAnd, ast.BitXor)
 COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
@@ -34,7 +37,6 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 ARRAYS = (Tensor, Variable, np.ndarray)
 _SEQUENCES = (str, list, tuple)
 _ORDERING = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
-_DIGITS = re.compile(r"\d+")
 
 
 def is_int(value: Any) -> bool:
@@ -54,7 +56,7 @@ class Evaluator:
             ast.IfExp: self.ifexp, ast.Call: self.call, ast.Attribute: self.attribute,
             ast.Subscript: self.subscript, ast.Slice: self.slice, ast.List: self.list,
             ast.Tuple: self.tuple, ast.Dict: self.dict, ast.JoinedStr: self.joinedstr,
-            ast.FormattedValue: self.formattedvalue,
+            ast.FormattedValue: self.formattedvalue, ast.Set: self.set,
         }
 
     # -- the dispatch ----------------------------------------------------------------------
@@ -124,7 +126,14 @@ class Evaluator:
             sizes = ia + ib, ea + eb, max(da, db)
             budget.check_elements(sizes[0], "the list")
         if isinstance(op, ast.Mod) and isinstance(a, str):
-            raise LangError("% formatting of strings is not supported; use an f-string", kind="syntax")
+            return percent_format(budget, a, b)
+        if isinstance(op, _SET_OPERATORS):
+            if isinstance(a, set) and isinstance(b, set):      # union, intersection, difference of both
+                budget.add_work(len(a) + len(b))
+                return budget.check_container(fn(a, b))
+            if not (isinstance(a, (int, bool)) and isinstance(b, (int, bool))):
+                raise LangError(f"the operators |, & and ^ combine two sets or two whole numbers here, not "
+                                f"{describe(a)} and {describe(b)}", kind="type")
         if isinstance(a, ARRAYS) or isinstance(b, ARRAYS):
             budget.check_convertible(a)
             budget.check_convertible(b)
@@ -170,8 +179,12 @@ class Evaluator:
         for index, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
             right = self.eval(right_node)
             self.budget.tick()
-            if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(right, (list, tuple, str, dict, range, np.ndarray)):
-                raise LangError(f"'in' needs a list, tuple, string, dict or range, not {describe(right)}", kind="type")
+            if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(right, (list, tuple, str, dict, set, range,
+                                                                              np.ndarray)):
+                raise LangError(f"'in' needs a list, tuple, string, dict, set or range, not {describe(right)}",
+                                kind="type")
+            if isinstance(op, (ast.Is, ast.IsNot)):   # type(x) is int: one stand-in for each class
+                left, right = as_type(left), as_type(right)
             if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, str) and not isinstance(left, str):
                 raise LangError("'in' with a string needs a string on the left", kind="type")
             if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, range):
@@ -229,6 +242,8 @@ class Evaluator:
         return self.call_value(node, func, args, kwargs)
 
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(func, TypeValue):
+            raise LangError(f"{func!r} cannot be called in scripts; call {func.name}(...) by its name", kind="type")
         if not isinstance(func, SafeFunction):
             raise LangError(f"{describe(func)} cannot be called", kind="type")
         self.budget.tick()
@@ -261,7 +276,9 @@ class Evaluator:
             return value[index]
         if isinstance(value, dict):
             if index not in value:
-                raise LangError(f"no entry {short_repr(index)}")
+                error = LangError(f"no entry {short_repr(index)}")
+                error.cause, error.said = KeyError, short_repr(index)   # caught by except KeyError
+                raise error
             return value[index]
         raise LangError(f"{describe(value)} cannot be indexed", kind="type")
 
@@ -278,6 +295,9 @@ class Evaluator:
 
     def tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
         return self.budget.check_container(tuple(self.eval(e) for e in node.elts))
+
+    def set(self, node: ast.Set) -> set[Any]:
+        return self.budget.check_container({key_of(self.eval(e)) for e in node.elts})
 
     def dict(self, node: ast.Dict) -> dict[Any, Any]:
         out = {}
@@ -303,29 +323,8 @@ class Evaluator:
         value = self.eval(node.value)
         spec = self.eval(node.format_spec) if node.format_spec is not None else ""
         self.budget.tick()
-        limit = self.limits.max_string
-        if node.conversion == ord("r"):
-            value = text_of(value, limit, quote=True, budget=self.budget)
-        elif node.conversion == ord("a"):
-            value = text_of(value, limit, quote=True, budget=self.budget).encode("ascii", "backslashreplace").decode()
-        elif node.conversion == ord("s"):
-            value = text_of(value, limit, budget=self.budget)
-        if isinstance(value, Tensor):     # as TensorFlow: a scalar as the Python number it holds, else its array
-            value = np.asarray(value)
-            value = value.item() if not value.ndim else value
-        if not spec:
-            text = value if isinstance(value, str) else text_of(value, limit, budget=self.budget)
-        else:
-            if isinstance(value, np.ndarray) and value.ndim == 0:
-                value = value[()]
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, str)):
-                raise LangError(f"a format such as :{spec} applies to numbers, not {describe(value)}", kind="type")
-            for digits in _DIGITS.findall(spec):
-                if len(digits) > 9 or int(digits) > self.limits.max_string:
-                    raise LangError(f"the format :{spec} asks for too many characters", kind="limit")
-            text = format(value, spec)
-        self.budget.check_string(len(text), made=0)
-        return text
+        conversion = chr(node.conversion) if node.conversion > 0 else None
+        return format_value(self.budget, convert(self.budget, value, conversion), spec)
 
 
 def _holds_arrays(value: Any) -> bool:

@@ -18,7 +18,7 @@ import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -76,12 +76,20 @@ class Budget:
         self._calls = 0        # memory is read every few calls, every few ms and every few MB made
         self._sampled_at = time.monotonic()
         self._unsampled_work = 0
-        # Lists and tuples are never changed in place, so their measured size can be kept by id
-        # (the entry holds the object, so the id is not reused). The entries are bounded by the
-        # items they keep alive, oldest out first.
-        self._sizes: OrderedDict[int, tuple[Any, int, int]] = OrderedDict()
+        # A container's measured size is kept by id (the entry holds the object, so the id is not
+        # reused). Lists, dicts and sets change in place only through ``grow`` and ``shrunk``,
+        # which keep their own entry right and forget every entry that might hold them: those
+        # that hold it as a child (``_parents``, recorded when a container is walked or grown)
+        # and those made without a walk (``_unlinked``: a nested result of ``a + b``).
+        # The entries are bounded by the items they keep alive, oldest out first.
+        self._sizes: OrderedDict[int, tuple[Any, int, int, int, int, bool]] = OrderedDict()
+        self._parents: dict[int, set[int]] = {}   # id of a container -> ids of entries holding it
+        self._unlinked: set[int] = set()          # nested entries whose children were not recorded
         self._kept = 0
         self._measured = 0     # items walked since the clock was last read
+        # How a builtin or method calls a function the script passed it (a sort key, map's
+        # function): ``caller(fn, args)``, set by the interpreter that runs the script.
+        self.caller: Callable[[Any, tuple], Any] | None = None
 
     # -- time and counts -------------------------------------------------------------
     def tick(self, n: int = 1) -> None:
@@ -248,10 +256,10 @@ class Budget:
         """(items, elements, depth) of a value, ``level`` containers down; refuses lists, tuples
         and dicts nested deeper than the limit, so that no value a script holds can make hashing,
         comparing or printing recurse without bound."""
-        if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, _CONTAINERS):
             cached = self._sizes.get(id(value))
             if cached is not None and cached[0] is value:
-                _, items, elements, depth = cached
+                _, items, elements, depth, _, _ = cached
             else:
                 items, elements, depth = self._walk(value, level)
             if level + depth > self.limits.max_nesting:
@@ -278,7 +286,7 @@ class Budget:
         children: Any = [*value.keys(), *value.values()] if isinstance(value, dict) else value
         if set(map(type, children)) <= _SCALARS:   # flat: one item and one element each
             items = elements = len(children)
-            if isinstance(value, (list, dict)) or len(value) > 8:
+            if not isinstance(value, tuple) or len(value) > 8:
                 self.remember(value, items, elements, 1)
             return items, elements, 1
         items = elements = depth = 0
@@ -287,8 +295,18 @@ class Budget:
             items += max(ci, 1)
             elements += ce
             depth = max(depth, cd)
-        self.remember(value, items, elements, depth + 1)  # nested: walked once, whatever its length
+            if isinstance(child, _CONTAINERS):
+                self._link(child, value)
+        self.remember(value, items, elements, depth + 1, linked=True)  # nested: walked once, whatever its length
         return items, elements, depth + 1
+
+    def _link(self, child: Any, parent: Any) -> None:
+        if len(self._parents) > 4 * self.limits.max_elements:
+            # Too many links to keep: start again, forgetting every entry that relied on them.
+            self._parents.clear()
+            for key in [k for k, entry in self._sizes.items() if entry[3] > 1]:
+                self._forget(self._sizes[key][0])
+        self._parents.setdefault(id(child), set()).add(id(parent))
 
     def too_deep(self) -> LangError:
         return LangError(f"lists, tuples and dicts are nested too deeply (the limit is {self.limits.max_nesting} levels)", kind="limit")
@@ -296,17 +314,96 @@ class Budget:
     def depth(self, value: Any) -> int:
         return self.sizes(value)[2]
 
-    def remember(self, value: Any, items: int, elements: int, depth: int) -> None:
-        """Record the size of a list built from measured parts, so it is not walked again."""
+    def remember(self, value: Any, items: int, elements: int, depth: int, linked: bool = False) -> None:
+        """Record the size of a list built from measured parts, so it is not walked again.
+        ``linked``: the containers it holds were recorded as its children."""
         if depth > self.limits.max_nesting:
             raise self.too_deep()
-        old = self._sizes.pop(id(value), None)
-        if old is not None:
-            self._kept -= len(old[0])
-        self._sizes[id(value)] = (value, items, elements, depth)
+        self._forget(value)
+        linked = linked or depth <= 1
+        self._sizes[id(value)] = (value, items, elements, depth, len(value), linked)
+        if not linked:
+            self._unlinked.add(id(value))
         self._kept += len(value)
         while self._kept > 4 * self.limits.max_elements and len(self._sizes) > 1:
-            self._kept -= len(self._sizes.popitem(last=False)[1][0])
+            key, old = self._sizes.popitem(last=False)
+            self._unlinked.discard(key)
+            self._kept -= old[4]
+
+    def _forget(self, value: Any) -> None:
+        old = self._sizes.pop(id(value), None)
+        if old is not None:
+            self._unlinked.discard(id(value))
+            self._kept -= old[4]
+
+    # -- containers changed in place -------------------------------------------------
+    def grow(self, target: Any, added: list[Any], made: int | None = None) -> tuple[Any, ...]:
+        """Before the values ``added`` go into the list, dict or set ``target`` in place: the
+        grown container within the item and nesting limits, no container put inside itself, and
+        the items it adds counted (``made``, all of ``added`` by default). Returns the sizes to
+        give :meth:`grown` once the change is made."""
+        items, elements, depth = self.sizes(target)
+        new_items, new_elements, new_depth = self._measure_all(added)
+        total = items + new_items
+        if total > self.limits.max_elements:
+            raise LangError(f"the {type(target).__name__} would have {total:,} items "
+                            f"(the limit is {self.limits.max_elements:,})", kind="limit")
+        depth = max(depth, new_depth)
+        if depth > self.limits.max_nesting:
+            raise self.too_deep()
+        if new_depth > 1 and _reaches(added, target):
+            raise LangError(f"a {type(target).__name__} cannot be put inside itself", kind="value")
+        self.add_items(len(added) if made is None else made)
+        entry = self._sizes.get(id(target))
+        linked = entry is not None and entry[0] is target and entry[5]
+        # Containers that hold ``target`` are now bigger than their remembered sizes.
+        self._forget_holders(target)
+        return total, elements + new_elements, depth, linked, [a for a in added if isinstance(a, _CONTAINERS)]
+
+    def _forget_holders(self, target: Any) -> None:
+        for key in list(self._unlinked):
+            self._forget(self._sizes[key][0])
+        seen: set[int] = set()
+        stack = [id(target)]
+        while stack:
+            # Each link is used once: the entries above it are forgotten now, and a walk that
+            # measures them again records it again.
+            for parent in self._parents.pop(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    entry = self._sizes.get(parent)
+                    if entry is not None:
+                        self._forget(entry[0])
+                    stack.append(parent)
+
+    def grown(self, target: Any, sizes: tuple[Any, ...]) -> None:
+        """After ``target`` was changed as :meth:`grow` allowed: remember its new size."""
+        total, elements, depth, linked, children = sizes
+        for child in children:
+            self._link(child, target)
+        self.remember(target, total, elements, depth, linked=linked)
+
+    def shrunk(self, target: Any, removed: list[Any]) -> None:
+        """After values were taken out of ``target`` in place: its remembered size follows (its
+        depth is kept, an upper bound; containers that hold it keep theirs, which are now upper bounds)."""
+        cached = self._sizes.get(id(target))
+        if cached is None or cached[0] is not target:
+            return
+        gone_items, gone_elements, _ = self._measure_all(removed)
+        self.remember(target, max(cached[1] - gone_items, 0), max(cached[2] - gone_elements, 0), cached[3],
+                      linked=cached[5])
+
+    def _measure_all(self, values: list[Any]) -> tuple[int, int, int]:
+        """(items, elements, depth) of ``values`` as the items of a container, remembering nothing new."""
+        if set(map(type, values)) <= _SCALARS:
+            return len(values), len(values), 1 if values else 0
+        items = elements = depth = 0
+        for value in values:
+            ci, ce, cd = self.sizes(value, 1)
+            items += max(ci, 1)
+            elements += ce
+            depth = max(depth, cd)
+        return items, elements, depth + 1
 
     def check_container(self, value: Any, made: int | None = None) -> Any:
         """Refuse a new list whose items (through nested lists) are over the limit; count the
@@ -327,7 +424,8 @@ class Budget:
     def iterate(self, value: Any) -> Iterator[Any]:
         """Iterate a list, tuple, range, string, array or tensor, counting tensor rows as ops."""
         # A loop over a huge range allocates nothing: the loop limit is what stops it.
-        if isinstance(value, (range, list, tuple, str, dict)):
+        if isinstance(value, (range, list, tuple, str, dict, set, frozenset)) \
+                or getattr(type(value), "script_iterable", False):
             return iter(value)
         if isinstance(value, np.ndarray):
             if value.ndim == 0:
@@ -357,6 +455,22 @@ class Budget:
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _SCALARS = frozenset({int, float, bool, complex, type(None), np.float64, np.float32, np.int64, np.int32, np.bool_})
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _reaches(values: list[Any], target: Any) -> bool:
+    """Whether ``target`` is, or is inside, one of ``values`` (containers are nested at most
+    ``max_nesting`` deep, and each is visited once)."""
+    stack, seen = list(values), set()
+    while stack:
+        value = stack.pop()
+        if value is target:
+            return True
+        if isinstance(value, _CONTAINERS) and id(value) not in seen:
+            seen.add(id(value))
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend(c for c in children if isinstance(c, _CONTAINERS))
+    return False
 
 
 def memory_in_use() -> int | None:
@@ -475,7 +589,9 @@ def describe(value: Any) -> str:
     names = {"Tensor": "a tensor", "Variable": "a Variable", "ndarray": "an array", "NoneType": "None",
              "GradientTape": "a GradientTape", "ForwardAccumulator": "a ForwardAccumulator", "Namespace": "a module", "SafeFunction": "a function",
              "BoundMethod": "a method", "UserFunction": "a function", "float": "a number", "int": "an integer", "str": "a string",
-             "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range"}
+             "bool": "a boolean", "list": "a list", "tuple": "a tuple", "dict": "a dict", "range": "a range",
+             "set": "a set", "ErrorValue": "an exception", "TypeValue": "a class", "ScriptIterator": "an iterator",
+             "DictView": "a dict view", "TracedFunction": "a tf.function", "TensorSpec": "a TensorSpec"}
     return names.get(kind, kind)
 
 

@@ -15,7 +15,9 @@ from ..engine.errors import InvalidArgumentError, OpError, UnimplementedError
 from ..engine.dtypes import PUBLIC, as_dtype, bool_, float16, float32, float64, int32, int64
 from ..engine.ops import exported
 from .errors import LangError
+from .library import library_members, random_namespace
 from .limits import array_shape, Budget, describe, shape_of_argument, whole_number
+from .tfunction import TensorSpec, tf_function
 from .whitelist import METHOD_NAMES, Check, Namespace, SafeFunction, named_as, argument
 
 
@@ -104,9 +106,12 @@ def op_check(op: Op) -> Check:
 
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
-    """The op table's functions exported under ``namespace`` ("" is the top level)."""
-    return {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
-            for name, op in exported(namespace).items()}
+    """The op table's functions exported under ``namespace`` ("" is the top level), and the
+    library's built on them."""
+    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
+                               for name, op in exported(namespace).items()}
+    members.update(library_members(namespace, prefix))
+    return members
 
 
 def _top_level(module: str) -> dict[str, Any]:
@@ -121,6 +126,10 @@ def _top_level(module: str) -> dict[str, Any]:
         "zeros": SafeFunction(f"{module}.zeros", zeros, _shape_check(0, "shape")),
         "ones_like": SafeFunction(f"{module}.ones_like", ones_like, _copied((0, "x"))),
         "zeros_like": SafeFunction(f"{module}.zeros_like", zeros_like, _copied((0, "x"))),
+        "function": tf_function(module),
+        # A decorator only: the interpreter records the decorated function with its own gradient.
+        "custom_gradient": SafeFunction(f"{module}.custom_gradient", None),
+        "TensorSpec": SafeFunction(f"{module}.TensorSpec", TensorSpec, pytype=TensorSpec),
         **{name: PUBLIC[dt] for name, dt in (("float16", float16), ("float32", float32), ("float64", float64),
                                              ("int32", int32), ("int64", int64), ("bool", bool_))},
         "UnconnectedGradients": Namespace(f"{module}.UnconnectedGradients",
@@ -134,6 +143,7 @@ def _top_level(module: str) -> dict[str, Any]:
         for cls in (OpError, InvalidArgumentError, UnimplementedError)})
     for sub in ("math", "nn", "linalg"):
         members[sub] = Namespace(f"{module}.{sub}", _op_members(sub, f"{module}.{sub}"))
+    members["random"] = random_namespace(module)
     return members
 
 
@@ -233,7 +243,8 @@ def _np_matmul(budget: Budget, args: tuple, kwargs: dict) -> None:
 def _numpy_members() -> dict[str, Any]:
     members: dict[str, Any] = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "newaxis": None}
     for name in ("float32", "float64", "int32", "int64"):
-        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise, dtype=np.dtype(name))
+        members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise, dtype=np.dtype(name),
+                                     pytype=np.dtype(name).type)
     for name in ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp", "log",
                  "log2", "log10", "sqrt", "abs", "square", "sign", "floor", "ceil"):
         members[name] = SafeFunction(f"np.{name}", _np(getattr(np, name)), _np_elementwise)

@@ -15,13 +15,17 @@ import numpy as np
 
 from ..engine import ForwardAccumulator, GradientTape, Tensor, Variable, flatten
 from ..engine.recording import differentiating as recording
+from ..engine.custom import record_custom
 from ..engine.tape import TapeWarning
 from .checker import ScriptChecker, module_path, parse
 from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
+from .methods import key_of, list_extend, set_update
 from .provenance import Provenance
+from .pytypes import ErrorValue, ScriptIterator
 from .text import clip, text_of
+from .tfunction import TracedFunction
 from .trace import Cell, GradientCall, PrintedLine, TapeInfo, Trace
 from .whitelist import BUILTINS, ContextValue, SafeFunction
 
@@ -57,6 +61,7 @@ class UserFunction:
     has no attributes a script may read."""
 
     __slots__ = ("name", "node", "defaults", "kw_defaults", "closure")
+    script_type = ("function", "function")
 
     def __init__(self, name: str, node: ast.FunctionDef | ast.Lambda, defaults: list[Any],
                  kw_defaults: dict[str, Any], closure: list[dict[str, Any]]) -> None:
@@ -69,8 +74,8 @@ class UserFunction:
 # The exceptions an ``except`` clause may name, matched against the error's cause.
 EXCEPTIONS: dict[str, type[BaseException]] = {
     cls.__name__: cls for cls in (Exception, ArithmeticError, AssertionError, AttributeError, IndexError, KeyError,
-                                  LookupError, NameError, RuntimeError, StopIteration, TypeError, ValueError,
-                                  ZeroDivisionError)}
+                                  LookupError, NameError, NotImplementedError, OverflowError, RuntimeError,
+                                  StopIteration, TypeError, ValueError, ZeroDivisionError)}
 _KIND_CAUSES = {"name": NameError, "type": TypeError, "value": ValueError, "gradient": RuntimeError,
                 "syntax": RuntimeError, "runtime": RuntimeError}
 
@@ -158,8 +163,16 @@ class _Interpreter(Evaluator):
             ast.Pass: self.s_pass, ast.Break: self.s_break, ast.Continue: self.s_continue,
             ast.Import: self.s_import, ast.ImportFrom: self.s_importfrom, ast.While: self.s_while,
             ast.Assert: self.s_assert, ast.Try: self.s_try, ast.FunctionDef: self.s_def, ast.Return: self.s_return,
+            ast.Raise: self.s_raise,
         }
-        self.handlers[ast.ListComp] = self.listcomp
+        self.handlers.update({ast.ListComp: self.listcomp, ast.SetComp: self.setcomp, ast.DictComp: self.dictcomp,
+                              ast.GeneratorExp: self.genexp})
+        self.handling: list[LangError] = []   # the errors the except clauses running now caught
+        # The error the last ``raise`` of the script made, with the exception it raised (kept here,
+        # not on the error, which leaves the run as plain data).
+        self.raised: tuple[LangError, ErrorValue] | None = None
+        self.calling: ast.Call | None = None   # the call being made, for functions called back from builtins
+        budget.caller = self.call_back
         self.handlers[ast.Lambda] = self.lambda_
         # What the tapes do not record, kept for explaining None gradients (while calls are pictured).
         self.provenance: Provenance | None = Provenance() if self._pictured() else None
@@ -234,7 +247,14 @@ class _Interpreter(Evaluator):
         current = self.name(target)
         value = self.eval(stmt.value)
         try:
-            result = self.binary(stmt.op, current, value)
+            if isinstance(current, list) and isinstance(stmt.op, ast.Add):
+                list_extend(self.budget, current, value)   # in place, as Python: every name for the list sees it
+                result = current
+            elif isinstance(current, set) and isinstance(stmt.op, ast.BitOr) and isinstance(value, set):
+                set_update(self.budget, current, value)
+                result = current
+            else:
+                result = self.binary(stmt.op, current, value)
         except (LangError, *ENGINE_ERRORS) as exc:
             raise wrap(exc, stmt, self.lines) from None
         self.bind(target, result)
@@ -357,8 +377,13 @@ class _Interpreter(Evaluator):
                 if handler is None:
                     raise
                 if handler.name is not None:
-                    self.bind_name(handler.name, exc.detail)    # the message, as str(e) gives it
-                self.block(handler.body)
+                    raised = self.raised[1] if self.raised is not None and self.raised[0] is exc else None
+                    self.bind_name(handler.name, caught(exc, raised))
+                self.handling.append(exc)
+                try:
+                    self.block(handler.body)
+                finally:
+                    self.handling.pop()
             else:
                 self.block(stmt.orelse)
         finally:
@@ -385,7 +410,43 @@ class _Interpreter(Evaluator):
         return None
 
     def s_def(self, stmt: ast.FunctionDef) -> None:
-        self.bind_name(stmt.name, self._function(stmt.name, stmt))
+        function: Any = self._function(stmt.name, stmt)
+        for node in reversed(stmt.decorator_list):
+            function = self.decorate(node, function)
+        self.bind_name(stmt.name, function)
+
+    def decorate(self, node: ast.expr, function: Any) -> Any:
+        """Apply one decorator: only those in :data:`DECORATORS` (the rest are refused)."""
+        decorator = self.eval(node)
+        role = _decorator_role(decorator)
+        if role not in DECORATORS:
+            written = ast.get_source_segment(self.script.source, node) or "this decorator"
+            raise self.fail(node, f"the decorator @{written} is not supported by adviz "
+                                  "(@tf.function is)", "syntax")
+        try:
+            return DECORATORS[role](self, decorator, function)
+        except (LangError, *ENGINE_ERRORS) as exc:
+            raise wrap(exc, node, self.lines) from None
+
+    def s_raise(self, stmt: ast.Raise) -> None:
+        if stmt.exc is None:
+            if not self.handling:
+                raise self.fail(stmt, "RuntimeError: No active exception to reraise", "runtime")
+            raise self.handling[-1]
+        value = self.eval(stmt.exc)
+        if isinstance(value, SafeFunction) and value.fn is not None and value.name in EXCEPTIONS:
+            value = value.fn(self.budget)                   # raise ValueError: the class, called with nothing
+        if not isinstance(value, ErrorValue):
+            raise self.fail(stmt.exc, f"exceptions must derive from BaseException, not {describe(value)}", "type")
+        if value.error is not None:
+            raise value.error                                # a caught error raised again, where it was first raised
+        line, col = node_position(stmt, self.lines)
+        kind = _CAUSE_KINDS.get(value.cls, "runtime")
+        error = LangError(f"{value.cls.__name__}: {value.message}" if value.message else value.cls.__name__,
+                          line, col, kind=kind, detail=value.message)
+        error.cause = value.cls
+        self.raised = (error, value)   # what ``except ... as e`` gives back: the very exception raised
+        raise error
 
     def lambda_(self, node: ast.Lambda) -> UserFunction:
         return self._function("<lambda>", node)
@@ -443,28 +504,46 @@ class _Interpreter(Evaluator):
             self.bind_name(alias.asname or alias.name, module.members[alias.name])
 
     def listcomp(self, node: ast.ListComp) -> list[Any]:
-        """A list comprehension; its loop names are restored afterwards, as in Python 3."""
+        return self.budget.check_container(self._comprehension(node, lambda: self.eval(node.elt)))
+
+    def genexp(self, node: ast.GeneratorExp) -> ScriptIterator:
+        """A generator expression: its items are made at once (under the same limits as a list
+        comprehension) and given out once, as a generator gives them."""
+        return ScriptIterator(self.listcomp(node), "generator")  # type: ignore[arg-type]
+
+    def setcomp(self, node: ast.SetComp) -> set[Any]:
+        items = self.budget.check_container(self._comprehension(node, lambda: key_of(self.eval(node.elt))), made=0)
+        return self.budget.check_container(set(items))
+
+    def dictcomp(self, node: ast.DictComp) -> dict[Any, Any]:
+        pairs = self._comprehension(node, lambda: (key_of(self.eval(node.key)), self.eval(node.value)))
+        self.budget.check_container(pairs, made=2 * len(pairs))     # the pairs, made on the way
+        return self.budget.check_container(dict(pairs))
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                       item: Callable[[], Any]) -> list[Any]:
+        """The items of a comprehension; its loop names are restored afterwards, as in Python 3."""
         names = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
         saved = {name: self.env[name] for name in names if name in self.env}
         out: list[Any] = []
         try:
-            self._generate(node, 0, out)
+            self._generate(node, 0, out, item)
         finally:
             for name in names:
                 self.env.pop(name, None)
             self.env.update(saved)
-        return self.budget.check_container(out)
+        return out
 
-    def _generate(self, node: ast.ListComp, index: int, out: list[Any]) -> None:
+    def _generate(self, node: Any, index: int, out: list[Any], item: Callable[[], Any]) -> None:
         if index == len(node.generators):
-            out.append(self.eval(node.elt))
+            out.append(item())
             return
         generator = node.generators[index]
-        for item in self.budget.iterate(self.eval(generator.iter)):
+        for value in self.budget.iterate(self.eval(generator.iter)):
             self.budget.loop_tick()
-            self.bind(generator.target, item, record=False)  # a passing name does not rename the object
+            self.bind(generator.target, value, record=False)  # a passing name does not rename the object
             if all(self.truth(self.eval(condition)) for condition in generator.ifs):
-                self._generate(node, index + 1, out)
+                self._generate(node, index + 1, out, item)
 
     # -- names -----------------------------------------------------------------------------------
     def name(self, node: ast.Name) -> Any:
@@ -513,9 +592,28 @@ class _Interpreter(Evaluator):
 
     # -- what the tapes do not see ---------------------------------------------------------------
     def call_value(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(func, TracedFunction):    # tf.function: the function runs eagerly, as itself
+            result = self.call_value(node, func.function, func.inputs(self.budget, args), kwargs)
+            return func.outputs(self.budget, result)
         if isinstance(func, UserFunction):
             self.budget.tick()
             return self.call_user(node, func, args, kwargs)
+        saved, self.calling = self.calling, node
+        try:
+            return self._call_safe(node, func, args, kwargs)
+        finally:
+            self.calling = saved
+
+    def call_back(self, func: Any, args: tuple) -> Any:
+        """Call a function a builtin was given (a sort key, map's function) as the script would."""
+        if not isinstance(func, (UserFunction, SafeFunction, TracedFunction)):
+            raise LangError(f"{describe(func)} cannot be called", kind="type")
+        if isinstance(func, SafeFunction) and func.special not in ("", "print"):
+            raise LangError(f"{func.name} cannot be passed to another function here; call it directly", kind="type")
+        node = self.calling if self.calling is not None else ast.Call(ast.Name("<builtin>"), [], [])
+        return self.call_value(node, func, list(args), {})
+
+    def _call_safe(self, node: ast.Call, func: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         provenance = self.provenance
         if provenance is None or not provenance.active or not isinstance(func, SafeFunction) or func.special:
             return super().call_value(node, func, args, kwargs)
@@ -552,7 +650,7 @@ class _Interpreter(Evaluator):
             return self.print(node, args, kwargs)
         if func.special == "tape":
             return self.new_tape(node, args, kwargs)
-        if func.special in ("gradient", "jacobian"):
+        if func.special in ("gradient", "jacobian", "batch_jacobian"):
             return self.differentiate(node, func, args, kwargs)
         return super().special_call(node, func, args, kwargs)
 
@@ -628,7 +726,7 @@ class _Interpreter(Evaluator):
             # Every target gets a seed and every source a gradient of its own, even when the
             # same tensor is named many times; the steps between are counted as they run.
             self.budget.add_work(sum(_size(t) for t in targets) + sum(_size(s) for s in flat))
-            if func.special == "jacobian":
+            if func.special in ("jacobian", "batch_jacobian"):
                 self._check_jacobian(tape, target, flat)
             result = func.fn(*args, **kwargs)  # type: ignore[misc]
         except (LangError, *ENGINE_ERRORS) as exc:
@@ -693,7 +791,70 @@ def _argument_node(node: ast.Call, index: int, keyword: str) -> ast.AST | None:
 
 
 
-_EXCEPTION_NAMES = {name: SafeFunction(name, None, pytype=cls) for name, cls in EXCEPTIONS.items()}
+def _error_maker(cls: type[BaseException]) -> Callable[..., ErrorValue]:
+    """``ValueError("...")``: an exception a script can raise, with the message Python's str gives."""
+    def make(budget: Budget, *args: Any) -> ErrorValue:
+        limit = budget.limits.max_string
+        message = "" if not args else text_of(args[0], limit, budget=budget) if len(args) == 1 \
+            else text_of(args, limit, budget=budget)
+        budget.add_work(len(message))
+        return ErrorValue(cls, message, args)
+    return make
+
+
+_EXCEPTION_NAMES = {name: SafeFunction(name, _error_maker(cls), pytype=cls, context=True)
+                    for name, cls in EXCEPTIONS.items()}
+_CAUSE_KINDS: dict[type, str] = {NameError: "name", TypeError: "type", ValueError: "value"}
+
+
+def caught(error: LangError, raised: ErrorValue | None = None) -> ErrorValue:
+    """What ``except ... as e`` binds: the exception the script raised, or the error's class (what
+    TensorFlow or Python raises there) and the message its ``str`` gives."""
+    if raised is not None:
+        raised.error = error
+        return raised
+    cls = error.cause or _KIND_CAUSES.get(error.kind, RuntimeError)
+    value = ErrorValue(cls, error.said if error.said is not None else error.detail)
+    value.error = error
+    return value
+
+
+def _decorator_role(value: Any) -> str | None:
+    """What a decorator is to :data:`DECORATORS`: a TensorFlow function's name (``function``)."""
+    if isinstance(value, SafeFunction):
+        module, _, name = value.name.partition(".")
+        if module in ("tf", "adviz") and name:
+            return name
+    return None
+
+
+def _apply(interpreter: _Interpreter, decorator: SafeFunction, function: Any) -> Any:
+    return decorator.invoke(interpreter.budget, (function,), {})
+
+
+def _custom_gradient(interpreter: _Interpreter, decorator: SafeFunction, function: Any) -> Any:
+    """``@tf.custom_gradient``: calling the function records it as one op whose gradient is the
+    ``grad_fn`` it returns; both run as script code, under the run's limits."""
+    if not isinstance(function, UserFunction):
+        raise LangError("@tf.custom_gradient decorates a function defined with def", kind="type")
+
+    def run(fn: Any, *values: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            node = interpreter.calling if interpreter.calling is not None else ast.Call(ast.Name("<builtin>"), [], [])
+            return interpreter.call_value(node, fn, list(values), kwargs)
+        return interpreter.call_back(fn, values)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return record_custom(function.name, function, args, kwargs, run=run)
+
+    return SafeFunction(function.name, call)
+
+
+# Each decorator a script may use, by its TensorFlow name, and what it does to the function.
+DECORATORS: dict[str, Callable[[_Interpreter, SafeFunction, Any], Any]] = {
+    "function": _apply,       # @tf.function: the function runs eagerly, recorded as it is
+    "custom_gradient": _custom_gradient,
+}
 
 
 def _bind_arguments(func: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:

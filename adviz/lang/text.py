@@ -36,8 +36,19 @@ class _Writer:
             raise _Full()
 
     def value(self, value: Any, quote: bool) -> None:
-        if isinstance(value, (list, tuple)) and not isinstance(value, TensorShape):
+        view = getattr(type(value), "view_name", None)   # d.items(): dict_items([...])
+        if isinstance(value, tuple) and view is not None:
+            self.put(f"{value.view_name}(")
+            self.sequence(list(value))
+            self.put(")")
+        elif isinstance(value, (list, tuple)) and not isinstance(value, TensorShape):
             self.sequence(value)
+        elif isinstance(value, (set, frozenset)):
+            self.put("{" if value else "set()")
+            for k, item in enumerate(value):
+                self.put(", " if k else "")
+                self.value(item, True)
+            self.put("}" if value else "")
         elif isinstance(value, dict):
             self.put("{")
             for k, (key, item) in enumerate(value.items()):

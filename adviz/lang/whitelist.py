@@ -18,6 +18,8 @@ from ..engine.dtypes import DType
 from ..engine.shapes import TensorShape
 from .errors import LangError
 from .limits import Budget, describe, whole_number
+from .methods import METHOD_NAMES as CONTAINER_METHODS, METHODS, call_back, items_of, key_of, make_set, sort_in_place
+from .pytypes import ErrorValue, ScriptIterator, TypeValue, named_type, python_class, type_of
 from .text import text_of
 
 Check = Callable[[Budget, tuple, dict], None]
@@ -27,6 +29,7 @@ class Namespace:
     """A read-only module: ``tf``, ``tf.math``, ``np``... Members are looked up, never ``getattr``'d."""
 
     __slots__ = ("name", "members")
+    script_type = ("module", "module")
 
     def __init__(self, name: str, members: dict[str, Any]) -> None:
         self.name = name
@@ -41,6 +44,7 @@ class SafeFunction:
     lets it stand for a dtype (``np.float32``); ``special`` names calls the interpreter runs itself."""
 
     __slots__ = ("name", "fn", "check", "special", "pytype", "dtype", "context")
+    script_type = ("function", "function")
 
     def __init__(self, name: str, fn: Callable[..., Any] | None, check: Check | None = None, *,
                  special: str = "", pytype: Any = None, dtype: Any = None, context: bool = False) -> None:
@@ -64,10 +68,11 @@ class BoundMethod(SafeFunction):
     """A whitelisted method of one object (``g.gradient``, ``v.assign``)."""
 
     __slots__ = ("owner",)
+    script_type = ("method", "method")
 
     def __init__(self, owner: Any, name: str, fn: Callable[..., Any] | None, check: Check | None = None,
-                 special: str = "") -> None:
-        super().__init__(name, fn, check, special=special)
+                 special: str = "", context: bool = False) -> None:
+        super().__init__(name, fn, check, special=special, context=context)
         self.owner = owner
 
     def __repr__(self) -> str:
@@ -112,13 +117,26 @@ def _materialise(budget: Budget, value: Any) -> list[Any]:
     return list(budget.iterate(value))
 
 
+_NO_DEFAULT = object()
+
+
 def _min_max(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def call(budget: Budget, *args: Any) -> Any:
+    def call(budget: Budget, *args: Any, key: Any = None, default: Any = _NO_DEFAULT) -> Any:
         if not args:
             raise LangError(f"{fn.__name__}() needs at least one argument", kind="type")
+        if len(args) > 1 and default is not _NO_DEFAULT:
+            raise LangError(f"Cannot specify a default for {fn.__name__}() with multiple positional arguments",
+                            kind="type")
         items = _materialise(budget, args[0]) if len(args) == 1 else list(args)
         if not items:
+            if default is not _NO_DEFAULT:
+                return default
             raise LangError(f"{fn.__name__}() of an empty sequence", kind="value")
+        if key is not None:
+            keys = [call_back(budget, key, item) for item in items]
+            budget.check_broadcast_all(keys)
+            budget.add_work(len(items))
+            return items[fn(range(len(items)), key=keys.__getitem__)]
         budget.check_broadcast_all(items)   # tensors compare elementwise, broadcasting
         budget.add_work(len(items))
         return fn(items)
@@ -195,14 +213,17 @@ def _isinstance(value: Any, types: Any) -> bool:
     options = types if isinstance(types, tuple) else (types,)
     pytypes = []
     for t in options:
-        if not isinstance(t, SafeFunction) or t.pytype is None:
+        cls = python_class(t)
+        if cls is None:
             raise LangError("isinstance() takes a type such as tf.Tensor, tf.Variable, float or int", kind="type")
-        pytypes.append(t.pytype)
+        pytypes.append(cls)
+    if isinstance(value, ErrorValue):      # a caught exception is an instance of its class
+        return issubclass(value.cls, tuple(pytypes))
     return builtins.isinstance(value, tuple(pytypes))
 
 
 def _len(value: Any) -> int:
-    if isinstance(value, (list, tuple, str, dict, range, Tensor, Variable, np.ndarray)):
+    if isinstance(value, (list, tuple, str, dict, set, range, Tensor, Variable, np.ndarray)):
         return len(value)
     raise LangError(f"len() of {describe(value)}", kind="type")
 
@@ -211,18 +232,89 @@ def _range(*args: Any) -> range:
     return range(*[int(a) if isinstance(a, (Tensor, np.integer)) else a for a in args])
 
 
-def _sorted(budget: Budget, iterable: Any, key: Any = None, reverse: bool = False) -> list[Any]:
-    if key is not None:
-        raise LangError("sorted() with a key is not supported by adviz", kind="type")
-    items = _materialise(budget, iterable)
-    budget.add_work(len(items) * max(1, len(items).bit_length()))   # n log n comparisons
-    return budget.check_container(sorted(items, reverse=bool(reverse)))
+def _sorted(budget: Budget, iterable: Any, *, key: Any = None, reverse: bool = False) -> list[Any]:
+    items = budget.check_container(_materialise(budget, iterable))
+    sort_in_place(budget, items, key, reverse)
+    return items
 
 
-def _reversed(budget: Budget, sequence: Any) -> list[Any]:
-    if not isinstance(sequence, (list, tuple, str, range, Tensor, np.ndarray)):
+def _reversed(budget: Budget, sequence: Any) -> ScriptIterator:
+    if not isinstance(sequence, (list, tuple, str, range, dict, Tensor, np.ndarray)):
         raise LangError(f"reversed() takes a sequence, not {describe(sequence)}", kind="type")
-    return budget.check_container(_materialise(budget, sequence)[::-1])
+    items = budget.check_container(_materialise(budget, sequence)[::-1])
+    name = {list: "list_reverseiterator", range: "range_iterator", dict: "dict_reversekeyiterator"}
+    return ScriptIterator(items, name.get(type(sequence), "reversed"))
+
+
+def _map(budget: Budget, fn: Any, *iterables: Any) -> ScriptIterator:
+    if not iterables:
+        raise LangError("map() must have at least two arguments.", kind="type")
+    columns = [_materialise(budget, it) for it in iterables]
+    items = [call_back(budget, fn, *row) for row in zip(*columns)]
+    return ScriptIterator(budget.check_container(items), "map")
+
+
+def _filter(budget: Budget, fn: Any, iterable: Any) -> ScriptIterator:
+    items = [item for item in _materialise(budget, iterable)
+             if (bool(item) if fn is None else bool(call_back(budget, fn, item)))]
+    return ScriptIterator(budget.check_container(items), "filter")
+
+
+def _iter(budget: Budget, iterable: Any) -> ScriptIterator:
+    if isinstance(iterable, ScriptIterator):
+        return iterable
+    return ScriptIterator(budget.check_container(_materialise(budget, iterable), made=0), "iterator")
+
+
+def _next(iterator: Any, *default: Any) -> Any:
+    if not isinstance(iterator, ScriptIterator):
+        raise LangError(f"{describe(iterator)} is not an iterator; call iter() first", kind="type")
+    for item in iterator:
+        return item
+    if default:
+        return default[0]
+    raise StopIteration
+
+
+def _type(value: Any, *more: Any) -> TypeValue:
+    if more:
+        raise LangError("type() with three arguments (making a class) is not available in scripts", kind="type")
+    if isinstance(value, SafeFunction) and value.pytype is None and BUILTINS.get(value.name) is value:
+        return named_type("builtin", "builtin_function_or_method", "builtin_function_or_method", SafeFunction)
+    return type_of(value)
+
+
+def _dict(budget: Budget, source: Any = (), **kwargs: Any) -> dict[Any, Any]:
+    pairs = list(source.items()) if isinstance(source, dict) else \
+        [tuple(items_of(budget, entry)) for entry in _materialise(budget, source)]
+    for entry in pairs:
+        if len(entry) != 2:
+            raise LangError(f"dictionary update sequence element has length {len(entry)}; 2 is required",
+                            kind="value")
+    pairs += list(kwargs.items())
+    return budget.check_container({key_of(k): v for k, v in pairs})
+
+
+def _number(value: Any, what: str) -> Any:
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return value
+    raise LangError(f"{what} takes numbers, not {describe(value)}", kind="type")
+
+
+def _divmod(budget: Budget, a: Any, b: Any) -> tuple[Any, Any]:
+    return divmod(_number(a, "divmod()"), _number(b, "divmod()"))
+
+
+def _pow(budget: Budget, base: Any, exp: Any, mod: Any = None) -> Any:
+    if mod is not None:
+        return pow(_number(base, "pow()"), _number(exp, "pow()"), _number(mod, "pow()"))
+    if isinstance(base, int) and isinstance(exp, int) and not isinstance(base, bool):
+        budget.check_int_pow(base, exp)
+        return budget.check_int(base ** exp) if exp >= 0 else base ** exp
+    budget.check_convertible(base)
+    budget.check_convertible(exp)
+    budget.check_broadcast(base, exp)
+    return base ** exp
 
 
 def _truths(budget: Budget, iterable: Any) -> Any:
@@ -239,7 +331,8 @@ def _all(budget: Budget, iterable: Any) -> bool:
     return all(_truths(budget, iterable))
 
 
-for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round, _sorted, _reversed, _any, _all):
+for _fn in (_sum, _enumerate, _zip, _int, _isinstance, _len, _range, _round, _sorted, _reversed, _any, _all, _map,
+            _filter, _type, _dict, _divmod, _pow, _iter, _next):
     named_as(_fn, _fn.__name__[1:])
 
 BUILTINS: dict[str, Any] = {
@@ -265,13 +358,22 @@ BUILTINS: dict[str, Any] = {
     "reversed": SafeFunction("reversed", _reversed, context=True),
     "any": SafeFunction("any", _any, context=True),
     "all": SafeFunction("all", _all, context=True),
+    "map": SafeFunction("map", _map, context=True),
+    "iter": SafeFunction("iter", _iter, context=True),
+    "next": SafeFunction("next", _next),
+    "filter": SafeFunction("filter", _filter, context=True),
+    "type": SafeFunction("type", _type),
+    "dict": SafeFunction("dict", _dict, pytype=dict, context=True),
+    "set": SafeFunction("set", named_as(make_set, "set"), pytype=set, context=True),
+    "divmod": SafeFunction("divmod", _divmod, context=True),
+    "pow": SafeFunction("pow", _pow, context=True),
     "True": True, "False": False, "None": None,
 }
 
 # Builtins that could reach outside the sandbox: refused wherever they appear, before running.
 FORBIDDEN_NAMES = frozenset({
     "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "globals", "locals",
-    "vars", "dir", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
+    "vars", "dir", "breakpoint", "exit", "quit", "help", "memoryview", "object", "super",
 })
 
 
@@ -281,7 +383,7 @@ def _assign_check(budget: Budget, args: tuple, kwargs: dict) -> None:
 
 
 def _tape_attribute(tape: GradientTape, name: str) -> Any:
-    if name in ("gradient", "jacobian"):
+    if name in ("gradient", "jacobian", "batch_jacobian"):
         return BoundMethod(tape, name, getattr(tape, name), special=name)
     if name == "stop_recording":
         return BoundMethod(tape, name, lambda: ContextValue(tape.stop_recording()))
@@ -321,16 +423,42 @@ def _tensor_attribute(tensor: Tensor, name: str) -> Any:
 ARRAY_ATTRIBUTES = ("shape", "dtype", "ndim", "size", "T")
 DTYPE_ATTRIBUTES = ("name", "is_floating", "is_integer", "is_bool")
 SHAPE_ATTRIBUTES = ("as_list", "rank", "ndims", "num_elements", "is_fully_defined")
-METHOD_NAMES = frozenset({"gradient", "jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
+METHOD_NAMES = frozenset({*CONTAINER_METHODS, "args", "message", "gradient", "jacobian", "batch_jacobian", "jvp", "stop_recording", "watch", "watched_variables", "reset",
                           "persistent", "watch_accessed_variables", "assign", "assign_add", "assign_sub",
                           "read_value", "value", "numpy", "shape", "dtype", "name", "trainable", "ndim",
                           *ARRAY_ATTRIBUTES, *DTYPE_ATTRIBUTES, *SHAPE_ATTRIBUTES})
 
 
+def _bound(method: Callable[..., Any], owner: Any, name: str) -> Callable[..., Any]:
+    def call(budget: Budget, *args: Any, **kwargs: Any) -> Any:
+        return method(budget, owner, *args, **kwargs)
+    return named_as(call, name)
+
+
+def _unbound(method: Callable[..., Any], cls: type, name: str) -> Callable[..., Any]:
+    def call(budget: Budget, owner: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(owner) is not cls:
+            raise LangError(f"{cls.__name__}.{name}() needs a {cls.__name__}, not {describe(owner)}", kind="type")
+        return method(budget, owner, *args, **kwargs)
+    return named_as(call, name)
+
+
 def get_attribute(value: Any, name: str) -> Any:
     """``value.name`` if the whitelist allows it; otherwise a (not yet located) LangError."""
+    if name == "__name__" and isinstance(value, TypeValue):
+        return value.name                   # the one dunder a script may read, of a class stand-in
     if name.startswith("_"):
         raise LangError(f"names starting with '_' are not available ({name!r})", kind="name")
+    methods = METHODS.get(type(value))
+    if methods is not None and name in methods:
+        return BoundMethod(value, name, _bound(methods[name], value, name), context=True)
+    if isinstance(value, SafeFunction) and BUILTINS.get(value.name) is value and name in METHODS.get(value.pytype, ()):
+        return SafeFunction(f"{value.name}.{name}", _unbound(METHODS[value.pytype][name], value.pytype, name),
+                            context=True)      # str.lower, used as a key
+    if isinstance(value, ErrorValue) and name in ("args", "message"):
+        return value.args if name == "args" else value.message
+    if name in getattr(type(value), "script_attributes", ()):   # adviz's own small classes say what they answer
+        return value.script_attribute(name)
     try:
         if isinstance(value, Namespace):
             if name in value.members:

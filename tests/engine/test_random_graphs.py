@@ -31,6 +31,12 @@ DOMAIN: dict[str, Callable[..., tuple[Any, ...]]] = {
     "tan": lambda x: (tf.tanh(x),),
     "divide": lambda a, b: (a, _positive(b)),
     "pow": lambda a, b: (_positive(a), tf.tanh(b) * 2.0),
+    "log1p": lambda x: (_positive(x),),
+    "rsqrt": lambda x: (_positive(x),),
+    "reciprocal": lambda x: (_positive(x),),
+    "asin": lambda x: (tf.tanh(x) * 0.9,),
+    "acos": lambda x: (tf.tanh(x) * 0.9,),
+    "divide_no_nan": lambda a, b: (a, _positive(b)),
 }
 
 # How far each op's arguments are from a point where it is not differentiable.
@@ -39,6 +45,9 @@ KINK: dict[str, Callable[..., np.ndarray]] = {
     "abs": lambda x: np.abs(x),
     "maximum": lambda a, b: np.abs(a - b),
     "minimum": lambda a, b: np.abs(a - b),
+    "leaky_relu": lambda x: np.abs(x),
+    "sign": lambda x: np.abs(x),
+    "relu6": lambda x: np.minimum(np.abs(x), np.abs(x - 6)),
 }
 
 

@@ -1,4 +1,4 @@
-# parity: random lines 1-7
+# parity: random lines 1-8
 import tensorflow as tf
 
 tf.random.set_seed(42)
