@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .document import Document, VariableSpec, declarations, is_script
+from .document import Document, declarations, is_script
 from .pipeline import Outcome, run
 
 MAX_CURVE = 401            # samples of a curve, at most

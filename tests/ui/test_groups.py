@@ -1,8 +1,4 @@
 """Groups that fold: boxes around nodes that share a scope, folded into one box node and back."""
-import math
-
-import pytest
-
 from adviz.model import VariableSpec
 from adviz.ui.groups import FoldedNode, GroupBox, prefixes
 

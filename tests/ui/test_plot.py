@@ -7,7 +7,7 @@ import pytest
 from adviz.model import VariableSpec
 
 from .conftest import show
-from .test_live import _drag_slider, _settle, _value
+from .test_live import _drag_slider, _value
 
 
 def _open_plot(window, qtbot):
