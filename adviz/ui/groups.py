@@ -372,6 +372,7 @@ class Groups(QObject):
             path.addPolygon(head)
             item = QGraphicsPathItem(path)
             item.setPen(QPen(colour, 1.6 * self.theme.line_scale))
+            item.setBrush(colour)               # a solid head (the line itself encloses nothing)
             item.setZValue(PROXY_Z)
             item.setToolTip("arrows into or out of a folded group, drawn as one")
             self.scene.addItem(item)
@@ -386,7 +387,7 @@ class Groups(QObject):
                 for k in range(1, len(node.group) + 1):
                     held[node.group[:k]] = held.get(node.group[:k], QRectF()).united(r)
         rects: dict[tuple[str, ...], QRectF] = {}
-        inner_rects = [(p, f.sceneBoundingRect()) for p, f in self.folds.items()]
+        inner_rects = [(p, f.mapRectToScene(f.rect)) for p, f in self.folds.items()]
         for prefix in prefixes({n.group for n in graph.nodes.values() if n.group}):
             if any(prefix[:len(f)] == f for f in self.folded):
                 continue                        # folded, or inside a folded scope
