@@ -3,7 +3,8 @@
 While a value is dragged the model runs only the newest value: a run in progress finishes, the
 values asked for meanwhile are dropped except the last, which runs next. Each finished run puts
 its numbers on the graph that is shown, at the positions it has (no new layout). The drag ends as
-one undoable edit, however many values it passed through.
+one undoable edit, however many values it passed through. A plot's samples are asked for the same
+way: only the newest request waits while one runs.
 """
 from __future__ import annotations
 
