@@ -82,14 +82,15 @@ class FindBar(QFrame):
 
     def next(self, step: int = 1) -> str | None:
         """Go to the next match (``step`` -1: the previous); its id, or None when nothing matches."""
-        if not self.found:
-            self.found = matches(self.view.graph_scene.graph, self.field.text())
+        scene = self.view.graph_scene
+        if not self.found or any(nid not in scene.nodes for nid in self.found):
+            self.found = matches(scene.graph, self.field.text())      # a new picture since: search it
+            self.index = -1
         if not self.found:
             self._show_count()
             return None
         self.index = (self.index + step) % len(self.found)
         node_id = self.found[self.index]
-        scene = self.view.graph_scene
         item = scene.nodes.get(node_id)
         if item is not None:
             scene.clearSelection()

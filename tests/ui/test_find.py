@@ -58,3 +58,13 @@ def test_no_match_says_so(window, qtbot):
     qtbot.keyClicks(window.find_bar.field, "zzz")
     assert window.find_bar.count.text() == "no match"
     assert window.scene.selectedItems() == []
+
+
+def test_enter_after_a_new_picture_searches_it(window, qtbot):
+    show(window, qtbot, "u = x*y\nf = sin(u)")
+    window.actions_by_key["find"].trigger()
+    qtbot.keyClicks(window.find_bar.field, "u")
+    show(window, qtbot, "u = x + y\nv = u * u\nf = sin(v)")           # other nodes now
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    selected = window.scene.selectedItems()
+    assert len(selected) == 1 and selected[0].node.label == "u"
