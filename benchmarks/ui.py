@@ -7,6 +7,11 @@ and a text each) painted by a bare QGraphicsView.
 
 Targets: a 100-node graph on screen within 100 ms; frames within 16 ms at 500 nodes; at 2,000
 nodes zoom, pan and stepping under 50 ms.
+
+``python benchmarks/ui.py scrub`` measures dragging a value instead: how many times a second the
+numbers on the canvas follow while an input is dragged continuously, at about 100 and 500 nodes,
+next to the edit→shown time of the same graph measured in the same run, and where the time goes.
+Target: 30 updates a second up to 500 nodes.
 """
 from __future__ import annotations
 
@@ -130,5 +135,127 @@ def main() -> None:
     window.close()
 
 
+def scrub_rate(app, window, seconds: float = 3.0) -> tuple[float, int]:
+    """Updates per second while ``x`` is dragged without pause (a new value every 4 ms)."""
+    model, shown = window.model, []
+    window.canvas.valuesShown.connect(lambda: shown.append(time.perf_counter()))
+    model.begin_scrub()
+    values = iter(range(10**6))
+    timer = QTimer()
+    timer.timeout.connect(lambda: model.scrub("x", f"{0.5 + next(values) * 1e-4:.4f}"))
+    timer.start(4)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    start = time.perf_counter()
+    loop.exec()
+    timer.stop()
+    model.end_scrub()
+    count = sum(1 for t in shown if t - start <= seconds)
+    return count / seconds, next(values)
+
+
+def scrub_parts(window) -> dict[str, float]:
+    """Where one update's time goes: the run and the graph in the worker, the round trip, the items."""
+    import io
+    import pickle
+    from adviz.graph import graph_for_call
+    from adviz.model.explore import evaluate
+    from adviz.model.isolation import _Pickler
+    from adviz.model.pipeline import run
+    doc = window.model.document.copy()
+    parts = {"run": timed(lambda: run(doc), 3)}
+    trace = run(doc).trace
+    parts["graph"] = timed(lambda: graph_for_call(trace, 0), 3)
+    outcome = evaluate(doc)
+
+    def dumps() -> bytes:           # as the worker sends it
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(outcome)
+        return buffer.getvalue()
+
+    data = dumps()
+    parts["pickle"] = timed(dumps, 3)
+    parts["unpickle"] = timed(lambda: pickle.loads(data), 3)
+    parts["round trip"] = (timed(lambda: window.model._isolated.explore("evaluate", doc), 3)
+                           - parts["run"] - parts["graph"] - parts["pickle"] - parts["unpickle"])
+    scene = window.scene
+    parts["items"] = timed(lambda: scene.update_values(pickle.loads(data).graph), 3)
+    parts["paint"] = timed(lambda: window.view.viewport().repaint(), 3)
+    return parts
+
+
+def scrub_main() -> None:
+    app = make_app()
+    folder = tempfile.mkdtemp(prefix="adviz-bench-")
+    window = MainWindow(QSettings(os.path.join(folder, "adviz.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    wait_shown(app, window, "f = x * y")
+    print(f"{'nodes':>6} {'view':>5} {'updates/s':>10} {'sent':>6} {'ms/update':>10} {'ref edit→shown':>15}   "
+          "where one update's time goes (ms)")
+    for nodes in (100, 500):
+        text = function_text(nodes, shared=True)
+        shown = wait_shown(app, window, text)
+        for view in ("fit", "100%"):
+            if view == "fit":
+                window.view.fit()
+            else:               # read at full size: only the part in view is painted
+                window.view.reset_zoom()
+                window.view.centerOn(window.scene.nodes[window.scene.graph.targets[0]])
+            app.processEvents()
+            rate, sent = scrub_rate(app, window)
+            app.processEvents()
+            parts = scrub_parts(window)
+            where = "  ".join(f"{k} {v * 1000:.1f}" for k, v in parts.items())
+            print(f"{len(window.scene.nodes):>6} {view:>5} {rate:>10.1f} {sent:>6} {1000 / max(rate, 1e-9):>8.1f}ms "
+                  f"{shown * 1000:>13.0f}ms   {where}")
+    print("updates/s: the canvas's numbers followed the drag this often (values sent every 4 ms; the rest dropped)")
+    print("where: run and graph in the worker process, pickle there, unpickle here, round trip: the rest of the")
+    print("       worker call; items: the canvas taking the new numbers; paint: one repaint of the view")
+    print("ref edit→shown: the same graph run, laid out and drawn anew after an edit, in this run")
+    print("target: 30 updates/s up to 500 nodes")
+    window.close()
+
+
+def fold_main() -> None:
+    """Folding and unfolding a group at about 100 and 500 nodes (each op given a scope by hand)."""
+    from adviz.graph.model import OP
+    app = make_app()
+    folder = tempfile.mkdtemp(prefix="adviz-bench-")
+    window = MainWindow(QSettings(os.path.join(folder, "adviz.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    wait_shown(app, window, "f = x * y")
+    groups = window.explore.groups
+    print(f"{'nodes':>6} {'fold layer':>11} {'fold stage':>11} {'unfold all':>11} {'ref edit→shown':>15}")
+    for nodes, shared in ((100, False), (500, False), (100, True), (500, True)):
+        shown = wait_shown(app, window, function_text(nodes, shared))
+        outcome = window.model.outcome
+        ops = sorted((n for n in outcome.graph.nodes.values() if n.kind == OP), key=lambda n: n.order)
+        for k, node in enumerate(ops):      # stages of 50 ops, layers of 10
+            node.group = ("net", f"stage{k // 50}", f"layer{k // 10}")
+        window.model.outcomeChanged.emit(outcome)
+        app.processEvents()
+        window.view.fit()
+
+        def once(action):
+            start = time.perf_counter()
+            action()
+            window.view.viewport().repaint()
+            return time.perf_counter() - start
+
+        layer = once(lambda: groups.fold(("net", "stage0", "layer1")))
+        stage = once(lambda: groups.fold(("net", "stage1")))
+        unfold = once(lambda: [groups.unfold(p) for p in list(groups.folded)])
+        print(f"{len(window.scene.nodes):>5}{'*' if shared else ' '} {layer * 1000:>9.1f}ms {stage * 1000:>9.1f}ms {unfold * 1000:>9.1f}ms "
+              f"{shown * 1000:>13.0f}ms")
+    print("each: the fold (hide, place, close emptied layers, boxes and arrows) and one repaint of the view")
+    print("*: every line also reads x and y (long arrows bent through every layer)")
+    print("target: under 100 ms up to 500 nodes; ref edit→shown: the same graph run, laid out and drawn, in this run")
+    window.close()
+
+
 if __name__ == "__main__":
-    main()
+    {"scrub": scrub_main, "fold": fold_main}.get(sys.argv[1] if sys.argv[1:] else "", main)()

@@ -8,6 +8,7 @@ back to its input's shape says so (``Σ over axis 0: 4×4 → 4``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Hashable, Sequence
 
 import numpy as np
@@ -70,6 +71,7 @@ def _wrapped(label: str, opening: str = "(", closing: str = ")") -> bool:
     return label.startswith(opening) and depth == 0
 
 
+@lru_cache(maxsize=8192)       # the same labels are asked about thousands of times per graph
 def _atomic(label: str) -> bool:
     """A name (``x``, ``add₁``), a number, a call ``sin(u)``, ``x[0]``, ``|x|`` or a bracketed whole."""
     if not label:

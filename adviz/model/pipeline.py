@@ -5,6 +5,7 @@ text + variables ──lang──▶ Trace ──graph──▶ Graph ──layo
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -37,7 +38,7 @@ def run(doc: Document, on_statement: Callable[[int, int], None] | None = None,
     ``on_statement(line, col)`` is told where each statement of a script starts; a script fills
     ``trace`` when one is given.
     """
-    from ..lang import LangError, parse_functions, run_functions, run_script
+    from ..lang import LangError, run_functions, run_script
     out = Outcome(script=is_script(doc.text))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -49,7 +50,7 @@ def run(doc: Document, on_statement: Callable[[int, int], None] | None = None,
             out.error = trace.error
             return out
         try:
-            program = parse_functions(doc.text)
+            program = _parsed(doc.text)
         except LangError as exc:
             out.error = exc
             return out
@@ -67,6 +68,14 @@ def run(doc: Document, on_statement: Callable[[int, int], None] | None = None,
         out.trace = trace
         out.error = trace.error
     return out
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str):
+    """The functions parsed and checked: the same text (a value dragged, a layout changed) is parsed once.
+    A parse error is raised each time (exceptions are not cached)."""
+    from ..lang import parse_functions
+    return parse_functions(text)
 
 
 def layout_effort(nodes: int) -> float:

@@ -81,3 +81,24 @@ PRINT = Theme(
 )
 
 THEME_BY_NAME = {t.name: t for t in (LIGHT, DARK, PROJECTOR, PRINT)}
+
+
+# The plot beside the graph: the curve, the tangent (slope = the gradient), the finite-difference
+# secant, the current point, and the contour map's colours (low to high), by theme.
+PLOT_COLOURS = {
+    False: {"curve": "#1f2330", "tangent": "#ea580c", "secant": "#0284c7", "point": "#7c3aed",
+            "axis": "#6b7280", "contour": ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"),
+            "isoline": "#8a8f9c", "arrow": "#dc2626", "legend": "#e6fbfbfd"},
+    True: {"curve": "#e8eaf0", "tangent": "#fb923c", "secant": "#38bdf8", "point": "#c084fc",
+           "axis": "#9aa1b1", "contour": ("#0b1a2e", "#14375e", "#1f5f99", "#4f9bd9", "#cfe6ff"),
+           "isoline": "#8a8f9c", "arrow": "#f87171", "legend": "#e616181d"},
+}
+
+# The magnitude overlay: |partial| on edges and |adjoint| on nodes, on a logarithmic scale whose
+# colours go from faint to strong against the canvas: light to dark on a light one, dark to light on
+# a dark one (viridis's stops, so the order reads without hue; each theme drops the end that would
+# vanish into its background).
+MAGNITUDE_SCALE = {
+    False: ("#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e"),
+    True: ("#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"),
+}

@@ -28,6 +28,7 @@ class Canvas(QObject):
     """The picture of one model. ``shown`` fires each time a new graph is on the canvas."""
 
     shown = Signal()
+    valuesShown = Signal()           # new numbers on the picture shown, nodes where they were
 
     def __init__(self, model: DocumentModel, theme: Theme, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,7 @@ class Canvas(QObject):
         self.step_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.step_line.setToolTip("The current step, in words and in chain-rule form")
         self._shown_structure: tuple = ()
+        self._shown_layout = None        # the layout drawn: an outcome with the same one keeps the picture
         self.describe_change = None      # a fix as a change to the script (set by the window)
         model.loaded.connect(self.clear)
         model.outcomeChanged.connect(self.show_outcome)
@@ -74,6 +76,14 @@ class Canvas(QObject):
         else:
             self.view.failure = None
         structure = tuple(sorted(graph.nodes))
+        if outcome.layout is self._shown_layout and structure == self._shown_structure \
+                and self.scene.update_values(graph):
+            self.describe_step()          # a value dragged: the same picture with new numbers
+            self.view.viewport().update()
+            self.valuesShown.emit()
+            self.shown.emit()
+            return
+        self._shown_layout = outcome.layout
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         was_whole = bool(self.scene.nodes) and visible.contains(self.scene.itemsBoundingRect())
         selected = [nid for nid, item in self.scene.nodes.items() if item.isSelected()]
@@ -94,7 +104,7 @@ class Canvas(QObject):
     def clear(self) -> None:
         """An empty canvas (a new, empty document)."""
         self.scene.clear_graph()
-        self._shown_structure = ()
+        self._shown_structure, self._shown_layout = (), None
         self.view.stale_message = ""
         self.view.failure = None
         self.describe_step()
@@ -103,6 +113,7 @@ class Canvas(QObject):
     def glide_to(self, layout: Layout) -> None:
         """The same graph laid out anew: every node glides to its place, then the view fits."""
         self.scene.animate_to(layout)
+        self._shown_layout = layout
         QTimer.singleShot(480, self.view.fit)
 
     def fit_caption(self) -> None:

@@ -99,6 +99,29 @@ class EdgeItem(LazyTip, QGraphicsItem):
         dst.edges.append(self)
         self.update_path()
 
+    def set_edge(self, edge: Edge, ends_changed: bool = True) -> None:
+        """The same edge with new numbers; the arrow is drawn again when an end changed its size."""
+        if edge.partial_formula != self.edge.partial_formula:
+            self.setToolTip(escape(edge.partial_formula))
+        self.edge = edge
+        if ends_changed:
+            self.update_path()          # (otherwise nothing it paints changed: its numbers show through its state)
+
+    def translate_by(self, dx: float, dy: float) -> None:
+        """Both ends moved by (dx, dy): the arrow moves whole instead of being drawn again."""
+        self.prepareGeometryChange()
+        d = QPointF(dx, dy)
+        self.bends = [b + d for b in self.bends]
+        self._path.translate(dx, dy)
+        self._segments = [line.translated(d) for line in self._segments]
+        self._arrow.translate(dx, dy)
+        self._label_pos += d
+        self._bounds.translate(dx, dy)
+        self.update()
+        self._relabel()
+        if self.dot is not None:
+            self._place_dot()
+
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         _, self._font, _ = shared_fonts(theme)

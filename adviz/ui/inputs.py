@@ -14,6 +14,7 @@ from ..model import KIND_TITLES, KINDS, VariableSpec, is_script
 from ..graph.wording import tape_line, tape_summary
 from ..model.problems import describe
 from .editor import CodeEditor
+from .scrub import ScrubPanel
 
 MAX_ROWS = 200
 VALUE_TIP = "A number, a vector [1, 2] or a matrix [[1, 2], [3, 4]]"
@@ -51,9 +52,16 @@ class VariablesTable(QTableWidget):
         At most :data:`MAX_ROWS` rows: inputs beyond them keep their default value and kind.
         """
         variables = variables[:MAX_ROWS]
-        if variables == self.variables():
+        shown = self.variables()
+        if variables == shown:
             return
         blocker = QSignalBlocker(self)
+        if [(v.name, v.kind, v.source) for v in variables] == [(v.name, v.kind, v.source) for v in shown]:
+            for row, v in enumerate(variables):     # only values changed (a value dragged): the rows stay
+                if self.item(row, 1).text() != v.value:
+                    self.item(row, 1).setText(v.value)
+            blocker.unblock()
+            return
         self.setRowCount(len(variables))
         for row, v in enumerate(variables):
             name = QTableWidgetItem(v.name)
@@ -134,6 +142,8 @@ class InputsPanel(QWidget):
         vbox = QVBoxLayout(self.variables_box)
         self.table = VariablesTable()
         vbox.addWidget(self.table)
+        self.sliders = ScrubPanel()
+        vbox.addWidget(self.sliders)
         layout.addWidget(self.variables_box, 2)
 
         tape_box = QGroupBox("GradientTape")
@@ -172,6 +182,7 @@ class InputsPanel(QWidget):
         self.target.currentIndexChanged.connect(lambda _i: model.set_target(self.target.currentText() or None))
         self.call.currentIndexChanged.connect(model.choose_call)
         model.documentChanged.connect(self.show_document)
+        self.sliders.bind(model, self.table)
         model.outcomeChanged.connect(lambda outcome: self.show_outcome(outcome, model.document))
         self.show_document(model.document)
 

@@ -20,6 +20,7 @@ from ..model.check import CheckResult
 from ..model.isolation import shared
 from ..model.document import content_key
 from ..model.session import Session
+from .live import LiveValues
 from .worker import Worker
 
 DEBOUNCE_MS = 250
@@ -44,7 +45,7 @@ class _Edit(QUndoCommand):
         self.model._restore(self.before)
 
 
-class DocumentModel(QObject):
+class DocumentModel(QObject, LiveValues):
     """What the window shows, in one place. Every signal carries the new value."""
 
     loaded = Signal()                      # a new document replaced the old one: nothing of it stays
@@ -63,6 +64,10 @@ class DocumentModel(QObject):
     _computed = Signal(int, object, float)
     _laid_out = Signal(int, object, object)
     _check_done = Signal(object)
+    sampled = Signal(object)               # a plot's samples (a Curve or a Contour), the newest asked
+    _live_done = Signal(int, object, float)
+    _sample_done = Signal(object)
+    _edit_class = _Edit
 
     def __init__(self, method: str = "layered", direction: str = "LR", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +97,7 @@ class DocumentModel(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
+        self._init_live()
 
     # -- intents: the document ------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -287,6 +293,7 @@ class DocumentModel(QObject):
     def recompute(self) -> None:
         """Run the document in the background; the newest request wins."""
         self._debounce.stop()
+        self._live_want = None              # a dragged value waiting to run is older than this
         variables = sync_variables(self.document.text, self.document.variables, self._remembered)
         if variables != self.document.variables:        # the names the functions use now
             self.document = replace(self.document, variables=variables)

@@ -110,6 +110,28 @@ class GraphScene(QGraphicsScene):
         self.show_step(mode, step, 1.0)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-80, -80, 80, 80))
 
+    def update_values(self, graph: Graph) -> bool:
+        """``graph`` has the nodes and edges shown, with other numbers (a value dragged): the items
+        take the new numbers where they stand, with no new layout. False when the structure differs."""
+        if self.graph is None or graph.nodes.keys() != self.nodes.keys() or graph.edges.keys() != self.edges.keys():
+            return False
+        self._stop_animation()
+        self.graph = graph
+        resized = set()
+        for nid, item in self.nodes.items():
+            before = item.shape_rect()
+            item.set_node(graph.nodes[nid])
+            if item.shape_rect() != before:
+                resized.add(item)
+        for eid, item in self.edges.items():
+            item.set_edge(graph.edges[eid], item.src in resized or item.dst in resized)
+        self._cumulative_for, self._base_for = -1, ()
+        self._explain(graph)
+        # The labels keep the places found for the first numbers (placing them again costs too much).
+        self._final_step = {nid: k for k, st in enumerate(graph.backward) for nid in st.adjoints}
+        self.show_step(self.mode, self.step, self.progress)
+        return True
+
     def _explain(self, graph: Graph) -> None:
         """Hover texts from the graph layer, written when first hovered: why a value is inf or nan,
         what each symbol of a partial means (a large graph does not pay for them up front)."""

@@ -20,6 +20,7 @@ from ..model.problems import describe
 from ..model.session import load_text, SessionError
 from .canvas import Canvas
 from .details import DetailsPanel
+from .explore import Explore
 from .exporting import Exporting
 from .icons import transport_icon
 from .inputs import InputsPanel
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow, Exporting):
         self.main_toolbar.addSeparator()
         self.main_toolbar.addAction(self.presentation.toggle_action)
         add_cell_actions(self)
+        self.explore = Explore(self)        # the Plot dock, and its View entry
         self.view.zoomChanged.connect(lambda z: self.statusBar().showMessage(f"Zoom {z * 100:.0f}%", 1500))
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow, Exporting):
             app.setPalette(palette)
         self.setPalette(palette)
         self.scene.set_theme(self.theme)
+        self.explore.set_theme(self.theme)
         self.inputs.editor.set_dark(self.theme.dark)
         self.details.good, self.details.bad = self.theme.good, self.theme.bad
         self._paint_icons()
