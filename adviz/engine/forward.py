@@ -17,7 +17,7 @@ from .backends import NUMPY, TENSORS
 from .backward import rule_arguments
 from .dtypes import is_floating
 from .ops import MINUS_ONE, ONE
-from .recording import Record, TapeState, enclosing_only, open_tapes, pop, push
+from .recording import _STACK as STACK, Record, TapeState, enclosing_only, pop, push
 from .shapes import Backend
 from .tape import UnconnectedGradients, flatten, unconnected_mode, unflatten
 from .tensor import Tensor, Variable, to_array
@@ -93,38 +93,6 @@ def tangent_step(m: Backend, rec: Record, tangents: Sequence[Any]) -> tuple[list
     return partials, contribs, total
 
 
-def _scalar_tangent(rec: Record, incoming: list[Any]) -> Any:
-    """The output tangent :func:`tangent_step` gives, for the commonest records: elementwise ops
-    on scalars (numpy only; None if no tangent reaches the output). Tangents are numpy scalars
-    here: the same numbers as 0-d arrays, far cheaper arithmetic."""
-    op, out = rec[0], rec[3]
-    outv = out._value
-    kind = outv.dtype.type
-    if outv.dtype.kind != "f":
-        return None
-    xs = None
-    total = None
-    i = 0
-    for p in op.partials:
-        t = incoming[i]
-        if t is not None and p is not None:
-            if type(t) is not kind:
-                t = kind(_arr(t))
-            if p is ONE:
-                c = t
-            elif p is MINUS_ONE:
-                c = -t
-            else:
-                if xs is None:
-                    xs = [v._value[()] for v in rec[2]]
-                c = p(NUMPY, outv[()], *xs) * t
-            total = c if total is None else total + c
-        i += 1
-    if total is None or type(total) is kind:
-        return total
-    return kind(total)
-
-
 def run_forward(records: Sequence[Record], seeds: dict[int, Any], keep_steps: bool = True) -> ForwardPass:
     """Carry the tangents ``seeds`` (engine id -> tangent) through ``records`` in execution order."""
     tangents: dict[int, Any] = {k: np.asarray(_arr(v)) for k, v in seeds.items()}
@@ -181,26 +149,64 @@ class ForwardAccumulator(TapeState):
 
     def carry(self, rec: Record) -> None:
         """An op ran inside the block: give its output a tangent (called by the recording module)."""
+        # The hot path of forward mode: every op inside the block passes here once.
         tangents = self._tangents
-        incoming = [tangents.get(n._id) for n in rec.inputs]
-        for t in incoming:
-            if t is not None:
-                break
+        ins = rec[1]
+        if len(ins) == 1:
+            t = tangents.get(ins[0]._id)
+            if t is None:
+                return
+            incoming: Sequence[Any] = (t,)
+        elif len(ins) == 2:
+            t, u = tangents.get(ins[0]._id), tangents.get(ins[1]._id)
+            if t is None and u is None:
+                return
+            incoming = (t, u)
         else:
-            return
-        for tape in open_tapes():
+            incoming = [tangents.get(n._id) for n in ins]
+            if all(t is None for t in incoming):
+                return
+        for tape in STACK:
             if tape is self:
                 break
             if tape._recording and not tape._stopped:
                 # A tape outside records the tangent's arithmetic, so that it can be differentiated.
                 with enclosing_only(self):
-                    result = tangent_step(TENSORS, rec, incoming)
+                    result = tangent_step(TENSORS, rec, list(incoming))
                 if result is not None:
                     tangents[rec.output._id] = result[2]
                 return
         # Nothing outside records: plain numpy, and the tape stack is left as it is.
-        if rec[0].elementwise and not rec[3]._value.ndim:
-            total = _scalar_tangent(rec, incoming)
+        op = rec[0]
+        outv = rec[3]._value
+        if op.elementwise and not outv.ndim:
+            # Scalars: numpy scalars rather than 0-d arrays, the same numbers, far cheaper arithmetic.
+            dtype = outv.dtype
+            if dtype.kind != "f":
+                return
+            kind = dtype.type
+            xs = None
+            total = None
+            i = 0
+            for p in op.partials:
+                t = incoming[i]
+                i += 1
+                if t is None or p is None:
+                    continue
+                if type(t) is not kind:
+                    t = kind(_arr(t))
+                if p is ONE:
+                    c = t
+                elif p is MINUS_ONE:
+                    c = -t
+                else:
+                    if xs is None:
+                        xs = [v._value[()] for v in rec[2]]
+                    attrs = rec[4]
+                    c = (p(NUMPY, outv[()], *xs, **attrs) if attrs else p(NUMPY, outv[()], *xs)) * t
+                total = c if total is None else total + c
+            if total is not None and type(total) is not kind:
+                total = kind(total)
         else:
             result = tangent_step(NUMPY, rec, [_arr(t) for t in incoming])
             total = None if result is None else result[2]

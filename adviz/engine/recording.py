@@ -215,7 +215,10 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
             tape.see(op, inputs, out)  # type: ignore[attr-defined]
             continue
         if tape._accumulator:
-            accumulators = (accumulators or []) + [tape]
+            if accumulators is None:
+                accumulators = [tape]
+            else:
+                accumulators.append(tape)
             continue
         if tape._stopped:
             stopped = stopped or Record(op, inputs, values, out, attrs, "stopped", group)

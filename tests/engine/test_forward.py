@@ -184,3 +184,13 @@ def test_the_accumulator_records_nothing_on_an_inner_tape() -> None:
     # Only the primal op: the tangent's arithmetic belongs to the accumulator's enclosers.
     assert [r.op.name for r in tape.records] == ["multiply"]
     assert float(tape.gradient(y, x)) == 4.0
+
+
+@pytest.mark.parametrize("x, alpha", [(-2.0, 0.1), (-0.5, 0.3), (1.5, 0.1)])
+def test_accumulator_reads_the_attributes_of_a_scalar_op(x, alpha):
+    # leaky_relu's slope below zero is its alpha: d/dx = alpha for x < 0, 1 above (closed form).
+    v = tf.constant(x, dtype="float64")
+    with tf.autodiff.ForwardAccumulator(v, tf.constant(1.0, dtype="float64")) as acc:
+        y = tf.nn.leaky_relu(v, alpha=alpha) * v
+    expected = 2 * alpha * x if x < 0 else 2 * x
+    assert float(acc.jvp(y)) == pytest.approx(expected, rel=1e-12)
