@@ -4,7 +4,7 @@ Usage::
 
     pip install micrograd      # optional: without it only adviz is measured
     python benchmarks/engine.py [--sizes 100 1000 10000 100000] [--chain 1000000] [--repeat 3]
-                                [--tangent-sizes 1000 10000]
+                                [--tangent-sizes 30 1000 10000]
 
 Each graph is a seeded random DAG of scalar ops (add, mul, sin, exp, tanh, square): every op
 takes the previous node and, for binary ops, one of the last few nodes (so the graph is deep and
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000, 100_000])
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the adviz-only chain (0: skip)")
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--tangent-sizes", type=int, nargs="*", default=[1000, 10_000],
+    parser.add_argument("--tangent-sizes", type=int, nargs="*", default=[30, 1000, 10_000],
                         help="also time recording with forward-mode tangents at these sizes")
     args = parser.parse_args(argv)
     default_limit = sys.getrecursionlimit()

@@ -185,10 +185,11 @@ class ForwardAccumulator(TapeState):
             if dtype.kind != "f":
                 return
             kind = dtype.type
+            partials = op.partials
             xs = None
             total = None
             i = 0
-            for p in op.partials:
+            for p in partials:
                 t = incoming[i]
                 i += 1
                 if t is None or p is None:
@@ -202,8 +203,9 @@ class ForwardAccumulator(TapeState):
                 else:
                     if xs is None:
                         xs = [v._value[()] for v in rec[2]]
-                    attrs = rec[4]
-                    c = (p(NUMPY, outv[()], *xs, **attrs) if attrs else p(NUMPY, outv[()], *xs)) * t
+                        o = outv[()]
+                        attrs = rec[4]
+                    c = (p(NUMPY, o, *xs, **attrs) if attrs else p(NUMPY, o, *xs)) * t
                 total = c if total is None else total + c
             if total is not None and type(total) is not kind:
                 total = kind(total)
@@ -211,7 +213,7 @@ class ForwardAccumulator(TapeState):
             result = tangent_step(NUMPY, rec, [_arr(t) for t in incoming])
             total = None if result is None else result[2]
         if total is not None:
-            tangents[rec.output._id] = total
+            tangents[rec[3]._id] = total
 
     def jvp(self, primals: Any, unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
         """The tangent of each value in ``primals`` (a nested structure): None, or zeros with

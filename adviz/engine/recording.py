@@ -208,17 +208,17 @@ def _convert(args: tuple[Any, ...]) -> tuple[tuple[Operand, ...], tuple[Tensor, 
 def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out: Tensor,
             attrs: dict[str, Any]) -> None:
     kept = stopped = unwatched = None
-    accumulators = None
     group = _SCOPE
     for tape in _STACK:
         if tape._witness:
             tape.see(op, inputs, out)  # type: ignore[attr-defined]
             continue
         if tape._accumulator:
-            if accumulators is None:
-                accumulators = [tape]
-            else:
-                accumulators.append(tape)
+            # The tapes outside it (before it on the stack) have recorded the op, so they can
+            # record its tangent's arithmetic too; the tapes inside it never see that.
+            if kept is None:
+                kept = Record(op, inputs, values, out, attrs, "", group)
+            tape.carry(kept)  # type: ignore[attr-defined]
             continue
         if tape._stopped:
             stopped = stopped or Record(op, inputs, values, out, attrs, "stopped", group)
@@ -235,11 +235,6 @@ def _record(op: Op, inputs: tuple[Operand, ...], values: tuple[Tensor, ...], out
         else:
             unwatched = unwatched or Record(op, inputs, values, out, attrs, "unwatched", group)
             tape._unrecorded.append(unwatched)
-    if accumulators:
-        # After the tapes have recorded the op: an enclosing tape may record its tangent's arithmetic.
-        record = kept or Record(op, inputs, values, out, attrs, "", group)
-        for acc in accumulators:
-            acc.carry(record)  # type: ignore[attr-defined]
 
 
 def read_variable(var: Variable) -> Tensor:
