@@ -38,7 +38,11 @@ def format_value(budget: Budget, value: Any, spec: str) -> str:
         value = np.asarray(value)
         value = value.item() if not value.ndim else value
     if not spec:
-        text = value if isinstance(value, str) else text_of(value, limit, budget=budget)
+        if isinstance(value, np.floating) or (isinstance(value, np.ndarray) and value.ndim == 0
+                                              and value.dtype.kind == "f"):
+            text = format(value, "")        # numpy: f"{np.float32(0.3)}" is 0.30000001192092896
+        else:
+            text = value if isinstance(value, str) else text_of(value, limit, budget=budget)
     else:
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]

@@ -248,3 +248,10 @@ def test_string_tensors_print_as_tensorflow_prints_them() -> None:
     assert trace.output == ("tf.Tensor(b'h\\xc3\\xa9', shape=(), dtype=string) True "
                             "tf.Tensor([b'a' b'bc'], shape=(2,), dtype=string)\n")
     assert trace.error is not None and trace.error.line == 4 and "string" in trace.error.message
+
+
+def test_a_numpy_float_formats_as_numpy_formats_it() -> None:
+    # numpy 2 formats a float32 with an empty spec through Python's float (as CPython + numpy print).
+    body = ("x = tf.constant(0.3)\nprint(f'{x.numpy()}', f'{x.numpy():.3f}', '{}'.format(x.numpy()), str(x.numpy()),"
+            " f'{tf.constant([0.3]).numpy()}')")
+    assert run(body).output == "0.30000001192092896 0.300 0.30000001192092896 0.3 [0.3]\n"
