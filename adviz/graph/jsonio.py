@@ -97,6 +97,7 @@ def graph_json(graph: Graph, layout: Layout | None = None) -> dict[str, Any]:
             "is_target": n.is_target, "gradient_op": n.gradient_op,
             "adjoint": array_json(n.adjoint), "gradient": array_json(n.gradient),
             "gradient_text": n.gradient_text if n.is_source else None,
+            "group": list(n.group),
             **_cause_json(n),
             **({"tangent": array_json(n.tangent), "tangent_text": n.tangent_text or None,
                 "dual_text": n.dual_text or None} if forward_mode else {}),

@@ -1,5 +1,10 @@
 """Each op node carries the scopes it was made in: a script function, a module, a Keras layer."""
-from adviz.graph import graph_for_call
+import json
+from pathlib import Path
+
+import jsonschema
+
+from adviz.graph import graph_for_call, graph_json
 from adviz.lang import run_script
 
 
@@ -88,3 +93,18 @@ def test_variables_set_on_a_module_or_layer_are_named_after_it():
               "    y = b(a(tf.constant(1.0)))\n"
               "tape.gradient(y, [a.k, b.k])\n")
     assert {n.label for n in g.nodes.values() if n.is_source} == {"scale.k", "second.k"}
+
+
+def test_json_carries_each_nodes_group():
+    data = graph_json(graph(
+        "import tensorflow as tf\n"
+        "def square(t):\n    return t * t\n"
+        "layer = tf.keras.layers.Dense(1, kernel_initializer='ones')\n"
+        "x = tf.Variable([[2.0]])\n"
+        "with tf.GradientTape() as g:\n    y = tf.reduce_sum(square(layer(x)))\n"
+        "g.gradient(y, x)\n"))
+    schema = json.loads((Path(__file__).resolve().parents[2] / "adviz/graph/graph.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    groups = {tuple(n["group"]) for n in data["nodes"] if n["kind"] == "op"}
+    assert ("dense",) in groups and ("square",) in groups
+    assert all(n["group"] == [] for n in data["nodes"] if n["kind"] != "op")
