@@ -266,10 +266,11 @@ class ScriptChecker(_Checker):
         return attr in self.own_attributes and not attr.startswith("__")
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
-        if isinstance(node.target, ast.Attribute):
+        if isinstance(node.target, (ast.Attribute, ast.Subscript)):
             self.target(node.target)
         elif not isinstance(node.target, ast.Name):
-            raise self.refuse(node.target, "only a name or an attribute can be updated with an operator such as +=")
+            raise self.refuse(node.target, "only a name, an attribute or an item can be updated with an operator "
+                                           "such as +=")
         else:
             self.check_name(node.target, node.target.id)
         if not isinstance(node.op, self.operators):
@@ -438,7 +439,13 @@ class ScriptChecker(_Checker):
                 raise self.refuse(node, "a module's attributes cannot be changed", "name")
             self.expr(node.value)
         elif isinstance(node, ast.Subscript):
-            raise self.refuse(node, "assigning to an item is not supported; build a new value instead")
+            # d[k] = v and a[i] = v on the script's own lists and dicts (checked when it runs).
+            if isinstance(node.slice, ast.Slice):
+                raise self.refuse(node, "assigning to a slice is not supported; build a new list instead")
+            if self.static_namespace(node.value) is not None:
+                raise self.refuse(node, "a module cannot be changed")
+            self.expr(node.value)
+            self.expr(node.slice)
         else:
             self.expr(node)
             raise self.refuse(node, "cannot assign to this")

@@ -260,8 +260,10 @@ class Evaluator:
         return get_attribute(self.eval(node.value), node.attr)
 
     def subscript(self, node: ast.Subscript) -> Any:
-        value = self.eval(node.value)
-        index = self.eval(node.slice)
+        return self.item(self.eval(node.value), self.eval(node.slice))
+
+    def item(self, value: Any, index: Any) -> Any:
+        """``value[index]`` as a script reads it."""
         self.budget.tick()
         if isinstance(value, (Tensor, Variable)):
             return value[index]

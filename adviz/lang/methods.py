@@ -14,7 +14,7 @@ from ..engine import Tensor, Variable
 from .errors import LangError
 from .formatting import str_format
 from .limits import Budget, describe, whole_number
-from .pytypes import TypeValue
+from .pytypes import TypeValue, type_of
 
 Method = Callable[..., Any]
 ARRAYS = (Tensor, Variable)
@@ -90,6 +90,38 @@ def list_append(budget: Budget, lst: list[Any], value: Any) -> None:
 def list_extend(budget: Budget, lst: list[Any], iterable: Any) -> None:
     added = items_of(budget, iterable)
     _grow_list(budget, lst, added, lambda: lst.extend(added))
+
+
+def set_item(budget: Budget, container: Any, key: Any, value: Any) -> None:
+    """``container[key] = value`` for a script's own lists and dicts, counted as their methods
+    count what they add; tensors refuse it as TensorFlow does."""
+    if type(container) is dict:
+        key_of(key)
+        replaced = key in container
+        old = container.get(key)
+        _grow_dict(budget, container, [value] if replaced else [key, value], key, value)
+        if replaced:
+            budget.shrunk(container, [old])
+    elif type(container) is list:
+        at = index_argument(key, "list indices")
+        if not -len(container) <= at < len(container):
+            raise IndexError("list assignment index out of range")
+        old = container[at]
+
+        def change() -> None:
+            container[at] = value
+        _grow_list(budget, container, [value], change)
+        budget.shrunk(container, [old])
+    else:
+        kind = type_of(container)      # TensorFlow's words: a tensor by its full path, a Variable by its name
+        name = kind.path if isinstance(container, Tensor) else kind.name
+        raise TypeError(f"'{name}' object does not support item assignment")
+
+
+def _grow_dict(budget: Budget, d: dict[Any, Any], added: list[Any], key: Any, value: Any) -> None:
+    sizes = budget.grow(d, added)
+    d[key] = value
+    budget.grown(d, sizes)
 
 
 def list_insert(budget: Budget, lst: list[Any], index: Any, value: Any) -> None:

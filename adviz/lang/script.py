@@ -27,7 +27,7 @@ from .errors import ENGINE_ERRORS, LangError, node_position, wrap
 from .evaluator import Evaluator
 from .limits import Budget, Limits, describe
 from .members import set_member
-from .methods import key_of, list_extend, set_update
+from .methods import key_of, list_extend, set_item, set_update
 from .objects import ObjectCalls
 from .provenance import Provenance
 from .pytypes import ErrorValue, ScriptIterator
@@ -254,6 +254,16 @@ class _Interpreter(ObjectCalls, Evaluator):
         target = stmt.target
         if isinstance(target, ast.Attribute):
             current = self.member(self.eval(target.value), target.attr)
+        elif isinstance(target, ast.Subscript):
+            # a[i] += v: the list and the index are evaluated once, as Python does.
+            owner, key = self.eval(target.value), self.eval(target.slice)
+            try:
+                current = self.item(owner, key)
+                value = self.eval(stmt.value)
+                set_item(self.budget, owner, key, self.binary(stmt.op, current, value))
+            except (LangError, *ENGINE_ERRORS, TypeError, IndexError) as exc:
+                raise wrap(exc, stmt, self.lines) from None
+            return
         else:
             assert isinstance(target, ast.Name)
             current = self.name(target)
@@ -596,6 +606,13 @@ class _Interpreter(ObjectCalls, Evaluator):
                 # self.w of a module or layer is named after it (linear.w), so two instances differ
                 owner_name = getattr(owner, "_name", None) if isinstance(owner, Host) else None
                 self.trace.names[value._id] = f"{owner_name}.{target.attr}" if owner_name else self._segment(target)
+            return
+        if isinstance(target, ast.Subscript):
+            owner, key = self.eval(target.value), self.eval(target.slice)
+            try:
+                set_item(self.budget, owner, key, value)
+            except (LangError, *ENGINE_ERRORS, TypeError, IndexError) as exc:
+                raise wrap(exc, target, self.lines) from None
             return
         raise self.fail(target, "cannot assign to this", "syntax")
 
