@@ -5,6 +5,7 @@ The numbers and the stages come from :mod:`adviz.model.cost`; this dialog only s
 """
 from __future__ import annotations
 
+import queue
 import threading
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -83,6 +84,10 @@ class CostDialog(QDialog):
         self.slider.valueChanged.connect(self.go)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)    # the dialog itself takes ← → Space Home End
         self.built.connect(self._built)
+        self._answers: queue.SimpleQueue = queue.SimpleQueue()
+        self._collecting = QTimer(self)
+        self._collecting.setInterval(20)
+        self._collecting.timeout.connect(self._collect)
         model.outcomeChanged.connect(lambda _outcome: self.refresh())
         self.resize(760, 460)
         self.show_view(None, "Building both Jacobians…")
@@ -92,9 +97,13 @@ class CostDialog(QDialog):
         return self.view.length if self.view is not None else 1
 
     def refresh(self) -> None:
-        """Build both Jacobians for the document as it is now; they show when built."""
+        """Build both Jacobians for the document as it is now; they show when built.
+
+        The thread that waits for the worker process touches no Qt object (not even this
+        dialog's signals): it leaves its answer in a queue, which a timer here empties, so a
+        dialog closed meanwhile is never reached, or released, from another thread."""
         self.requests += 1
-        request, doc = self.requests, self.model.document.copy()
+        request, doc, answers = self.requests, self.model.document.copy(), self._answers
         self.pending = True
 
         def work() -> None:
@@ -102,12 +111,21 @@ class CostDialog(QDialog):
                 result: object = shared().cost(doc)
             except CostError as exc:
                 result = str(exc)
-            try:
-                self.built.emit(request, result)
-            except RuntimeError:        # the dialog was closed and deleted meanwhile
-                pass
+            answers.put((request, result))
 
         threading.Thread(target=work, name="adviz-cost", daemon=True).start()
+        self._collecting.start()
+
+    def _collect(self) -> None:
+        """Show what the worker answered (on the GUI thread); stop looking once nothing is pending."""
+        while True:
+            try:
+                request, result = self._answers.get_nowait()
+            except queue.Empty:
+                break
+            self.built.emit(request, result)
+        if not self.pending:
+            self._collecting.stop()
 
     def _built(self, request: int, result: object) -> None:
         if request != self.requests:        # an older document's answer
