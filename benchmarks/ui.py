@@ -87,7 +87,8 @@ def reference_frame(app, count: int) -> float:
     return timed(lambda: view.viewport().repaint(), 5)
 
 
-def main() -> None:
+def open_window() -> tuple:
+    """The application and a shown window whose worker process has run once (it is warm)."""
     app = make_app()
     # Settings of its own in a temporary folder (QSettings saves by replacing its file, so it must
     # never be pointed at a device such as /dev/null).
@@ -96,7 +97,12 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    wait_shown(app, window, "f = x * y")       # a first run: the worker process is warm from here on
+    wait_shown(app, window, "f = x * y")
+    return app, window
+
+
+def main() -> None:
+    app, window = open_window()
     print(f"{'nodes':>6} {'edit→shown':>11} {'frame':>8} {'full':>8} {'zoom':>7} {'pan':>7} {'step':>7} "
           f"{'ref full':>9} {'full/ref':>8}")
     for nodes, shared in ((10, False), (100, False), (500, False), (1000, False), (2000, False),
@@ -185,13 +191,7 @@ def scrub_parts(window) -> dict[str, float]:
 
 
 def scrub_main() -> None:
-    app = make_app()
-    folder = tempfile.mkdtemp(prefix="adviz-bench-")
-    window = MainWindow(QSettings(os.path.join(folder, "adviz.ini"), QSettings.Format.IniFormat))
-    window.resize(1400, 900)
-    window.show()
-    app.processEvents()
-    wait_shown(app, window, "f = x * y")
+    app, window = open_window()
     print(f"{'nodes':>6} {'view':>5} {'updates/s':>10} {'sent':>6} {'ms/update':>10} {'ref edit→shown':>15}   "
           "where one update's time goes (ms)")
     for nodes in (100, 500):
@@ -221,13 +221,7 @@ def scrub_main() -> None:
 def fold_main() -> None:
     """Folding and unfolding a group at about 100 and 500 nodes (each op given a scope by hand)."""
     from adviz.graph.model import OP
-    app = make_app()
-    folder = tempfile.mkdtemp(prefix="adviz-bench-")
-    window = MainWindow(QSettings(os.path.join(folder, "adviz.ini"), QSettings.Format.IniFormat))
-    window.resize(1400, 900)
-    window.show()
-    app.processEvents()
-    wait_shown(app, window, "f = x * y")
+    app, window = open_window()
     groups = window.explore.groups
     print(f"{'nodes':>6} {'fold layer':>11} {'fold stage':>11} {'unfold all':>11} {'ref edit→shown':>15}")
     for nodes, shared in ((100, False), (500, False), (100, True), (500, True)):

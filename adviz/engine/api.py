@@ -56,9 +56,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     return apply(OP_NAMES["matmul"], (a, b), {})
 
 
-for _name, _op in OP_NAMES.items():
-    if _op.name == "matmul":
-        FUNCTIONS[_name] = matmul
+FUNCTIONS.update(dict.fromkeys(OP_NAMES["matmul"].names, matmul))
 
 
 def ones(shape: ArrayLike, dtype: DTypeLike = "float32", name: str | None = None) -> Tensor:

@@ -174,7 +174,7 @@ class ForwardAccumulator(TapeState):
                 with enclosing_only(self):
                     result = tangent_step(TENSORS, rec, list(incoming))
                 if result is not None:
-                    tangents[rec.output._id] = result[2]
+                    tangents[rec[3]._id] = result[2]
                 return
         # Nothing outside records: plain numpy, and the tape stack is left as it is.
         op = rec[0]
@@ -185,11 +185,10 @@ class ForwardAccumulator(TapeState):
             if dtype.kind != "f":
                 return
             kind = dtype.type
-            partials = op.partials
             xs = None
             total = None
             i = 0
-            for p in partials:
+            for p in op.partials:         # (indexing: cheaper than zip on this path)
                 t = incoming[i]
                 i += 1
                 if t is None or p is None:

@@ -79,6 +79,18 @@ def _constant_check(budget: Budget, args: tuple, kwargs: dict) -> None:
         _copied((0, "value"))(budget, args, kwargs)
 
 
+def _as_multiplied(operands: list[Any], kwargs: dict) -> list[Any]:
+    """A matrix product's operands as it multiplies them: ``transpose_a`` (or ``adjoint_a``) swaps
+    the first one's last two axes (a shape-only stand-in, nothing allocated); likewise for b."""
+    out = []
+    for value, side in zip(operands, "ab"):
+        shape = array_shape(value)
+        if shape is not None and len(shape) >= 2 and (kwargs.get(f"transpose_{side}") or kwargs.get(f"adjoint_{side}")):
+            value = np.broadcast_to(np.empty((), np.float32), shape[:-2] + (shape[-1], shape[-2]))
+        out.append(value)
+    return out
+
+
 def op_check(op: Op) -> Check:
     """The size check before calling ``op``: the row's ``size_check`` says which one."""
     def check(budget: Budget, args: tuple, kwargs: dict) -> None:
@@ -87,7 +99,7 @@ def op_check(op: Op) -> Check:
             budget.check_convertible(t)
         pair = len(tensors) == 2
         if op.size_check == "matmul" and pair:
-            budget.check_matmul(*tensors)
+            budget.check_matmul(*_as_multiplied(tensors, kwargs))
         elif op.size_check == "broadcast" and pair:
             budget.check_broadcast(*tensors)
         elif tensors:
@@ -106,25 +118,10 @@ def op_check(op: Op) -> Check:
 
 
 # -- TensorFlow's names (and adviz's): the engine -------------------------------------------
-def _matmul_check(budget: Budget, args: tuple, kwargs: dict) -> None:
-    """matmul's size check on the operands as they are multiplied (after ``transpose_a``...)."""
-    a, b = argument(args, kwargs, 0, "a"), argument(args, kwargs, 1, "b")
-    budget.check_convertible(a)
-    budget.check_convertible(b)
-    shapes = []
-    for value, flags in ((a, ("transpose_a", "adjoint_a")), (b, ("transpose_b", "adjoint_b"))):
-        shape = array_shape(value)
-        if shape is not None and len(shape) >= 2 and any(kwargs.get(f) for f in flags):
-            shape = shape[:-2] + (shape[-1], shape[-2])
-        shapes.append(value if shape is None else np.broadcast_to(np.empty((), np.float32), shape))
-    budget.check_matmul(*shapes)
-
-
 def _op_members(namespace: str, prefix: str) -> dict[str, Any]:
     """The op table's functions exported under ``namespace`` ("" is the top level), and the
     library's built on them."""
-    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name],
-                                                  _matmul_check if op.size_check == "matmul" else op_check(op))
+    members: dict[str, Any] = {name: SafeFunction(f"{prefix}.{name}", FUNCTIONS[name], op_check(op))
                                for name, op in exported(namespace).items()}
     members.update(library_members(namespace, prefix))
     return members

@@ -53,6 +53,16 @@ class GroupBox(QGraphicsItem):
         self.setZValue(BOX_Z + 0.01 * len(prefix))      # an inner box over its outer one
         self.setToolTip(f"{' ▸ '.join(prefix)} — click − to fold it into one box")
 
+    def title_left(self, metrics: QFontMetricsF, height: float) -> float:
+        """Where the title starts: after the enclosing box's title when a title grown by zooming
+        out would reach up into that one (``sequential`` then ``dense``, side by side)."""
+        left = self.rect.left() + 10
+        outer = self.owner.boxes.get(self.prefix[:-1]) if len(self.prefix) > 1 else None
+        if outer is not None and height > self.rect.top() - outer.rect.top():
+            outer_end = outer.title_left(metrics, height) + metrics.horizontalAdvance(outer.prefix[-1])
+            left = max(left, outer_end + metrics.averageCharWidth() * 2)
+        return left
+
     def button_rect(self) -> QRectF:
         return QRectF(self.rect.right() - BUTTON - 4, self.rect.top() + 2, BUTTON, BUTTON)
 
@@ -76,8 +86,10 @@ class GroupBox(QGraphicsItem):
         painter.setFont(font)
         painter.setPen(QColor(theme.text))
         # Zoomed out, the grown title sits on the box's top edge, reaching up out of it.
-        height = max(TITLE_H - 4, QFontMetricsF(font).height())
-        title = QRectF(self.rect.left() + 10, self.rect.top() + TITLE_H - 2 - height, self.rect.width() - BUTTON - 20, height)
+        metrics = QFontMetricsF(font)
+        height = max(TITLE_H - 4, metrics.height())
+        left = self.title_left(metrics, height)
+        title = QRectF(left, self.rect.top() + TITLE_H - 2 - height, max(0.0, self.rect.right() - BUTTON - 10 - left), height)
         painter.drawText(title, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.prefix[-1])
         _paint_button(painter, self.button_rect(), "−", theme)
 

@@ -6,6 +6,8 @@ import pytest
 
 from adviz.lang import LangError, Limits, parse_script, run_script
 
+from .scripts import error, run
+
 MODULES_SCRIPT = 'import tensorflow as tf\nclass Counter:\n    """Counts."""\n    start = 10\n    def __init__(self, step=1):\n        self.n = self.start\n        self.step = step\n    def tick(self):\n        self.n += self.step\n        return self.n\nc = Counter(step=2)\nprint(c.tick(), c.tick(), Counter.start, c.n)\nclass Base:\n    def __init__(self, a):\n        self.a = a\n    def describe(self):\n        return "base " + str(self.a)\nclass Child(Base):\n    def __init__(self, a, b):\n        super().__init__(a)\n        self.b = b\n    def describe(self):\n        return super().describe() + " child " + str(self.b)\nprint(Child(1, 2).describe())\nclass Linear(tf.Module):\n    def __init__(self, name=None):\n        super().__init__(name=name)\n        self.w = tf.Variable(2.0, name="w")\n        self.b = tf.Variable(1.0, name="b")\n    def __call__(self, x):\n        return self.w * x + self.b\nclass Stack(tf.Module):\n    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n        self.layers = {"second": Linear(), "first": Linear(name="custom")}\n    def __call__(self, x):\n        return self.layers["second"](self.layers["first"](x))\ns = Stack(name="stack")\nx = tf.constant(3.0)\nwith tf.GradientTape() as tape:\n    y = s(x)\nprint(y)\nprint(s.name, [m.name for m in s.submodules])\nprint(s.trainable_variables)\nprint(tape.gradient(y, s.trainable_variables))\nprint(Linear().name)\nclass MyDenseLayer(tf.Module):\n    pass\nprint(MyDenseLayer().name)\n'
 
 # What TensorFlow 2.21 prints for MODULES_SCRIPT.
@@ -15,19 +17,6 @@ KERAS_CLASSES_SCRIPT = 'import tensorflow as tf\n\nclass MyDense(tf.keras.layers
 
 # What TensorFlow 2.21 (Keras 3) prints for KERAS_CLASSES_SCRIPT.
 KERAS_CLASSES_OUTPUT = "my_model\ntf.Tensor([[0.]], shape=(1, 1), dtype=float32)\n[<Variable path=my_model/dense/kernel, shape=(2, 2), dtype=float32, value=[[1. 1.]\n [1. 1.]]>, <Variable path=my_model/dense/bias, shape=(2,), dtype=float32, value=[0. 0.]>, <Variable path=my_model/my_dense/variable, shape=(2, 1), dtype=float32, value=[[1.]\n [1.]]>, <Variable path=my_model/my_dense/bias, shape=(1,), dtype=float32, value=[0.]>]\n<Variable path=my_model/my_dense/variable, shape=(2, 1), dtype=float32, value=[[1.]\n [1.]]>\n[<Dense name=dense, built=True>, <MyDense name=my_dense, built=True>]\n4\ncustom False\n[<Variable path=custom/variable_1, shape=(2, 3), dtype=float32, value=[[1. 1. 1.]\n [1. 1. 1.]]>, <Variable path=custom/bias, shape=(3,), dtype=float32, value=[0. 0. 0.]>]\nvariable_1\n[<Variable path=my_model/dense/kernel, shape=(2, 2), dtype=float32, value=[[1. 1.]\n [1. 1.]]>, <Variable path=my_model/dense/bias, shape=(2,), dtype=float32, value=[0. 0.]>, <Variable path=my_model/my_dense/variable, shape=(2, 1), dtype=float32, value=[[1.]\n [1.]]>, <Variable path=my_model/my_dense/bias, shape=(1,), dtype=float32, value=[-0.09999901]>]\n(<tf.Variable 'a:0' shape=() dtype=float32, numpy=2.0>, <tf.Variable 'l0:0' shape=() dtype=float32, numpy=3.0>, <tf.Variable 'z:0' shape=() dtype=float32, numpy=1.0>, <tf.Variable 'v:0' shape=() dtype=float32, numpy=5.0>, <tf.Variable 'v:0' shape=() dtype=float32, numpy=5.0>)\n(<tf.Variable 'l0:0' shape=() dtype=float32, numpy=3.0>, <tf.Variable 'z:0' shape=() dtype=float32, numpy=1.0>, <tf.Variable 'v:0' shape=() dtype=float32, numpy=5.0>, <tf.Variable 'v:0' shape=() dtype=float32, numpy=5.0>)\ntf.Tensor(2.0, shape=(), dtype=float32)\nmod sub\n"
-
-
-def run(text, **kwargs):
-    trace = run_script(text, **kwargs)
-    assert trace.error is None, trace.error
-    return trace.output
-
-
-def error(text, **kwargs):
-    trace = run_script(text, **kwargs)
-    assert isinstance(trace.error, LangError), trace.output
-    assert trace.error.line >= 1 and trace.error.col >= 1
-    return trace.error
 
 
 def test_classes_and_modules_print_what_tensorflow_prints():

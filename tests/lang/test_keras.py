@@ -3,25 +3,14 @@
 2.21 running the same script."""
 import pytest
 
-from adviz.lang import LangError, Limits, run_script
+from adviz.lang import Limits
+
+from .scripts import error, run
 
 KERAS_SCRIPT = 'import tensorflow as tf\nfrom tensorflow import keras\n\nx = tf.constant([[1.0, 2.0], [3.0, -1.0]])\ny = tf.constant([[1.0], [0.0]])\nmodel = keras.Sequential([\n    keras.layers.Dense(2, activation="relu", kernel_initializer="ones", bias_initializer=keras.initializers.Constant(0.5)),\n    keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(-0.25)),\n])\nprint(model)\nprint(model.layers)\nout = model(x)\nprint(out)\nprint(model.trainable_variables)\nmse = keras.losses.MeanSquaredError()\nopt = keras.optimizers.SGD(learning_rate=0.1)\nfor step in range(2):\n    with tf.GradientTape() as tape:\n        loss = mse(y, model(x))\n    grads = tape.gradient(loss, model.trainable_variables)\n    opt.apply_gradients(zip(grads, model.trainable_variables))\n    print(step, loss)\nprint(model.trainable_variables)\nprint(opt.iterations)\nlayer = keras.layers.Dense(3, kernel_initializer="ones")\nadam = keras.optimizers.Adam(learning_rate=0.1)\nfor step in range(2):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_sum(layer(x) ** 2)\n    grads = tape.gradient(loss, layer.trainable_variables)\n    adam.apply_gradients(zip(grads, layer.trainable_variables))\nprint(layer.kernel)\nprint(layer.bias)\nprint(layer.kernel.name, layer.kernel.path, layer.kernel.shape, layer.kernel.dtype, layer.kernel.trainable)\nprint(keras.losses.MeanAbsoluteError()(y, out))\nprint(keras.losses.BinaryCrossentropy()(tf.constant([[1.0], [0.0]]), tf.constant([[0.8], [0.3]])))\nprint(keras.losses.BinaryCrossentropy(from_logits=True)(tf.constant([[1.0], [0.0]]), tf.constant([[0.8], [-0.3]])))\nprint(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(tf.constant([1, 0]), tf.constant([[0.2, 0.8], [0.6, 0.4]])))\nprint(keras.losses.mse(tf.constant([[1.0, 2.0]]), tf.constant([[1.5, 2.5]])))\nprint(layer.built, keras.layers.Dense(1).built)\n'
 
 # What TensorFlow 2.21 prints for KERAS_SCRIPT (Dense, Sequential, SGD, Adam, losses).
 KERAS_OUTPUT = '<Sequential name=sequential, built=False>\n[<Dense name=dense, built=False>, <Dense name=dense_1, built=False>]\ntf.Tensor(\n[[-1.75]\n [-1.25]], shape=(2, 1), dtype=float32)\n[<Variable path=sequential/dense/kernel, shape=(2, 2), dtype=float32, value=[[1. 1.]\n [1. 1.]]>, <Variable path=sequential/dense/bias, shape=(2,), dtype=float32, value=[0.5 0.5]>, <Variable path=sequential/dense_1/kernel, shape=(2, 1), dtype=float32, value=[[-0.25]\n [-0.25]]>, <Variable path=sequential/dense_1/bias, shape=(1,), dtype=float32, value=[0.]>]\n0 tf.Tensor(4.5625, shape=(), dtype=float32)\n1 tf.Tensor(25.98571, shape=(), dtype=float32)\n[<Variable path=sequential/dense/kernel, shape=(2, 2), dtype=float32, value=[[-1.1321976  -1.1321976 ]\n [ 0.21068352  0.21068352]]>, <Variable path=sequential/dense/bias, shape=(2,), dtype=float32, value=[-0.639318 -0.639318]>, <Variable path=sequential/dense_1/kernel, shape=(2, 1), dtype=float32, value=[[-1.5855755]\n [-1.5855755]]>, <Variable path=sequential/dense_1/bias, shape=(1,), dtype=float32, value=[-0.61396885]>]\n<Variable path=sgd/iteration, shape=(), dtype=int64, value=2>\n<Variable path=dense_2/kernel, shape=(2, 3), dtype=float32, value=[[0.80070794 0.80070794 0.80070794]\n [0.80057    0.80057    0.80057   ]]>\n<Variable path=dense_2/bias, shape=(3,), dtype=float32, value=[-0.1993249 -0.1993249 -0.1993249]>\nkernel dense_2/kernel (2, 3) float32 True\ntf.Tensor(2.0, shape=(), dtype=float32)\ntf.Tensor(0.28990924, shape=(), dtype=float32)\ntf.Tensor(0.46272796, shape=(), dtype=float32)\ntf.Tensor(0.51781344, shape=(), dtype=float32)\ntf.Tensor([0.25], shape=(1,), dtype=float32)\nTrue False\n'
-
-
-def run(text, **kwargs):
-    trace = run_script(text, **kwargs)
-    assert trace.error is None, trace.error
-    return trace.output
-
-
-def error(text, **kwargs):
-    trace = run_script(text, **kwargs)
-    assert isinstance(trace.error, LangError), trace.output
-    assert trace.error.line >= 1 and trace.error.col >= 1
-    return trace.error
 
 
 def test_keras_training_prints_what_tensorflow_prints():
